@@ -1,0 +1,148 @@
+package dev.llmobs;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An evaluation of a span's quality, sent with {@link LLMObs#submitEvaluation}: a label, a categorical, score or
+ * boolean value, and what it is joined to (a span's exported ids, or a tag unique to one span). Immutable; each
+ * method returns a changed copy.
+ *
+ * <pre>{@code
+ * LLMObs.submitEvaluation(Evaluation.score("helpfulness", 0.82).forSpan(LLMObs.exportSpan(span)).tag("evaluator", "rules"));
+ * }</pre>
+ */
+public final class Evaluation implements Cloneable {
+  enum Type { CATEGORICAL, SCORE, BOOLEAN }
+
+  final Type type;
+  final String label;
+  final Object value;
+  SpanContext span;
+  String joinTagKey, joinTagValue;
+  String mlApp;
+  Long timestampMs;
+  List<String> tags = List.of();
+  boolean traceScope;
+  String assessment;
+  String reasoning;
+  Map<String, Object> metadata;
+
+  private Evaluation(Type type, String label, Object value) {
+    this.type = type;
+    this.label = label;
+    this.value = value;
+  }
+
+  /** A categorical value, e.g. {@code ("policy_grounding", "grounded")}. */
+  public static Evaluation categorical(String label, String value) {
+    return new Evaluation(Type.CATEGORICAL, label, value);
+  }
+
+  /** A numeric score, e.g. {@code ("helpfulness", 0.82)}. */
+  public static Evaluation score(String label, double value) {
+    return new Evaluation(Type.SCORE, label, value);
+  }
+
+  /** A yes/no value, e.g. {@code ("pii_free", true)}. */
+  public static Evaluation bool(String label, boolean value) {
+    return new Evaluation(Type.BOOLEAN, label, value);
+  }
+
+  /** Joins the evaluation to the span with these exported ids. */
+  public Evaluation forSpan(SpanContext span) {
+    Evaluation e = copy();
+    e.span = span;
+    e.joinTagKey = e.joinTagValue = null;
+    return e;
+  }
+
+  /** Joins the evaluation to the one span carrying tag {@code key:value}. */
+  public Evaluation forTag(String key, String value) {
+    Evaluation e = copy();
+    e.joinTagKey = key;
+    e.joinTagValue = value;
+    e.span = null;
+    return e;
+  }
+
+  /** The ml_app; defaults to the joined span's, else the configured one. */
+  public Evaluation mlApp(String mlApp) {
+    Evaluation e = copy();
+    e.mlApp = mlApp;
+    return e;
+  }
+
+  /** When the evaluation was made, in Unix milliseconds; defaults to the time of submission. */
+  public Evaluation timestampMillis(long timestampMs) {
+    Evaluation e = copy();
+    e.timestampMs = timestampMs;
+    return e;
+  }
+
+  public Evaluation tag(String key, String value) {
+    Evaluation e = copy();
+    List<String> t = new ArrayList<>(tags);
+    t.add(key + ":" + (value == null ? "" : value));
+    e.tags = Collections.unmodifiableList(t);
+    return e;
+  }
+
+  /** The evaluation judges the whole trace rather than the one span. */
+  public Evaluation traceScope() {
+    Evaluation e = copy();
+    e.traceScope = true;
+    return e;
+  }
+
+  /** Whether the evaluated output passed. */
+  public Evaluation assessment(boolean passed) {
+    Evaluation e = copy();
+    e.assessment = passed ? "pass" : "fail";
+    return e;
+  }
+
+  public Evaluation reasoning(String reasoning) {
+    Evaluation e = copy();
+    e.reasoning = reasoning;
+    return e;
+  }
+
+  public Evaluation metadata(Map<String, ?> metadata) {
+    Evaluation e = copy();
+    e.metadata = metadata == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    return e;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  private Evaluation copy() {
+    try {
+      return (Evaluation) clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Why this evaluation cannot be sent, or null when it can. */
+  String problem() {
+    if (label == null || label.isEmpty()) return "an evaluation needs a non-empty label";
+    if (label.indexOf('.') >= 0) return "evaluation label '" + label + "' must not contain '.'";
+    if (type == Type.CATEGORICAL && value == null) return "categorical evaluation '" + label + "' has a null value";
+    if (type == Type.SCORE && !Double.isFinite((Double) value)) return "score of evaluation '" + label + "' is not finite";
+    if (span == null && joinTagKey == null) return "evaluation '" + label + "' is joined to no span: call forSpan or forTag";
+    if (span != null && (span.traceId() == null || span.spanId() == null)) return "evaluation '" + label + "' names an incomplete span";
+    if (joinTagKey != null && (joinTagKey.isEmpty() || joinTagValue == null)) return "evaluation '" + label + "' has an empty join tag";
+    if (timestampMs != null && timestampMs < 0) return "evaluation '" + label + "' has a negative timestamp";
+    return null;
+  }
+
+  @Override public String toString() {
+    return "Evaluation{" + type + " " + label + "=" + value + "}";
+  }
+}

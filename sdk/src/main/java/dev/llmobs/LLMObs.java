@@ -1,0 +1,292 @@
+package dev.llmobs;
+
+import dev.llmobs.internal.Clock;
+import dev.llmobs.internal.Config;
+import dev.llmobs.internal.Throwables;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The entry point: start spans, annotate the current one, submit evaluations, carry a trace across services, and
+ * flush, synchronously, before a Lambda invocation returns.
+ *
+ * <pre>{@code
+ * try (LLMObsSpan wf = LLMObs.workflow("answer-claim")) {             // inline form
+ *   wf.input(question).sessionId(claimId);
+ *   String context = LLMObs.retrieval("policy-search", () -> search(question));   // functional form
+ *   ...
+ * }
+ * LLMObs.flush(Duration.ofMillis(500));
+ * }</pre>
+ *
+ * <p>Configuration comes from environment variables on first use (see the README); with
+ * {@code DD_LLMOBS_ENABLED=false} every method is a cheap no-op that still runs the user's code. No method throws
+ * because of the SDK; the functional forms rethrow the body's own exception unchanged.
+ */
+public final class LLMObs {
+  private static volatile Tracer tracer; // null until first use
+  private static final Object INIT = new Object();
+
+  private LLMObs() {}
+
+  static Tracer tracer() {
+    Tracer t = tracer;
+    if (t == null) {
+      synchronized (INIT) {
+        t = tracer;
+        if (t == null) {
+          try {
+            t = Tracer.create(Config.fromEnv(System.getenv()), Clock.SYSTEM);
+          } catch (Throwable e) {
+            Throwables.propagateIfFatal(e);
+            dev.llmobs.internal.Log.warn("could not configure llmobs-lambda, tracing is off: " + e);
+            t = Tracer.create(Config.fromEnv(Map.of("DD_LLMOBS_ENABLED", "false")), Clock.SYSTEM);
+          }
+          tracer = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  /** The enabled tracer, or null when tracing is off. */
+  private static Tracer active() {
+    Tracer t = tracer();
+    return t.config.enabled ? t : null;
+  }
+
+  /**
+   * Replaces the configuration, normally read from the environment on first use, with one read from
+   * {@code settings} (same variable names). For tests and programmatic set-up; spans not yet flushed are lost.
+   */
+  public static void configure(Map<String, String> settings) {
+    configure(Config.fromEnv(settings), Clock.SYSTEM);
+  }
+
+  static void configure(Config config, Clock clock) {
+    synchronized (INIT) {
+      Tracer old = tracer;
+      tracer = Tracer.create(config, clock);
+      if (old != null) old.sink.closeIdle();
+    }
+  }
+
+  /** Whether spans are being recorded. */
+  public static boolean isEnabled() {
+    return active() != null;
+  }
+
+  // ---- spans -------------------------------------------------------------------------------------------------
+
+  /** A span of any kind, to set up before it starts. */
+  public static SpanBuilder span(SpanKind kind, String name) {
+    return new SpanBuilder(active(), kind, name);
+  }
+
+  /** Starts a {@code workflow} span, current on this thread until finished. */
+  public static LLMObsSpan workflow(String name) {
+    return span(SpanKind.WORKFLOW, name).start();
+  }
+
+  public static LLMObsSpan task(String name) {
+    return span(SpanKind.TASK, name).start();
+  }
+
+  public static LLMObsSpan tool(String name) {
+    return span(SpanKind.TOOL, name).start();
+  }
+
+  public static LLMObsSpan agent(String name) {
+    return span(SpanKind.AGENT, name).start();
+  }
+
+  public static LLMObsSpan retrieval(String name) {
+    return span(SpanKind.RETRIEVAL, name).start();
+  }
+
+  /** Starts an {@code llm} span for one model call. */
+  public static LLMObsSpan llm(String name, String modelName, String modelProvider) {
+    return span(SpanKind.LLM, name).modelName(modelName).modelProvider(modelProvider).start();
+  }
+
+  /** Starts an {@code embedding} span. */
+  public static LLMObsSpan embedding(String name, String modelName, String modelProvider) {
+    return span(SpanKind.EMBEDDING, name).modelName(modelName).modelProvider(modelProvider).start();
+  }
+
+  /** Runs {@code body} in a {@code workflow} span; see {@link SpanBuilder#call}. */
+  public static <T, E extends Throwable> T workflow(String name, SpanCallable<T, E> body) throws E {
+    return span(SpanKind.WORKFLOW, name).call(body);
+  }
+
+  public static <E extends Throwable> void workflow(String name, SpanRunnable<E> body) throws E {
+    span(SpanKind.WORKFLOW, name).run(body);
+  }
+
+  public static <T, E extends Throwable> T task(String name, SpanCallable<T, E> body) throws E {
+    return span(SpanKind.TASK, name).call(body);
+  }
+
+  public static <E extends Throwable> void task(String name, SpanRunnable<E> body) throws E {
+    span(SpanKind.TASK, name).run(body);
+  }
+
+  public static <T, E extends Throwable> T tool(String name, SpanCallable<T, E> body) throws E {
+    return span(SpanKind.TOOL, name).call(body);
+  }
+
+  public static <E extends Throwable> void tool(String name, SpanRunnable<E> body) throws E {
+    span(SpanKind.TOOL, name).run(body);
+  }
+
+  public static <T, E extends Throwable> T agent(String name, SpanCallable<T, E> body) throws E {
+    return span(SpanKind.AGENT, name).call(body);
+  }
+
+  public static <E extends Throwable> void agent(String name, SpanRunnable<E> body) throws E {
+    span(SpanKind.AGENT, name).run(body);
+  }
+
+  public static <T, E extends Throwable> T retrieval(String name, SpanCallable<T, E> body) throws E {
+    return span(SpanKind.RETRIEVAL, name).call(body);
+  }
+
+  public static <E extends Throwable> void retrieval(String name, SpanRunnable<E> body) throws E {
+    span(SpanKind.RETRIEVAL, name).run(body);
+  }
+
+  /** The span current on this thread, or a no-op span when there is none (annotating it does nothing). */
+  public static LLMObsSpan currentSpan() {
+    Tracer t = active();
+    RealSpan s = t == null ? null : t.currentSpan();
+    return s != null ? s : NoopSpan.of(SpanKind.TASK);
+  }
+
+  /** Runs {@code task}, on whatever thread, with the span current now as its current span. */
+  public static Runnable wrap(Runnable task) {
+    Tracer t = active();
+    RealSpan captured = t == null ? null : t.currentSpan();
+    if (captured == null) return task;
+    return () -> {
+      RealSpan before = t.current.get();
+      t.current.set(captured);
+      try {
+        task.run();
+      } finally {
+        t.current.set(before);
+      }
+    };
+  }
+
+  /** Calls {@code task}, on whatever thread, with the span current now as its current span. */
+  public static <T> Callable<T> wrap(Callable<T> task) {
+    Tracer t = active();
+    RealSpan captured = t == null ? null : t.currentSpan();
+    if (captured == null) return task;
+    return () -> {
+      RealSpan before = t.current.get();
+      t.current.set(captured);
+      try {
+        return task.call();
+      } finally {
+        t.current.set(before);
+      }
+    };
+  }
+
+  // ---- evaluations and export ---------------------------------------------------------------------------------
+
+  /** The ids of {@code span} as sent on the wire, to join evaluations to it. */
+  public static SpanContext exportSpan(LLMObsSpan span) {
+    return span == null ? NoopSpan.EMPTY_CONTEXT : span.context();
+  }
+
+  /** The ids of the current span. */
+  public static SpanContext exportSpan() {
+    return currentSpan().context();
+  }
+
+  /**
+   * Queues an evaluation for the next flush. An invalid one (no label, no join, a NaN score) is dropped with one
+   * log line and counted in the flush summary.
+   */
+  public static void submitEvaluation(Evaluation evaluation) {
+    Tracer t = active();
+    if (t == null || evaluation == null) return;
+    t.submitEvaluation(evaluation);
+  }
+
+  // ---- distributed tracing ------------------------------------------------------------------------------------
+
+  /** Writes the current span's context into outgoing {@code headers}; nothing when no span is current. */
+  public static void inject(Map<String, String> headers) {
+    inject(currentSpan(), headers);
+  }
+
+  /** Writes {@code span}'s context into outgoing {@code headers}. */
+  public static void inject(LLMObsSpan span, Map<String, String> headers) {
+    if (headers == null || !(span instanceof RealSpan)) return;
+    try {
+      Propagation.inject(span.context(), headers);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Usage.report("inject", "could not inject trace headers: " + t);
+    }
+  }
+
+  /**
+   * The LLM Observability parent carried by incoming {@code headers}, or null: pass it to
+   * {@link SpanBuilder#parent(SpanContext)} to continue the caller's trace.
+   */
+  public static SpanContext extract(Map<String, String> headers) {
+    if (headers == null || active() == null) return null;
+    try {
+      return Propagation.extract(headers);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Usage.report("extract", "could not read trace headers: " + t);
+      return null;
+    }
+  }
+
+  // ---- flush --------------------------------------------------------------------------------------------------
+
+  /**
+   * Sends everything finished so far, on this thread, returning within {@code budget} (plus at most one socket
+   * operation's granularity). What cannot be sent in time is kept for the next flush. Never throws.
+   */
+  public static FlushResult flush(Duration budget) {
+    Tracer t = active();
+    if (t == null) return FlushResult.EMPTY;
+    long nanos = budget == null ? 0 : budget.isNegative() ? 0 : saturatedNanos(budget);
+    try {
+      return t.flush(nanos);
+    } catch (Throwable e) {
+      Throwables.propagateIfFatal(e);
+      dev.llmobs.internal.Log.warn("flush failed: " + e);
+      return FlushResult.EMPTY;
+    }
+  }
+
+  /** {@link #flush(Duration)} with the configured budget ({@code LLMOBS_FLUSH_TIMEOUT_MS}, default 2 s). */
+  public static FlushResult flush() {
+    Tracer t = active();
+    if (t == null) return FlushResult.EMPTY;
+    return flush(Duration.ofMillis(t.config.flushTimeoutMillis));
+  }
+
+  /** The configured flush budget cap in milliseconds ({@code LLMOBS_FLUSH_TIMEOUT_MS}). */
+  public static long flushTimeoutMillis() {
+    return tracer().config.flushTimeoutMillis;
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return TimeUnit.DAYS.toNanos(1);
+    }
+  }
+}

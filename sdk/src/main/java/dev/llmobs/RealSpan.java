@@ -1,0 +1,525 @@
+package dev.llmobs;
+
+import dev.llmobs.internal.JsonWriter;
+import dev.llmobs.internal.Throwables;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A recording span. Mutable until finished, then frozen: the encoder reads it at flush time, on whatever thread
+ * flushes, after the finishing thread handed it over through a synchronized queue.
+ *
+ * <p>Design note: tags and metrics live in small parallel arrays rather than maps, and the JSON is written only at
+ * flush, so that starting, annotating and finishing a span stays around a microsecond.
+ */
+final class RealSpan extends LLMObsSpan {
+  static final int MAX_STACK_CHARS = 32 * 1024;
+
+  final Tracer tracer;
+  final SpanKind kind;
+  final long spanId;
+  final long startEpochNanos;
+  private final long startNanoTime;
+
+  // Guarded by this until finished; stable afterwards.
+  Trace trace;
+  RealSpan parent; // local parent, for inherited session and ml_app
+  SpanContext remoteParent;
+  long parentId; // 0 = root
+  String name;
+  String modelName, modelProvider, sessionId, mlApp;
+  Object input, output; // String | MessageList | DocumentList
+  Map<String, Object> metadata;
+  String[] tags; // key, value, key, value...
+  int tagCount;
+  String[] metricKeys;
+  double[] metricValues;
+  int metricCount;
+  String errorType, errorMessage, errorStack;
+  long durationNanos = -1;
+  private boolean hasChildren;
+  private boolean finished;
+
+  // Current-span bookkeeping; touched only by the thread that made this span current.
+  RealSpan previous;
+  Thread currentOn;
+
+  RealSpan(Tracer tracer, SpanKind kind, String name, Trace trace, RealSpan parent, SpanContext remoteParent,
+      long startEpochNanos, long startNanoTime) {
+    this.tracer = tracer;
+    this.kind = kind;
+    this.name = name;
+    this.trace = trace;
+    this.parent = parent;
+    this.remoteParent = remoteParent;
+    this.spanId = dev.llmobs.internal.Ids.spanId();
+    this.startEpochNanos = startEpochNanos;
+    this.startNanoTime = startNanoTime;
+    if (parent != null) {
+      parentId = parent.spanId;
+      parent.markHasChild();
+    } else if (remoteParent != null) {
+      parentId = Long.parseUnsignedLong(remoteParent.spanId());
+    }
+  }
+
+  private synchronized void markHasChild() {
+    hasChildren = true;
+  }
+
+  long startNanoTime() {
+    return startNanoTime;
+  }
+
+  synchronized boolean hasOutput() {
+    return output != null;
+  }
+
+  synchronized boolean isFinished() {
+    return finished;
+  }
+
+  private boolean open(String what) {
+    if (!finished) return true;
+    Usage.report("finished", "ignored " + what + " on span '" + name + "': it is already finished");
+    return false;
+  }
+
+  @Override public SpanKind kind() {
+    return kind;
+  }
+
+  @Override public SpanContext context() {
+    Trace t;
+    synchronized (this) {
+      t = trace;
+    }
+    return new SpanContext(t.hexId, Long.toUnsignedString(spanId), effectiveMlApp(), effectiveSessionId());
+  }
+
+  @Override public synchronized boolean isRecording() {
+    return !finished;
+  }
+
+  @Override public synchronized LLMObsSpan name(String name) {
+    if (open("name")) {
+      if (name == null || name.isBlank()) Usage.rejected("null-name", "span name is null or blank; kept '" + this.name + "'");
+      else this.name = name;
+    }
+    return this;
+  }
+
+  @Override public LLMObsSpan input(String text) {
+    return setIo(true, text);
+  }
+
+  @Override public LLMObsSpan input(Object value) {
+    return setIo(true, value);
+  }
+
+  @Override public LLMObsSpan output(String text) {
+    return setIo(false, text);
+  }
+
+  @Override public LLMObsSpan output(Object value) {
+    return setIo(false, value);
+  }
+
+  @Override public LLMObsSpan inputMessages(List<Message> messages) {
+    return setIo(true, messages == null ? null : new MessageList(messages));
+  }
+
+  @Override public LLMObsSpan outputMessages(List<Message> messages) {
+    return setIo(false, messages == null ? null : new MessageList(messages));
+  }
+
+  @Override public LLMObsSpan inputDocuments(List<Document> documents) {
+    return setIo(true, documents == null ? null : new DocumentList(documents));
+  }
+
+  @Override public LLMObsSpan outputDocuments(List<Document> documents) {
+    return setIo(false, documents == null ? null : new DocumentList(documents));
+  }
+
+  private LLMObsSpan setIo(boolean isInput, Object value) {
+    String what = isInput ? "input" : "output";
+    if (value == null) {
+      Usage.rejected("null-io", "null " + what + " on span '" + name + "' ignored");
+      return this;
+    }
+    if (!tracer.config.captureIo) return this;
+    Object converted = convertIo(isInput, value); // outside the lock: may serialize a large object
+    synchronized (this) {
+      if (open(what)) {
+        if (isInput) input = converted;
+        else output = converted;
+      }
+    }
+    return this;
+  }
+
+  /** Turns a value into what the wire accepts for this kind: messages, documents, or a text value. */
+  private Object convertIo(boolean isInput, Object value) {
+    if (value instanceof String) return value;
+    if (value instanceof List && !(value instanceof MessageList) && !(value instanceof DocumentList)) {
+      value = typedList((List<?>) value);
+    }
+    if (value instanceof MessageList) {
+      if (kind == SpanKind.LLM) return value;
+      Usage.report("messages-kind", "chat messages are for llm spans; recorded as text on " + kind.wireName + " span '" + name + "'");
+      return ((MessageList) value).toJsonText();
+    }
+    if (value instanceof DocumentList) {
+      boolean fits = isInput ? kind == SpanKind.EMBEDDING : kind == SpanKind.RETRIEVAL;
+      if (fits) return value;
+      Usage.report("documents-kind", "documents are the input of embedding spans and the output of retrieval spans;"
+          + " recorded as text on " + kind.wireName + " span '" + name + "'");
+      return ((DocumentList) value).toJsonText();
+    }
+    if (value instanceof CharSequence) return value.toString();
+    try {
+      return new JsonWriter(256).value(value).toString();
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Usage.rejected("unserializable", "could not serialize " + value.getClass().getName() + ": " + t);
+      return "[unserializable " + value.getClass().getName() + "]";
+    }
+  }
+
+  /** A List whose elements are all Messages or all Documents becomes a typed list; others are left as they are. */
+  private static Object typedList(List<?> list) {
+    if (list.isEmpty()) return list;
+    boolean allMessages = true, allDocuments = true;
+    for (Object o : list) {
+      allMessages &= o instanceof Message;
+      allDocuments &= o instanceof Document;
+    }
+    @SuppressWarnings("unchecked")
+    Object typed = allMessages ? new MessageList((List<Message>) list)
+        : allDocuments ? new DocumentList((List<Document>) list) : list;
+    return typed;
+  }
+
+  @Override public LLMObsSpan metadata(String key, Object value) {
+    if (key == null) {
+      Usage.rejected("null-key", "metadata with a null key ignored on span '" + name + "'");
+      return this;
+    }
+    if ("_dd".equals(key)) {
+      Usage.rejected("dd-key", "metadata key '_dd' is reserved; ignored");
+      return this;
+    }
+    synchronized (this) {
+      if (open("metadata")) {
+        if (metadata == null) metadata = new LinkedHashMap<>();
+        metadata.put(key, snapshot(value));
+      }
+    }
+    return this;
+  }
+
+  @Override public LLMObsSpan metadata(Map<String, ?> entries) {
+    if (entries == null) {
+      Usage.rejected("null-io", "null metadata on span '" + name + "' ignored");
+      return this;
+    }
+    try {
+      for (Map.Entry<String, ?> e : entries.entrySet()) metadata(e.getKey(), e.getValue());
+    } catch (RuntimeException e) { // a concurrently modified or broken map
+      Usage.rejected("bad-map", "could not read metadata map: " + e);
+    }
+    return this;
+  }
+
+  /**
+   * Keeps scalars as they are and copies containers to JSON text now, so that later changes by the user, or a map
+   * that cannot be serialized, cannot affect the span at flush time.
+   */
+  private static Object snapshot(Object value) {
+    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) return value;
+    try {
+      return new RawJson(new JsonWriter(128).value(value).toByteArray());
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Usage.rejected("unserializable", "could not serialize metadata value of " + value.getClass().getName() + ": " + t);
+      return "[unserializable " + value.getClass().getName() + "]";
+    }
+  }
+
+  @Override public LLMObsSpan metric(String key, double value) {
+    if (key == null) {
+      Usage.rejected("null-key", "metric with a null key ignored on span '" + name + "'");
+      return this;
+    }
+    if (!Double.isFinite(value)) {
+      Usage.rejected("nan-metric", "metric '" + key + "' = " + value + " on span '" + name + "' ignored: not a finite number");
+      return this;
+    }
+    synchronized (this) {
+      if (!open("metric")) return this;
+      for (int i = 0; i < metricCount; i++) {
+        if (metricKeys[i].equals(key)) {
+          metricValues[i] = value;
+          return this;
+        }
+      }
+      if (metricKeys == null) {
+        metricKeys = new String[4];
+        metricValues = new double[4];
+      } else if (metricCount == metricKeys.length) {
+        metricKeys = Arrays.copyOf(metricKeys, metricCount * 2);
+        metricValues = Arrays.copyOf(metricValues, metricCount * 2);
+      }
+      metricKeys[metricCount] = key;
+      metricValues[metricCount++] = value;
+    }
+    return this;
+  }
+
+  @Override public LLMObsSpan tokens(long inputTokens, long outputTokens) {
+    metric("input_tokens", inputTokens);
+    metric("output_tokens", outputTokens);
+    return metric("total_tokens", inputTokens + outputTokens);
+  }
+
+  @Override public LLMObsSpan tag(String key, String value) {
+    if (key == null || key.isEmpty()) {
+      Usage.rejected("null-key", "tag with a null or empty key ignored on span '" + name + "'");
+      return this;
+    }
+    String v = value == null ? "" : value;
+    synchronized (this) {
+      if (!open("tag")) return this;
+      for (int i = 0; i < tagCount; i++) {
+        if (tags[2 * i].equals(key)) {
+          tags[2 * i + 1] = v;
+          return this;
+        }
+      }
+      if (tags == null) tags = new String[8];
+      else if (2 * tagCount == tags.length) tags = Arrays.copyOf(tags, tags.length * 2);
+      tags[2 * tagCount] = key;
+      tags[2 * tagCount++ + 1] = v;
+    }
+    return this;
+  }
+
+  @Override public synchronized LLMObsSpan sessionId(String sessionId) {
+    if (open("session id")) this.sessionId = sessionId;
+    return this;
+  }
+
+  @Override public synchronized LLMObsSpan mlApp(String mlApp) {
+    if (open("ml_app")) {
+      this.mlApp = mlApp == null ? null : dev.llmobs.internal.Config.normalizeMlApp(mlApp);
+    }
+    return this;
+  }
+
+  @Override public synchronized LLMObsSpan modelName(String modelName) {
+    if (open("model name")) this.modelName = modelName;
+    return this;
+  }
+
+  @Override public synchronized LLMObsSpan modelProvider(String modelProvider) {
+    if (open("model provider")) {
+      this.modelProvider = modelProvider == null ? null : modelProvider.toLowerCase(java.util.Locale.ROOT);
+    }
+    return this;
+  }
+
+  @Override public LLMObsSpan parent(LLMObsSpan newParent) {
+    if (newParent == this || !(newParent instanceof RealSpan)) {
+      if (newParent != null && newParent != this && !(newParent instanceof NoopSpan)) {
+        Usage.rejected("parent", "parent(...) ignored: not a span of this SDK");
+      }
+      return this;
+    }
+    RealSpan p = (RealSpan) newParent;
+    if (p.tracer != tracer) return this; // reconfigured in between
+    for (RealSpan a = p; a != null; a = a.parentSnapshot()) {
+      if (a == this) {
+        Usage.rejected("parent", "parent(...) ignored on span '" + name + "': it would make a cycle");
+        return this;
+      }
+    }
+    Trace t = p.traceSnapshot();
+    synchronized (this) {
+      if (!canReparent()) return this;
+      trace = t;
+      parent = p;
+      remoteParent = null;
+      parentId = p.spanId;
+    }
+    p.markHasChild();
+    return this;
+  }
+
+  @Override public LLMObsSpan parent(SpanContext ctx) {
+    if (ctx == null || ctx.traceId() == null || ctx.traceId().length() != 32 || ctx.spanId() == null) {
+      Usage.rejected("parent", "parent(SpanContext) ignored: incomplete context");
+      return this;
+    }
+    Trace t;
+    long pid;
+    try {
+      t = Trace.fromHex(ctx.traceId());
+      pid = Long.parseUnsignedLong(ctx.spanId());
+    } catch (RuntimeException e) {
+      Usage.rejected("parent", "parent(SpanContext) ignored: malformed ids " + ctx);
+      return this;
+    }
+    synchronized (this) {
+      if (!canReparent()) return this;
+      trace = t;
+      parent = null;
+      remoteParent = ctx;
+      parentId = pid;
+    }
+    return this;
+  }
+
+  private boolean canReparent() {
+    if (!open("parent")) return false;
+    if (hasChildren) {
+      Usage.rejected("parent", "parent(...) ignored on span '" + name + "': it already has children");
+      return false;
+    }
+    return true;
+  }
+
+  synchronized RealSpan parentSnapshot() {
+    return parent;
+  }
+
+  synchronized Trace traceSnapshot() {
+    return trace;
+  }
+
+  @Override public LLMObsSpan error(Throwable error) {
+    if (error == null) {
+      Usage.rejected("null-error", "error(null) ignored on span '" + name + "'");
+      return this;
+    }
+    String type = error.getClass().getName();
+    String message = JsonWriter.safeToString(safeMessage(error));
+    String stack = stackTrace(error);
+    synchronized (this) {
+      if (open("error")) {
+        errorType = type;
+        errorMessage = message;
+        errorStack = stack;
+      }
+    }
+    return this;
+  }
+
+  @Override public synchronized LLMObsSpan error(String type, String message) {
+    if (open("error")) {
+      errorType = type == null ? "" : type;
+      errorMessage = message == null ? "" : message;
+      errorStack = "";
+    }
+    return this;
+  }
+
+  private static String safeMessage(Throwable t) {
+    try {
+      String m = t.getMessage();
+      return m == null ? "" : m;
+    } catch (Throwable e) {
+      Throwables.propagateIfFatal(e);
+      return "";
+    }
+  }
+
+  static String stackTrace(Throwable t) {
+    try {
+      StringWriter w = new StringWriter(1024);
+      t.printStackTrace(new PrintWriter(w));
+      String s = w.toString();
+      if (s.length() <= MAX_STACK_CHARS) return s;
+      Usage.rejected("stack", "a stack trace of " + s.length() + " characters was cut to " + MAX_STACK_CHARS);
+      return s.substring(0, MAX_STACK_CHARS) + "\n\t... [truncated " + (s.length() - MAX_STACK_CHARS) + " characters]";
+    } catch (Throwable e) {
+      Throwables.propagateIfFatal(e);
+      return "";
+    }
+  }
+
+  @Override public void finish() {
+    boolean isRoot;
+    synchronized (this) {
+      if (finished) return; // twice is harmless
+      finished = true;
+      durationNanos = Math.max(0, tracer.clock.nanoTime() - startNanoTime);
+      isRoot = parent == null;
+    }
+    tracer.onFinish(this, isRoot);
+  }
+
+  synchronized String effectiveSessionId() {
+    if (sessionId != null) return sessionId;
+    if (parent != null) return parent.effectiveSessionId();
+    return remoteParent != null ? remoteParent.sessionId() : null;
+  }
+
+  synchronized String effectiveMlApp() {
+    if (mlApp != null) return mlApp;
+    if (parent != null) return parent.effectiveMlApp();
+    if (remoteParent != null && remoteParent.mlApp() != null) return remoteParent.mlApp();
+    return tracer.config.mlApp;
+  }
+
+  @Override public String toString() {
+    return "RealSpan{" + kind.wireName + " '" + name + "' " + Long.toUnsignedString(spanId) + "}";
+  }
+
+  /** Pre-serialized JSON, written verbatim by the encoder. */
+  static final class RawJson {
+    final byte[] bytes;
+
+    RawJson(byte[] bytes) {
+      this.bytes = bytes;
+    }
+  }
+
+  /** Messages as recorded: a private copy. */
+  static final class MessageList {
+    final List<Message> messages;
+
+    MessageList(List<Message> in) {
+      List<Message> copy = new ArrayList<>(in.size());
+      for (Object m : in) if (m instanceof Message) copy.add((Message) m);
+      messages = copy;
+    }
+
+    String toJsonText() {
+      JsonWriter w = new JsonWriter(256);
+      SpanEncoder.writeMessages(w, messages);
+      return w.toString();
+    }
+  }
+
+  /** Documents as recorded: a private copy. */
+  static final class DocumentList {
+    final List<Document> documents;
+
+    DocumentList(List<Document> in) {
+      List<Document> copy = new ArrayList<>(in.size());
+      for (Object d : in) if (d instanceof Document) copy.add((Document) d);
+      documents = copy;
+    }
+
+    String toJsonText() {
+      JsonWriter w = new JsonWriter(256);
+      SpanEncoder.writeDocuments(w, documents);
+      return w.toString();
+    }
+  }
+}

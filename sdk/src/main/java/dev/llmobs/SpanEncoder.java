@@ -1,0 +1,209 @@
+package dev.llmobs;
+
+import dev.llmobs.internal.Config;
+import dev.llmobs.internal.JsonWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a finished span as one element of the span request array, in the format of
+ * {@code shared/docs/datadog-llmobs-wire-format.md} (sections 2 to 4).
+ */
+final class SpanEncoder {
+  static final String DROPPED_IO_MARKER =
+      "[This value has been dropped because this span's size exceeds the 5MB size limit.]";
+
+  private final Config config;
+  private final String tracerVersion;
+  private final byte[] head;
+
+  SpanEncoder(Config config, String tracerVersion) {
+    this.config = config;
+    this.tracerVersion = tracerVersion;
+    JsonWriter w = new JsonWriter(96);
+    w.raw("{\"_dd.stage\":\"raw\",\"_dd.tracer_version\":").string(tracerVersion)
+        .raw(",\"event_type\":\"span\",\"spans\":[");
+    this.head = w.toByteArray();
+  }
+
+  /**
+   * Encodes {@code span} into {@code w} (reset first). With {@code dropIo}, input and output are replaced by the
+   * size marker and the event says {@code collection_errors: ["dropped_io"]}, as Datadog's SDKs do.
+   */
+  void encode(RealSpan span, JsonWriter w, boolean dropIo) {
+    w.reset();
+    String sessionId = span.effectiveSessionId();
+    String mlApp = span.effectiveMlApp();
+    String traceId = span.trace.hexId;
+    String spanId = Long.toUnsignedString(span.spanId);
+    boolean error = span.errorType != null;
+
+    w.raw(head);
+    w.raw("{\"trace_id\":").string(traceId);
+    w.raw(",\"span_id\":").string(spanId);
+    w.raw(",\"parent_id\":").string(span.parentId == 0 ? "undefined" : Long.toUnsignedString(span.parentId));
+    w.raw(",\"name\":").string(span.name);
+    w.raw(",\"start_ns\":").number(span.startEpochNanos);
+    w.raw(",\"duration\":").number(span.durationNanos);
+    w.raw(",\"status\":").raw(error ? "\"error\"" : "\"ok\"");
+    if (sessionId != null) w.raw(",\"session_id\":").string(sessionId);
+
+    w.raw(",\"meta\":{\"span\":{\"kind\":\"").raw(span.kind.wireName).raw("\"}");
+    if (span.kind == SpanKind.LLM || span.kind == SpanKind.EMBEDDING) {
+      w.raw(",\"model_name\":").string(span.modelName == null ? "custom" : span.modelName);
+      w.raw(",\"model_provider\":").string(span.modelProvider == null ? "custom" : span.modelProvider);
+    }
+    if (dropIo) {
+      w.raw(",\"input\":{\"value\":").string(DROPPED_IO_MARKER).raw('}');
+      w.raw(",\"output\":{\"value\":").string(DROPPED_IO_MARKER).raw('}');
+    } else {
+      writeIo(w, "input", span.input);
+      writeIo(w, "output", span.output);
+    }
+    if (span.metadata != null && !span.metadata.isEmpty()) {
+      w.raw(",\"metadata\":{");
+      boolean first = true;
+      for (Map.Entry<String, Object> e : span.metadata.entrySet()) {
+        if (!first) w.raw(',');
+        first = false;
+        w.key(e.getKey());
+        Object v = e.getValue();
+        if (v instanceof RealSpan.RawJson) w.raw(((RealSpan.RawJson) v).bytes);
+        else w.value(v);
+      }
+      w.raw('}');
+    }
+    if (error) {
+      w.raw(",\"error\":{\"message\":").string(span.errorMessage)
+          .raw(",\"type\":").string(span.errorType)
+          .raw(",\"stack\":").string(span.errorStack).raw('}');
+    }
+    w.raw('}');
+
+    w.raw(",\"metrics\":{");
+    for (int i = 0; i < span.metricCount; i++) {
+      if (i > 0) w.raw(',');
+      w.key(span.metricKeys[i]).number(span.metricValues[i]);
+    }
+    w.raw('}');
+
+    w.raw(",\"tags\":[");
+    String[] tags = tags(span, mlApp, sessionId, error);
+    for (int i = 0; i < tags.length; i++) {
+      if (i > 0) w.raw(',');
+      w.string(tags[i]);
+    }
+    w.raw(']');
+
+    w.raw(",\"_dd\":{\"span_id\":").string(spanId)
+        .raw(",\"trace_id\":").string(traceId)
+        .raw(",\"apm_trace_id\":").string(traceId).raw('}');
+    if (dropIo) w.raw(",\"collection_errors\":[\"dropped_io\"]");
+    w.raw("}]}");
+  }
+
+  private String[] tags(RealSpan span, String mlApp, String sessionId, boolean error) {
+    String[] builtin = {
+        "ddtrace.version", tracerVersion,
+        "env", config.env == null ? "" : config.env,
+        "error", error ? "1" : "0",
+        "language", "jvm",
+        "ml_app", mlApp,
+        "service", config.service == null ? "" : config.service,
+        "source", "integration",
+        "version", config.version == null ? "" : config.version,
+    };
+    int n = builtin.length / 2 + (sessionId != null ? 1 : 0) + (error ? 1 : 0)
+        + config.globalTags.size() + span.tagCount;
+    String[] out = new String[n];
+    int k = 0;
+    for (int i = 0; i < builtin.length; i += 2) {
+      if (!userHas(span, builtin[i])) out[k++] = builtin[i] + ":" + builtin[i + 1];
+    }
+    if (sessionId != null) out[k++] = "session_id:" + sessionId;
+    if (error) out[k++] = "error_type:" + span.errorType;
+    for (String t : config.globalTags) {
+      String key = t.substring(0, t.indexOf(':'));
+      if (!userHas(span, key)) out[k++] = t;
+    }
+    for (int i = 0; i < span.tagCount; i++) out[k++] = span.tags[2 * i] + ":" + span.tags[2 * i + 1];
+    if (k < n) out = Arrays.copyOf(out, k);
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** A user tag replaces a built-in or global tag of the same key, except the ones the product relies on. */
+  private static boolean userHas(RealSpan span, String key) {
+    if (key.equals("ml_app") || key.equals("error") || key.equals("language") || key.equals("ddtrace.version")) {
+      return false;
+    }
+    for (int i = 0; i < span.tagCount; i++) if (span.tags[2 * i].equals(key)) return true;
+    return false;
+  }
+
+  private static void writeIo(JsonWriter w, String field, Object io) {
+    if (io == null) return;
+    w.raw(",\"").raw(field).raw("\":{");
+    if (io instanceof RealSpan.MessageList) {
+      w.raw("\"messages\":");
+      writeMessages(w, ((RealSpan.MessageList) io).messages);
+    } else if (io instanceof RealSpan.DocumentList) {
+      w.raw("\"documents\":");
+      writeDocuments(w, ((RealSpan.DocumentList) io).documents);
+    } else {
+      w.raw("\"value\":").string(io.toString());
+    }
+    w.raw('}');
+  }
+
+  static void writeMessages(JsonWriter w, List<Message> messages) {
+    w.raw('[');
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      if (i > 0) w.raw(',');
+      w.raw("{\"role\":").string(m.role);
+      w.raw(",\"content\":").string(m.content == null ? "" : m.content);
+      if (!m.toolCalls.isEmpty()) {
+        w.raw(",\"tool_calls\":[");
+        for (int j = 0; j < m.toolCalls.size(); j++) {
+          ToolCall c = m.toolCalls.get(j);
+          if (j > 0) w.raw(',');
+          w.raw("{\"name\":").string(c.name).raw(",\"arguments\":").value(c.arguments);
+          if (c.toolId != null) w.raw(",\"tool_id\":").string(c.toolId);
+          if (c.type != null) w.raw(",\"type\":").string(c.type);
+          w.raw('}');
+        }
+        w.raw(']');
+      }
+      if (!m.toolResults.isEmpty()) {
+        w.raw(",\"tool_results\":[");
+        for (int j = 0; j < m.toolResults.size(); j++) {
+          ToolResult r = m.toolResults.get(j);
+          if (j > 0) w.raw(',');
+          w.raw("{\"name\":").string(r.name).raw(",\"result\":").string(r.result);
+          if (r.toolId != null) w.raw(",\"tool_id\":").string(r.toolId);
+          if (r.type != null) w.raw(",\"type\":").string(r.type);
+          w.raw('}');
+        }
+        w.raw(']');
+      }
+      w.raw('}');
+    }
+    w.raw(']');
+  }
+
+  static void writeDocuments(JsonWriter w, List<Document> documents) {
+    w.raw('[');
+    for (int i = 0; i < documents.size(); i++) {
+      Document d = documents.get(i);
+      if (i > 0) w.raw(',');
+      w.raw("{\"text\":").string(d.text);
+      if (d.name != null) w.raw(",\"name\":").string(d.name);
+      if (d.id != null) w.raw(",\"id\":").string(d.id);
+      if (d.score != null) w.raw(",\"score\":").number(d.score);
+      w.raw('}');
+    }
+    w.raw(']');
+  }
+}

@@ -1,0 +1,249 @@
+package dev.llmobs.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The SDK's settings, read once from a map of environment variables. Immutable; tests pass a map, never the real
+ * environment. Every variable is listed in the README's configuration table.
+ */
+public final class Config {
+  /** Where spans go. */
+  public enum Route { AGENTLESS, AGENT, STDOUT, FILE }
+
+  public static final int DEFAULT_PAYLOAD_BYTES = 5 << 20; // 5,242,880: the intake's request cap
+  public static final int EXTENSION_PAYLOAD_BYTES = 2 << 20; // 2,097,152: the Lambda extension's proxy cap
+  public static final int DEFAULT_EVENT_BYTES = 5_000_000;
+  static final String EXTENSION_PATH = "/opt/extensions/datadog-agent";
+
+  public final boolean enabled;
+  public final String mlApp;
+  public final String service, env, version;
+  public final List<String> globalTags;
+  public final String site;
+  public final Route route;
+  /** Why {@link #route} was chosen, for the one start-up line. */
+  public final String routeReason;
+  public final String agentUrl;
+  public final String overrideOrigin;
+  public final String exportFile;
+  public final int payloadBytes;
+  public final int eventBytes;
+  public final int maxBufferedSpans;
+  public final long maxRetainedBytes;
+  public final long flushTimeoutMillis;
+  public final boolean captureIo;
+  private final String apiKey; // never printed; see toString()
+
+  private Config(Map<String, String> e, boolean extensionPresent) {
+    enabled = bool(e, "DD_LLMOBS_ENABLED", true);
+    service = trimToNull(e.get("DD_SERVICE"));
+    env = trimToNull(e.get("DD_ENV"));
+    version = trimToNull(e.get("DD_VERSION"));
+    String app = firstNonBlank(e.get("DD_LLMOBS_ML_APP"), service, e.get("AWS_LAMBDA_FUNCTION_NAME"));
+    mlApp = app == null ? "unnamed-ml-app" : normalizeMlApp(app);
+    globalTags = parseTags(e.get("DD_TAGS"));
+    site = firstNonBlank(e.get("DD_SITE"), "datadoghq.com");
+    apiKey = trimToNull(e.get("DD_API_KEY"));
+    overrideOrigin = stripSlash(trimToNull(e.get("DD_LLMOBS_OVERRIDE_ORIGIN")));
+    exportFile = trimToNull(e.get("LLMOBS_EXPORT_FILE"));
+    String url = trimToNull(e.get("DD_TRACE_AGENT_URL"));
+    if (url == null) {
+      String host = firstNonBlank(e.get("DD_AGENT_HOST"), "localhost");
+      String port = firstNonBlank(e.get("DD_TRACE_AGENT_PORT"), "8126");
+      url = "http://" + host + ":" + port;
+    }
+    agentUrl = stripSlash(url);
+    flushTimeoutMillis = Math.max(1, longValue(e, "LLMOBS_FLUSH_TIMEOUT_MS", 2000));
+    maxBufferedSpans = (int) Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_SPANS", 1000));
+    maxRetainedBytes = Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_BYTES", 8L << 20));
+    captureIo = bool(e, "LLMOBS_CAPTURE_IO", true);
+
+    String explicit = lower(trimToNull(e.get("LLMOBS_EXPORTER")));
+    String agentless = lower(trimToNull(e.get("DD_LLMOBS_AGENTLESS_ENABLED")));
+    Route r;
+    String why;
+    if (explicit != null && !explicit.equals("auto")) {
+      switch (explicit) {
+        case "agentless": r = Route.AGENTLESS; break;
+        case "agent": case "extension": r = Route.AGENT; break;
+        case "file": r = Route.FILE; break;
+        case "stdout": r = Route.STDOUT; break;
+        default:
+          Log.warn("LLMOBS_EXPORTER=" + explicit + " is not one of auto, agentless, agent, stdout, file; using auto");
+          r = null;
+      }
+      why = "LLMOBS_EXPORTER=" + explicit;
+    } else {
+      r = null;
+      why = null;
+    }
+    if (r == null) {
+      if ("true".equals(agentless) || "1".equals(agentless)) {
+        r = Route.AGENTLESS;
+        why = "DD_LLMOBS_AGENTLESS_ENABLED=true";
+      } else if ("false".equals(agentless) || "0".equals(agentless)) {
+        r = Route.AGENT;
+        why = "DD_LLMOBS_AGENTLESS_ENABLED=false";
+      } else if (trimToNull(e.get("DD_TRACE_AGENT_URL")) != null || trimToNull(e.get("DD_AGENT_HOST")) != null) {
+        r = Route.AGENT;
+        why = "an agent address is configured";
+      } else if (extensionPresent) {
+        r = Route.AGENT;
+        why = "the Datadog Lambda extension is installed";
+      } else if (apiKey != null) {
+        r = Route.AGENTLESS;
+        why = "DD_API_KEY is set and no agent is configured";
+      } else if (exportFile != null) {
+        r = Route.FILE;
+        why = "LLMOBS_EXPORT_FILE is set";
+      } else {
+        r = Route.STDOUT;
+        why = "no Datadog agent or API key is configured";
+      }
+    }
+    if (r == Route.AGENTLESS && apiKey == null) {
+      Log.warn("agentless export needs DD_API_KEY, which is not set; writing spans to stdout instead");
+      r = Route.STDOUT;
+      why = "agentless without DD_API_KEY";
+    }
+    if (r == Route.FILE && exportFile == null) {
+      Log.warn("LLMOBS_EXPORTER=file needs LLMOBS_EXPORT_FILE; writing spans to stdout instead");
+      r = Route.STDOUT;
+    }
+    route = r;
+    routeReason = why;
+    int defaultPayload = r == Route.AGENT ? EXTENSION_PAYLOAD_BYTES : DEFAULT_PAYLOAD_BYTES;
+    payloadBytes = (int) clamp(longValue(e, "DD_LLMOBS_PAYLOAD_SIZE_BYTES", defaultPayload), 1024, Integer.MAX_VALUE - 16);
+    eventBytes = (int) clamp(longValue(e, "DD_LLMOBS_EVENT_SIZE_BYTES", DEFAULT_EVENT_BYTES), 512, Integer.MAX_VALUE - 16);
+  }
+
+  /** Reads the settings from {@code env}; a present Datadog extension is detected on the file system. */
+  public static Config fromEnv(Map<String, String> env) {
+    return new Config(env, new java.io.File(EXTENSION_PATH).exists());
+  }
+
+  /** As {@link #fromEnv(Map)}, with the extension's presence given; for tests. */
+  public static Config fromEnv(Map<String, String> env, boolean extensionPresent) {
+    return new Config(env, extensionPresent);
+  }
+
+  /** The API key, for the one header that needs it. */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  public String spansUrl() {
+    switch (route) {
+      case AGENTLESS:
+        return (overrideOrigin != null ? overrideOrigin : "https://llmobs-intake." + site) + "/api/v2/llmobs";
+      case AGENT:
+        return (overrideOrigin != null ? overrideOrigin : agentUrl) + "/evp_proxy/v2/api/v2/llmobs";
+      default:
+        return null;
+    }
+  }
+
+  public String evaluationsUrl() {
+    switch (route) {
+      case AGENTLESS:
+        return (overrideOrigin != null ? overrideOrigin : "https://api." + site) + "/api/intake/llm-obs/v2/eval-metric";
+      case AGENT:
+        return (overrideOrigin != null ? overrideOrigin : agentUrl) + "/evp_proxy/v2/api/intake/llm-obs/v2/eval-metric";
+      default:
+        return null;
+    }
+  }
+
+  /** Describes the route without the API key. */
+  public String describeRoute() {
+    switch (route) {
+      case AGENTLESS: return "Datadog intake " + originOf(spansUrl()) + " (agentless, " + routeReason + ")";
+      case AGENT: return "Datadog agent/extension " + originOf(spansUrl()) + " (EVP proxy, " + routeReason + ")";
+      case FILE: return "JSON lines in " + exportFile + " (" + routeReason + ")";
+      default: return "JSON lines on stdout (" + routeReason + ")";
+    }
+  }
+
+  private static String originOf(String url) {
+    int i = url.indexOf('/', url.indexOf("//") + 2);
+    return i < 0 ? url : url.substring(0, i);
+  }
+
+  @Override public String toString() {
+    return "Config{enabled=" + enabled + ", mlApp=" + mlApp + ", route=" + route + ", apiKey="
+        + (apiKey == null ? "unset" : "set") + "}";
+  }
+
+  /**
+   * Applies Datadog's ml_app naming rule: lower case; letters, digits, {@code _ - : . /}; at most 193 characters;
+   * no doubled or trailing underscores.
+   */
+  public static String normalizeMlApp(String s) {
+    StringBuilder b = new StringBuilder(Math.min(s.length(), 193));
+    for (int i = 0; i < s.length() && b.length() < 193; i++) {
+      char c = Character.toLowerCase(s.charAt(i));
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == ':' || c == '.' || c == '/';
+      char out = ok ? c : '_';
+      if (out == '_' && b.length() > 0 && b.charAt(b.length() - 1) == '_') continue;
+      b.append(out);
+    }
+    while (b.length() > 0 && b.charAt(b.length() - 1) == '_') b.setLength(b.length() - 1);
+    return b.length() == 0 ? "unnamed-ml-app" : b.toString();
+  }
+
+  static List<String> parseTags(String s) {
+    if (s == null || s.isBlank()) return Collections.emptyList();
+    List<String> out = new ArrayList<>();
+    for (String t : s.split("[,\\s]+")) {
+      if (!t.isEmpty()) out.add(t.indexOf(':') < 0 ? t + ":" : t);
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  private static boolean bool(Map<String, String> e, String key, boolean dflt) {
+    String v = lower(trimToNull(e.get(key)));
+    if (v == null) return dflt;
+    if (v.equals("true") || v.equals("1") || v.equals("yes")) return true;
+    if (v.equals("false") || v.equals("0") || v.equals("no")) return false;
+    Log.warn(key + "=" + v + " is not a boolean; using " + dflt);
+    return dflt;
+  }
+
+  private static long longValue(Map<String, String> e, String key, long dflt) {
+    String v = trimToNull(e.get(key));
+    if (v == null) return dflt;
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException ex) {
+      Log.warn(key + "=" + v + " is not a whole number; using " + dflt);
+      return dflt;
+    }
+  }
+
+  private static long clamp(long v, long lo, long hi) {
+    return Math.max(lo, Math.min(hi, v));
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) return v.trim();
+    }
+    return null;
+  }
+
+  private static String trimToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static String lower(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+
+  private static String stripSlash(String s) {
+    return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}
