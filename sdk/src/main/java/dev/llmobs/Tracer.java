@@ -240,12 +240,12 @@ final class Tracer {
 
     Sink.Outcome so = send(Sink.Kind.SPANS, events, deadline);
     Sink.Outcome eo = send(Sink.Kind.EVALUATIONS, evals, deadline);
-    keep(so.retry, eo.retry);
-    dropped += so.dropped;
-    droppedEvals += eo.dropped;
+    int[] overflow = keep(so.retry, eo.retry);
+    dropped += so.dropped + overflow[0];
+    droppedEvals += eo.dropped + overflow[1];
 
-    FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size(), eo.retry.size(), dropped, droppedEvals,
-        truncated, System.nanoTime() - startNanos);
+    FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size() - overflow[0], eo.retry.size() - overflow[1],
+        dropped, droppedEvals, truncated, System.nanoTime() - startNanos);
     String summary = "flush: " + r + (rejected > 0 ? "; " + rejected + " annotations refused (see earlier lines)" : "");
     if (dropped > 0 || droppedEvals > 0 || truncated > 0 || rejected > 0 || !so.retry.isEmpty() || !eo.retry.isEmpty()) {
       Log.info(summary);
@@ -266,9 +266,13 @@ final class Tracer {
     }
   }
 
-  /** Keeps what could not be sent, within the buffer's bounds, dropping the oldest first. */
-  private void keep(List<byte[]> spans, List<byte[]> evals) {
-    if (spans.isEmpty() && evals.isEmpty()) return;
+  /**
+   * Keeps what could not be sent, within the buffer's bounds, dropping the oldest first. Returns how many spans
+   * and evaluations that dropped.
+   */
+  private int[] keep(List<byte[]> spans, List<byte[]> evals) {
+    int[] overflow = new int[2];
+    if (spans.isEmpty() && evals.isEmpty()) return overflow;
     synchronized (lock) {
       // Events kept now are older than anything queued since: put them in front.
       for (int i = spans.size() - 1; i >= 0; i--) {
@@ -278,13 +282,17 @@ final class Tracer {
       }
       while (keptSpans.size() > config.maxBufferedSpans || keptBytes > config.maxRetainedBytes) {
         keptBytes -= keptSpans.pollFirst().length;
-        droppedSpans++;
+        overflow[0]++;
       }
       for (int i = evals.size() - 1; i >= 0; i--) evaluations.addFirst(evals.get(i));
       while (evaluations.size() > config.maxBufferedSpans) {
         evaluations.pollFirst();
-        droppedEvaluations++;
+        overflow[1]++;
       }
     }
+    if (overflow[0] + overflow[1] > 0) {
+      Log.warn("retry buffer full: dropped the " + overflow[0] + " oldest spans and " + overflow[1] + " oldest evaluations");
+    }
+    return overflow;
   }
 }

@@ -81,7 +81,12 @@ public final class TestIntake implements AutoCloseable {
   private volatile Function<Request, Answer> fallback = r -> Answer.status(202);
 
   public TestIntake() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    this(0);
+  }
+
+  /** An intake on a given loopback port (0 = any): lets a test bring an intake back at the same address. */
+  public TestIntake(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
     server.createContext("/", this::handle);
     server.start();
   }
@@ -121,6 +126,10 @@ public final class TestIntake implements AutoCloseable {
   public TestIntake always(int status) {
     fallback = r -> Answer.status(status);
     return this;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   public String origin() {

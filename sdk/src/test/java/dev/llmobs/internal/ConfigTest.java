@@ -1,0 +1,88 @@
+package dev.llmobs.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Configuration read from a map: route choice, defaults and limits, and the API key kept out of sight. */
+class ConfigTest {
+  @Test void withNothingConfiguredSpansGoToStdout() {
+    Config c = Config.fromEnv(Map.of(), false);
+    assertTrue(c.enabled);
+    assertEquals(Config.Route.STDOUT, c.route);
+    assertEquals("unnamed-ml-app", c.mlApp);
+  }
+
+  @Test void anApiKeyAloneMeansAgentless() {
+    Config c = Config.fromEnv(Map.of("DD_API_KEY", "abc", "DD_SITE", "datadoghq.eu"), false);
+    assertEquals(Config.Route.AGENTLESS, c.route);
+    assertEquals("https://llmobs-intake.datadoghq.eu/api/v2/llmobs", c.spansUrl());
+    assertEquals("https://api.datadoghq.eu/api/intake/llm-obs/v2/eval-metric", c.evaluationsUrl());
+    assertEquals(5_242_880, c.payloadBytes);
+  }
+
+  @Test void theLambdaExtensionWinsOverAnApiKey() {
+    Config c = Config.fromEnv(Map.of("DD_API_KEY", "abc"), true);
+    assertEquals(Config.Route.AGENT, c.route);
+    assertEquals("http://localhost:8126/evp_proxy/v2/api/v2/llmobs", c.spansUrl());
+    assertEquals(2_097_152, c.payloadBytes, "the extension's proxy cap");
+  }
+
+  @Test void agentlessFlagDecides() {
+    assertEquals(Config.Route.AGENT, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "false",
+        "DD_API_KEY", "k"), false).route);
+    assertEquals(Config.Route.AGENTLESS, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true",
+        "DD_API_KEY", "k"), true).route);
+  }
+
+  @Test void agentlessWithoutAKeyFallsBackToStdoutAndSaysSo() {
+    List<String> lines = new java.util.ArrayList<>();
+    java.util.function.Consumer<String> prev = Log.redirect(lines::add);
+    try {
+      assertEquals(Config.Route.STDOUT, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true"), false).route);
+      assertTrue(lines.get(0).contains("needs DD_API_KEY"));
+    } finally {
+      Log.redirect(prev);
+    }
+  }
+
+  @Test void agentAddressFromHostAndPort() {
+    Config c = Config.fromEnv(Map.of("DD_AGENT_HOST", "10.0.0.5", "DD_TRACE_AGENT_PORT", "9126"), false);
+    assertEquals("http://10.0.0.5:9126/evp_proxy/v2/api/intake/llm-obs/v2/eval-metric", c.evaluationsUrl());
+  }
+
+  @Test void explicitExporterAndFile() {
+    assertEquals(Config.Route.FILE,
+        Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/tmp/x"), false).route);
+    assertEquals(Config.Route.STDOUT, Config.fromEnv(Map.of("LLMOBS_EXPORTER", "stdout", "DD_API_KEY", "k"), true).route);
+  }
+
+  @Test void mlAppFallsBackToServiceThenFunctionNameAndIsNormalized() {
+    assertEquals("claims-api", Config.fromEnv(Map.of("DD_SERVICE", "claims-api"), false).mlApp);
+    assertEquals("my-fn", Config.fromEnv(Map.of("AWS_LAMBDA_FUNCTION_NAME", "my-fn"), false).mlApp);
+    assertEquals("claims_bot/v2", Config.normalizeMlApp("Claims  Bot/v2__"));
+    assertEquals(193, Config.normalizeMlApp("a".repeat(300)).length());
+  }
+
+  @Test void disabledAndBadNumbersUseDefaults() {
+    Config c = Config.fromEnv(Map.of("DD_LLMOBS_ENABLED", "false", "LLMOBS_FLUSH_TIMEOUT_MS", "soon"), false);
+    assertFalse(c.enabled);
+    assertEquals(2000, c.flushTimeoutMillis);
+  }
+
+  @Test void theApiKeyNeverAppearsInDescriptions() {
+    Config c = Config.fromEnv(Map.of("DD_API_KEY", "super-secret-key"), false);
+    assertFalse(c.toString().contains("super-secret-key"));
+    assertFalse(c.describeRoute().contains("super-secret-key"));
+    assertEquals("super-secret-key", c.apiKey());
+  }
+
+  @Test void ddTagsAreParsed() {
+    assertEquals(List.of("team:llm", "region:eu", "bare:"),
+        Config.fromEnv(Map.of("DD_TAGS", "team:llm, region:eu bare"), false).globalTags);
+  }
+}
