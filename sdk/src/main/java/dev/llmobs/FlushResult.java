@@ -44,6 +44,6 @@ public final class FlushResult {
   @Override public String toString() {
     return "FlushResult{sent " + spansSent + " spans, " + evaluationsSent + " evaluations; kept " + spansKept + "+"
         + evaluationsKept + "; dropped " + spansDropped + "+" + evaluationsDropped + "; truncated " + spansTruncated
-        + "; " + String.format(java.util.Locale.ROOT, "%.3f", durationNanos / 1e6) + " ms}";
+        + "; " + (durationNanos / 1000) / 1000.0 + " ms}";
   }
 }

@@ -246,11 +246,12 @@ final class Tracer {
 
     FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size() - overflow[0], eo.retry.size() - overflow[1],
         dropped, droppedEvals, truncated, System.nanoTime() - startNanos);
-    String summary = "flush: " + r + (rejected > 0 ? "; " + rejected + " annotations refused (see earlier lines)" : "");
-    if (dropped > 0 || droppedEvals > 0 || truncated > 0 || rejected > 0 || !so.retry.isEmpty() || !eo.retry.isEmpty()) {
-      Log.info(summary);
-    } else {
-      Log.debug(summary);
+    boolean notable = dropped > 0 || droppedEvals > 0 || truncated > 0 || rejected > 0 || !so.retry.isEmpty()
+        || !eo.retry.isEmpty();
+    if (notable || Log.isDebug()) { // one summary line per flush, built only when it is printed
+      String summary = "flush: " + r + (rejected > 0 ? "; " + rejected + " annotations refused (see earlier lines)" : "");
+      if (notable) Log.info(summary);
+      else Log.debug(summary);
     }
     return r;
   }

@@ -8,7 +8,7 @@ import java.security.SecureRandom;
  *
  * <p>Design note: ids must stay unique when Lambda SnapStart restores many JVMs from one memory snapshot. AWS
  * names {@link SecureRandom} as safe there, but it costs a lock and a system call per id. So ids come from a
- * fast xorshift generator that is (1) seeded from {@code SecureRandom}, (2) mixed with {@link System#nanoTime()}
+ * fast xorshift generator that is (1) seeded from {@code /dev/urandom}, (2) mixed with {@link System#nanoTime()}
  * on every draw, which differs between restored copies, and (3) reseeded by {@link #reseed()}, which the
  * Lambda wrapper calls from its CRaC {@code afterRestore} hook. With {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}
  * every id comes straight from {@code SecureRandom}, as dd-trace-java does.
@@ -62,7 +62,7 @@ public final class Ids {
     synchronized (LOCK) {
       if (secure) return secureRandom().nextLong();
       if (state == 0) {
-        state = secureRandom().nextLong() | 1;
+        state = seed() | 1;
       }
       long x = state;
       x ^= x << 13;
@@ -70,6 +70,27 @@ public final class Ids {
       x ^= x << 17;
       state = x;
       return mix(x ^ System.nanoTime());
+    }
+  }
+
+  /**
+   * 64 bits from {@code /dev/urandom} (fresh after a snapshot restore, and read in microseconds), else from
+   * {@code SecureRandom}, whose first use costs tens of milliseconds of a cold start.
+   */
+  private static long seed() {
+    try (java.io.FileInputStream in = new java.io.FileInputStream("/dev/urandom")) {
+      byte[] b = new byte[8];
+      int n = 0;
+      while (n < 8) {
+        int r = in.read(b, n, 8 - n);
+        if (r < 0) throw new java.io.EOFException();
+        n += r;
+      }
+      long v = 0;
+      for (byte x : b) v = (v << 8) | (x & 0xff);
+      return v;
+    } catch (java.io.IOException | SecurityException e) {
+      return secureRandom().nextLong();
     }
   }
 

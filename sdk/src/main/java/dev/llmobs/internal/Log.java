@@ -13,7 +13,11 @@ public final class Log {
   public static final int DEBUG = 0, INFO = 1, WARN = 2, OFF = 3;
 
   private static volatile int level = parse(System.getenv("LLMOBS_LOG_LEVEL"));
-  private static volatile Consumer<String> out = line -> System.err.println(line);
+  private static volatile Consumer<String> out = new Consumer<String>() { // not a lambda: no indy bootstrap at start
+    @Override public void accept(String line) {
+      System.err.println(line);
+    }
+  };
 
   private Log() {}
 

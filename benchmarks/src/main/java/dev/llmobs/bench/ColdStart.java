@@ -1,0 +1,130 @@
+package dev.llmobs.bench;
+
+import dev.llmobs.FlushResult;
+import dev.llmobs.LLMObs;
+import dev.llmobs.LLMObsSpan;
+import dev.llmobs.Message;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The cold-start harness: in fresh JVMs started as Lambda starts Java ({@code -XX:TieredStopAtLevel=1}), the time
+ * from {@code main} to a first trace (a workflow with an annotated llm child) serialized and flushed to a loopback
+ * intake, against a bare {@code HttpURLConnection} POST of the very same bytes from an equally cold JVM.
+ * Alternates the two, several runs each, in one run of the harness; reports medians and their ratio.
+ *
+ * <p>Run: {@code benchmarks/run-cold-start.sh [runs]}.
+ */
+public final class ColdStart {
+  private ColdStart() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    String classpath = System.getProperty("java.class.path");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try (LoopbackIntake intake = new LoopbackIntake()) {
+      Path body = Files.createTempFile("llmobs-first-trace", ".json");
+      child(java, classpath, intake, "sdk", body); // once, to learn the exact bytes of the first trace
+      Files.write(body, intake.lastBody.get());
+      long[] sdk = new long[runs], base = new long[runs], sdkWall = new long[runs], baseWall = new long[runs];
+      for (int i = 0; i < runs; i++) { // alternate, so that machine noise hits both alike
+        long t0 = System.nanoTime();
+        base[i] = child(java, classpath, intake, "baseline", body);
+        baseWall[i] = System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        sdk[i] = child(java, classpath, intake, "sdk", body);
+        sdkWall[i] = System.nanoTime() - t0;
+      }
+      System.out.printf(Locale.ROOT, "first trace of %d bytes, %d cold JVMs each, %s%n", Files.size(body), runs,
+          System.getProperty("java.vm.version"));
+      System.out.printf(Locale.ROOT, "in-process, main to flushed: baseline HttpURLConnection POST median %.1f ms;"
+          + " llmobs first trace median %.1f ms; ratio %.2fx%n", median(base) / 1e6, median(sdk) / 1e6,
+          (double) median(sdk) / median(base));
+      System.out.printf(Locale.ROOT, "whole process (JVM start included): baseline median %.1f ms; llmobs median"
+          + " %.1f ms; ratio %.2fx%n", median(baseWall) / 1e6, median(sdkWall) / 1e6,
+          (double) median(sdkWall) / median(baseWall));
+      Files.deleteIfExists(body);
+    }
+  }
+
+  private static long child(String java, String cp, LoopbackIntake intake, String mode, Path body) throws Exception {
+    List<String> cmd = new ArrayList<>(Arrays.asList(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Xshare:auto", "-cp", cp, Child.class.getName(), mode, intake.origin(), body.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("DD_LLMOBS_AGENTLESS_ENABLED", "true");
+    pb.environment().put("DD_API_KEY", "cold-start-bench");
+    pb.environment().put("DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin());
+    pb.environment().put("DD_LLMOBS_ML_APP", "claims-assistant");
+    pb.environment().put("LLMOBS_LOG_LEVEL", "warn");
+    Process p = pb.start();
+    long elapsed = -1;
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        out.append(line).append('\n');
+        if (line.startsWith("elapsed_ns=")) elapsed = Long.parseLong(line.substring(11));
+      }
+    }
+    if (p.waitFor() != 0 || elapsed < 0) throw new IllegalStateException(mode + " child failed:\n" + out);
+    return elapsed;
+  }
+
+  private static long median(long[] values) {
+    long[] v = values.clone();
+    Arrays.sort(v);
+    return v[v.length / 2];
+  }
+
+  /** What runs in each cold JVM. */
+  public static final class Child {
+    public static void main(String[] args) throws Exception {
+      String mode = args[0];
+      String origin = args[1];
+      byte[] body = "baseline".equals(mode) ? Files.readAllBytes(new File(args[2]).toPath()) : null;
+      long start = System.nanoTime();
+      if ("baseline".equals(mode)) {
+        HttpURLConnection c = (HttpURLConnection) new URL(origin + "/api/v2/llmobs").openConnection();
+        c.setDoOutput(true);
+        c.setRequestMethod("POST");
+        c.setRequestProperty("Content-Type", "application/json");
+        c.setRequestProperty("DD-API-KEY", "cold-start-bench");
+        c.setFixedLengthStreamingMode(body.length);
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(body);
+        }
+        if (c.getResponseCode() != 202) throw new IllegalStateException("HTTP " + c.getResponseCode());
+        try (InputStream in = c.getInputStream()) {
+          in.readAllBytes();
+        }
+      } else {
+        try (LLMObsSpan root = LLMObs.workflow("claims-handler")) {
+          root.input("{\"claimId\":\"88412\",\"question\":\"Is water damage covered?\"}").sessionId("claim-88412");
+          try (LLMObsSpan llm = LLMObs.llm("bedrock-runtime.converse", "anthropic.claude-3-5-haiku-20241022-v1:0",
+              "amazon_bedrock")) {
+            llm.inputMessages(List.of(Message.system("You answer questions about the policy."),
+                Message.user("Is water damage covered?")));
+            llm.outputMessages(List.of(Message.assistant("Sudden water damage is covered up to the policy limit.")));
+            llm.tokens(231, 18).metadata("temperature", 0.2).metadata("max_tokens", 400);
+          }
+          root.output("Sudden water damage is covered up to the policy limit.");
+        }
+        FlushResult r = LLMObs.flush(Duration.ofSeconds(5));
+        if (r.spansSent() != 2) throw new IllegalStateException("flush: " + r);
+      }
+      System.out.println("elapsed_ns=" + (System.nanoTime() - start));
+    }
+  }
+}
