@@ -29,6 +29,15 @@ public final class LLMObs {
   private static volatile Tracer tracer; // null until first use
   private static final Object INIT = new Object();
 
+  static {
+    dev.llmobs.internal.Lifecycle.onCloseConnections(new Runnable() { // not a lambda: cold-start cost
+      @Override public void run() {
+        Tracer t = tracer;
+        if (t != null) t.sink.closeIdle();
+      }
+    });
+  }
+
   private LLMObs() {}
 
   static Tracer tracer() {

@@ -43,6 +43,7 @@ final class Tracer {
   }
 
   static Tracer create(Config config, Clock clock) {
+    if (config.logLevel != null) Log.setLevel(config.logLevel);
     Sink sink;
     switch (config.route) {
       case AGENTLESS:

@@ -1,0 +1,42 @@
+package dev.llmobs.lambda;
+
+import dev.llmobs.internal.Lifecycle;
+import dev.llmobs.internal.Log;
+import dev.llmobs.internal.Throwables;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * SnapStart (CRaC) hooks: what must not survive a snapshot is reset. Before the checkpoint, pooled connections are
+ * closed (every restored copy would share dead sockets). After a restore, id generation is reseeded (copies must not
+ * draw the same ids), connections are dropped again, and the next call counts as a cold start.
+ *
+ * <p>Design note: the runtime keeps registered resources in a {@code WeakHashMap}, so the instance is held here.
+ */
+final class SnapStartHooks implements Resource {
+  static final SnapStartHooks INSTANCE = new SnapStartHooks();
+  private static boolean registered;
+
+  private SnapStartHooks() {}
+
+  static synchronized void register() {
+    if (registered) return;
+    registered = true;
+    try {
+      Core.getGlobalContext().register(INSTANCE);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.debug("SnapStart hooks not registered: " + t);
+    }
+  }
+
+  @Override public void beforeCheckpoint(Context<? extends Resource> context) {
+    Lifecycle.beforeCheckpoint();
+  }
+
+  @Override public void afterRestore(Context<? extends Resource> context) {
+    Lifecycle.afterRestore();
+    Invocation.resetColdStart();
+  }
+}

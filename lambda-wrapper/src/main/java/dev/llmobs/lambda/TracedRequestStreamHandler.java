@@ -1,0 +1,25 @@
+package dev.llmobs.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A {@code RequestStreamHandler} whose every invocation is traced; the event and response bytes become the root
+ * span's input and output. Implement {@link #handle}.
+ */
+public abstract class TracedRequestStreamHandler implements RequestStreamHandler {
+  static {
+    SnapStartHooks.register();
+  }
+
+  /** Your handler's work. */
+  protected abstract void handle(InputStream input, OutputStream output, Context context) throws IOException;
+
+  @Override public final void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    LLMObsLambda.traceStream(input, output, context, (in, out) -> handle(in, out, context));
+  }
+}
