@@ -47,7 +47,8 @@ public class FlushBenchmark {
     url = new URL(intake.origin() + "/api/v2/llmobs");
   }
 
-  @TearDown public void stop() {
+  @TearDown public void stop() throws Exception {
+    if (socket != null) socket.close();
     intake.close();
   }
 
@@ -69,6 +70,43 @@ public class FlushBenchmark {
     }
     return LLMObs.flush(Duration.ofSeconds(2)).spansSent();
   }
+
+  /**
+   * The floor: the same bytes POSTed over a kept-alive plain socket with TCP_NODELAY, written in one call, the
+   * response read by its Content-Length. No HTTP client can do less.
+   */
+  @Benchmark public int bareSocketPost() throws Exception {
+    if (socket == null) {
+      socket = new java.net.Socket("127.0.0.1", url.getPort());
+      socket.setTcpNoDelay(true);
+      socketIn = new java.io.BufferedInputStream(socket.getInputStream());
+    }
+    byte[] head = ("POST /api/v2/llmobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] request = new byte[head.length + body.length];
+    System.arraycopy(head, 0, request, 0, head.length);
+    System.arraycopy(body, 0, request, head.length, body.length);
+    socket.getOutputStream().write(request);
+    int contentLength = 0, status = 0;
+    StringBuilder line = new StringBuilder();
+    for (int c; (c = socketIn.read()) >= 0; ) {
+      if (c == '\r') continue;
+      if (c != '\n') {
+        line.append((char) c);
+        continue;
+      }
+      if (line.length() == 0) break;
+      String l = line.toString();
+      if (l.startsWith("HTTP/")) status = Integer.parseInt(l.substring(9, 12));
+      else if (l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) contentLength = Integer.parseInt(l.substring(15).trim());
+      line.setLength(0);
+    }
+    socketIn.readNBytes(contentLength);
+    return status;
+  }
+
+  java.net.Socket socket;
+  java.io.InputStream socketIn;
 
   /** The baseline: the same bytes POSTed with the JDK's HttpURLConnection (keep-alive) to the same intake. */
   @Benchmark public int bareHttpUrlConnectionPost() throws Exception {
