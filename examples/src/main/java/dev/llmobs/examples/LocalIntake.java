@@ -1,0 +1,135 @@
+package dev.llmobs.examples;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A stand-in for the Datadog intake on loopback: accepts span and evaluation requests as the real one does (202),
+ * prints each trace as an indented tree (kind, name, duration, tokens, error) and appends every span to a file.
+ */
+public final class LocalIntake implements AutoCloseable {
+  static {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
+  private final HttpServer server;
+  private final Path file;
+  private final PrintStream out;
+  private final List<Map<String, Object>> received = new ArrayList<>();
+
+  public LocalIntake(Path file, PrintStream out) throws IOException {
+    this.file = file;
+    this.out = out;
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.deleteIfExists(file);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    server.createContext("/", ex -> {
+      try (InputStream in = ex.getRequestBody()) {
+        byte[] body = in.readAllBytes();
+        String path = ex.getRequestURI().getPath();
+        if (path.endsWith("/api/v2/llmobs")) spans(body);
+        else if (path.endsWith("/eval-metric")) evaluations(body);
+        byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(202, answer.length);
+        try (OutputStream o = ex.getResponseBody()) {
+          o.write(answer);
+        }
+      } catch (RuntimeException e) {
+        out.println("intake: could not read a request: " + e);
+        ex.sendResponseHeaders(400, -1);
+      } finally {
+        ex.close();
+      }
+    });
+    server.start();
+  }
+
+  public String origin() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public synchronized List<Map<String, Object>> received() {
+    return new ArrayList<>(received);
+  }
+
+  @SuppressWarnings("unchecked")
+  private synchronized void spans(byte[] body) throws IOException {
+    List<Map<String, Object>> spans = new ArrayList<>();
+    for (Object element : JSON.std.listFrom(body)) {
+      Map<String, Object> e = (Map<String, Object>) element;
+      for (Object s : (List<Object>) e.get("spans")) {
+        spans.add((Map<String, Object>) s);
+        Files.write(file, (JSON.std.asString(s) + "\n").getBytes(StandardCharsets.UTF_8),
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
+    }
+    received.addAll(spans);
+    Map<String, List<Map<String, Object>>> byTrace = new LinkedHashMap<>();
+    for (Map<String, Object> s : spans) byTrace.computeIfAbsent((String) s.get("trace_id"), k -> new ArrayList<>()).add(s);
+    for (Map.Entry<String, List<Map<String, Object>>> t : byTrace.entrySet()) {
+      out.println("trace " + t.getKey() + " (" + t.getValue().size() + " spans)");
+      for (Map<String, Object> s : t.getValue()) {
+        boolean hasParentHere = false;
+        for (Map<String, Object> p : t.getValue()) hasParentHere |= p.get("span_id").equals(s.get("parent_id"));
+        if (!hasParentHere) print(s, t.getValue(), 1);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void print(Map<String, Object> span, List<Map<String, Object>> all, int depth) {
+    Map<String, Object> meta = (Map<String, Object>) span.get("meta");
+    String kind = (String) ((Map<String, Object>) meta.get("span")).get("kind");
+    Map<String, Object> metrics = (Map<String, Object>) span.get("metrics");
+    StringBuilder line = new StringBuilder("  ".repeat(depth));
+    line.append(String.format(Locale.ROOT, "%-9s %-24s %8.2f ms", kind, span.get("name"),
+        ((Number) span.get("duration")).longValue() / 1e6));
+    if (metrics.containsKey("input_tokens")) {
+      line.append(String.format(Locale.ROOT, "  tokens %s in / %s out", num(metrics.get("input_tokens")),
+          num(metrics.get("output_tokens"))));
+    }
+    if (span.get("session_id") != null && depth == 1) line.append("  session ").append(span.get("session_id"));
+    if ("error".equals(span.get("status"))) {
+      Map<String, Object> err = (Map<String, Object>) meta.get("error");
+      line.append("  ERROR ").append(err.get("type")).append(": ").append(err.get("message"));
+    }
+    out.println(line);
+    for (Map<String, Object> child : all) {
+      if (span.get("span_id").equals(child.get("parent_id"))) print(child, all, depth + 1);
+    }
+  }
+
+  private static String num(Object o) {
+    return o instanceof Number ? Long.toString(((Number) o).longValue()) : String.valueOf(o);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void evaluations(byte[] body) throws IOException {
+    Map<String, Object> data = (Map<String, Object>) JSON.std.mapFrom(body).get("data");
+    List<Object> metrics = (List<Object>) ((Map<String, Object>) data.get("attributes")).get("metrics");
+    for (Object m : metrics) {
+      Map<String, Object> e = (Map<String, Object>) m;
+      out.println("evaluation " + e.get("label") + " = " + e.get(e.get("metric_type") + "_value") + " on "
+          + e.get("join_on"));
+    }
+  }
+
+  @Override public void close() {
+    server.stop(0);
+  }
+}
