@@ -44,6 +44,7 @@ final class Tracer {
 
   static Tracer create(Config config, Clock clock) {
     if (config.logLevel != null) Log.setLevel(config.logLevel);
+    dev.llmobs.internal.Integrations.bedrock = config.enabled && config.bedrockEnabled;
     Sink sink;
     switch (config.route) {
       case AGENTLESS:

@@ -34,7 +34,9 @@ class NoThreadsTest {
         LLMObs.submitEvaluation(Evaluation.score("s", 1).forTag("a", "b"));
         assertEquals(2, LLMObs.flush(Duration.ofSeconds(5)).spansSent());
       }
-      assertEquals(before, liveThreads());
+      Set<String> started = liveThreads();
+      started.removeAll(before); // threads of other tests' clients may end meanwhile; none may start
+      assertEquals(Set.of(), started);
     }
   }
 }

@@ -36,6 +36,8 @@ public final class Config {
   public final long maxRetainedBytes;
   public final long flushTimeoutMillis;
   public final boolean captureIo;
+  /** {@code LLMOBS_BEDROCK_ENABLED}: automatic spans for Amazon Bedrock calls. */
+  public final boolean bedrockEnabled;
   /** {@code LLMOBS_LOG_LEVEL}, applied when this configuration is installed; null = leave as is. */
   public final String logLevel;
   private final String apiKey; // never printed; see toString()
@@ -63,6 +65,7 @@ public final class Config {
     maxBufferedSpans = (int) Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_SPANS", 1000));
     maxRetainedBytes = Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_BYTES", 8L << 20));
     captureIo = bool(e, "LLMOBS_CAPTURE_IO", true);
+    bedrockEnabled = bool(e, "LLMOBS_BEDROCK_ENABLED", true);
     logLevel = trimToNull(e.get("LLMOBS_LOG_LEVEL"));
 
     String explicit = lower(trimToNull(e.get("LLMOBS_EXPORTER")));

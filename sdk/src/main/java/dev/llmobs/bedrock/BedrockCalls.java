@@ -1,0 +1,230 @@
+package dev.llmobs.bedrock;
+
+import dev.llmobs.Message;
+import dev.llmobs.ToolCall;
+import dev.llmobs.ToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.document.Document;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
+import software.amazon.awssdk.services.bedrockruntime.model.Tool;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
+
+/**
+ * The Bedrock-typed half of the interceptor, loaded only once a call is known to be a Bedrock Runtime call. Uses only
+ * getters present in bedrockruntime 2.31; newer fields (cache tokens) are read by name, so they are found where the
+ * model has them and skipped where it does not.
+ */
+final class BedrockCalls {
+  private BedrockCalls() {}
+
+  static String modelId(SdkRequest request) {
+    if (request instanceof ConverseRequest) return ((ConverseRequest) request).modelId();
+    if (request instanceof ConverseStreamRequest) return ((ConverseStreamRequest) request).modelId();
+    if (request instanceof InvokeModelRequest) return ((InvokeModelRequest) request).modelId();
+    if (request instanceof InvokeModelWithResponseStreamRequest) return ((InvokeModelWithResponseStreamRequest) request).modelId();
+    return null;
+  }
+
+  /** Records the request: messages, parameters, tools. */
+  static void onRequest(CallRecord r, SdkRequest request) {
+    if (request instanceof ConverseRequest) {
+      ConverseRequest c = (ConverseRequest) request;
+      converseRequest(r, c.system(), c.messages(), c.inferenceConfig(), c.toolConfig());
+    } else if (request instanceof ConverseStreamRequest) {
+      ConverseStreamRequest c = (ConverseStreamRequest) request;
+      converseRequest(r, c.system(), c.messages(), c.inferenceConfig(), c.toolConfig());
+    } else if (request instanceof InvokeModelRequest) {
+      InvokeModelRequest i = (InvokeModelRequest) request;
+      invokeRequest(r, i.body() == null ? null : i.body().asByteArrayUnsafe());
+    } else if (request instanceof InvokeModelWithResponseStreamRequest) {
+      InvokeModelWithResponseStreamRequest i = (InvokeModelWithResponseStreamRequest) request;
+      invokeRequest(r, i.body() == null ? null : i.body().asByteArrayUnsafe());
+    }
+  }
+
+  private static void invokeRequest(CallRecord r, byte[] body) {
+    if (body == null) return;
+    if (r.family == ModelId.UNKNOWN) r.family = InvokeBodies.sniff(Json.parse(body));
+    InvokeBodies.request(r, r.family, body);
+  }
+
+  private static void converseRequest(CallRecord r, List<SystemContentBlock> system,
+      List<software.amazon.awssdk.services.bedrockruntime.model.Message> messages, InferenceConfiguration config,
+      ToolConfiguration tools) {
+    synchronized (r) {
+      if (system != null) {
+        for (SystemContentBlock b : system) if (b.text() != null) r.input.add(Message.system(b.text()));
+      }
+      if (messages != null) for (var m : messages) r.input.add(message(m));
+      if (config != null) {
+        r.meta("max_tokens", config.maxTokens());
+        r.meta("temperature", decimal(config.temperature()));
+        r.meta("top_p", decimal(config.topP()));
+        if (config.hasStopSequences()) r.meta("stop_sequences", config.stopSequences());
+      }
+      if (tools != null && tools.hasTools()) {
+        List<Object> defs = new ArrayList<>();
+        for (Tool t : tools.tools()) {
+          if (t.toolSpec() == null) continue;
+          Map<String, Object> d = new LinkedHashMap<>();
+          d.put("name", t.toolSpec().name());
+          if (t.toolSpec().description() != null) d.put("description", t.toolSpec().description());
+          defs.add(d);
+        }
+        r.meta("tool_config", defs);
+      }
+    }
+  }
+
+  /** A Converse message, in Datadog's shape: text, tool calls, tool results; images become a marker. */
+  static Message message(software.amazon.awssdk.services.bedrockruntime.model.Message m) {
+    StringBuilder text = new StringBuilder();
+    List<ToolCall> calls = new ArrayList<>();
+    List<ToolResult> results = new ArrayList<>();
+    if (m.content() != null) {
+      for (ContentBlock b : m.content()) {
+        if (b.text() != null) text.append(b.text());
+        if (b.toolUse() != null) {
+          Object input = toJava(b.toolUse().input());
+          calls.add(ToolCall.of(b.toolUse().name(), input instanceof Map ? castMap(input) : Map.of("input", input),
+              b.toolUse().toolUseId(), "toolUse"));
+        }
+        if (b.toolResult() != null) {
+          StringBuilder result = new StringBuilder();
+          if (b.toolResult().content() != null) {
+            for (ToolResultContentBlock c : b.toolResult().content()) {
+              if (c.text() != null) result.append(c.text());
+              if (c.json() != null) result.append(new dev.llmobs.internal.JsonWriter(64).value(toJava(c.json())));
+            }
+          }
+          results.add(ToolResult.of("", result.toString(), b.toolResult().toolUseId(), "toolResult"));
+        }
+        if (b.image() != null) text.append("([IMAGE DETECTED])");
+      }
+    }
+    Message msg = Message.of(m.roleAsString() == null ? "assistant" : m.roleAsString(), text.toString());
+    if (!calls.isEmpty()) msg = msg.withToolCalls(calls);
+    if (!results.isEmpty()) msg = msg.withToolResults(results);
+    return msg;
+  }
+
+  /** Records the response of a non-streaming call. */
+  static void onResponse(CallRecord r, SdkResponse response, SdkHttpResponse http) {
+    if (response instanceof ConverseResponse) {
+      if (r.rawResponse != null && converseFromJson(r, r.rawResponse)) return;
+      ConverseResponse c = (ConverseResponse) response;
+      synchronized (r) {
+        if (c.output() != null && c.output().message() != null) r.output.add(message(c.output().message()));
+        r.meta("stop_reason", c.stopReasonAsString());
+        if (c.metrics() != null) r.meta("latency_ms", c.metrics().latencyMs());
+        usage(r, c.usage());
+      }
+    } else if (response instanceof InvokeModelResponse) {
+      InvokeModelResponse i = (InvokeModelResponse) response;
+      if (i.body() != null) InvokeBodies.response(r, r.family, i.body().asByteArrayUnsafe());
+      tokenHeaders(r, http);
+    }
+  }
+
+  /** Converse's response from its JSON: the same for every SDK version, cache tokens included. */
+  private static boolean converseFromJson(CallRecord r, byte[] raw) {
+    Object res = Json.parse(raw);
+    Map<String, Object> message = Json.obj(Json.obj(res, "output"), "message");
+    if (message == null) return false;
+    synchronized (r) {
+      r.output.add(InvokeBodies.novaMessage(message));
+      r.meta("stop_reason", Json.str(res, "stopReason"));
+      r.meta("latency_ms", Json.num(Json.obj(res, "metrics"), "latencyMs"));
+      Map<String, Object> u = Json.obj(res, "usage");
+      r.inputTokens = Json.num(u, "inputTokens");
+      r.outputTokens = Json.num(u, "outputTokens");
+      r.totalTokens = Json.num(u, "totalTokens");
+      r.cacheRead = InvokeBodies.first(Json.num(u, "cacheReadInputTokens"), Json.num(u, "cacheReadInputTokenCount"));
+      r.cacheWrite = InvokeBodies.first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"));
+    }
+    return true;
+  }
+
+  static void usage(CallRecord r, TokenUsage u) {
+    if (u == null) return;
+    r.inputTokens = longOf(u.inputTokens());
+    r.outputTokens = longOf(u.outputTokens());
+    r.totalTokens = longOf(u.totalTokens());
+    // Not modelled in older SDKs: read by field name, empty where unknown.
+    r.cacheRead = longOf(u.getValueForField("cacheReadInputTokens", Integer.class).orElse(null));
+    r.cacheWrite = longOf(u.getValueForField("cacheWriteInputTokens", Integer.class).orElse(null));
+  }
+
+  /** InvokeModel's token headers: the fallback for every model family. */
+  static void tokenHeaders(CallRecord r, SdkHttpResponse http) {
+    if (http == null) return;
+    synchronized (r) {
+      if (r.inputTokens == null) r.inputTokens = header(http, "X-Amzn-Bedrock-Input-Token-Count");
+      if (r.outputTokens == null) r.outputTokens = header(http, "X-Amzn-Bedrock-Output-Token-Count");
+      if (r.cacheRead == null) r.cacheRead = header(http, "X-Amzn-Bedrock-Cache-Read-Input-Token-Count");
+      if (r.cacheWrite == null) r.cacheWrite = header(http, "X-Amzn-Bedrock-Cache-Write-Input-Token-Count");
+      Long latency = header(http, "X-Amzn-Bedrock-Invocation-Latency");
+      if (latency != null) r.meta("latency_ms", latency);
+    }
+  }
+
+  private static Long header(SdkHttpResponse http, String name) {
+    Optional<String> v = http.firstMatchingHeader(name);
+    if (!v.isPresent()) return null;
+    try {
+      return Long.parseLong(v.get().trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** A float as the decimal the user wrote (0.2f is 0.2, not 0.20000000298023224). */
+  private static Double decimal(Float f) {
+    return f == null ? null : Double.valueOf(Float.toString(f));
+  }
+
+  private static Long longOf(Integer i) {
+    return i == null ? null : i.longValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castMap(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  /** An SDK {@code Document} as plain maps, lists, strings, numbers and booleans. */
+  static Object toJava(Document d) {
+    if (d == null || d.isNull()) return null;
+    if (d.isString()) return d.asString();
+    if (d.isBoolean()) return d.asBoolean();
+    if (d.isNumber()) {
+      java.math.BigDecimal n = d.asNumber().bigDecimalValue();
+      return n.scale() <= 0 && n.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) < 0 ? (Object) n.longValue() : (Object) n.doubleValue();
+    }
+    if (d.isList()) {
+      List<Object> out = new ArrayList<>();
+      for (Document e : d.asList()) out.add(toJava(e));
+      return out;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Document> e : d.asMap().entrySet()) out.put(e.getKey(), toJava(e.getValue()));
+    return out;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.llmobs.bedrock;
+
+import dev.llmobs.Document;
+import dev.llmobs.LLMObsSpan;
+import dev.llmobs.Message;
+import dev.llmobs.ToolCall;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What one Bedrock call has shown so far, from request, response, headers or stream events, and its span. Filled
+ * on whichever threads the SDK runs its hooks, written to the span once, by {@link #end}, exactly once.
+ */
+final class CallRecord {
+  static final int MAX_RAW_CHARS = 16 * 1024;
+
+  final LLMObsSpan span;
+  final String operation;
+  final boolean streaming;
+  final long startNanos = System.nanoTime();
+  volatile ModelId family;
+
+  // Guarded by this.
+  final List<Message> input = new ArrayList<>();
+  final List<Document> inputDocuments = new ArrayList<>();
+  String inputText;
+  final List<Message> output = new ArrayList<>();
+  String outputText;
+  final Map<String, Object> metadata = new LinkedHashMap<>();
+  Long inputTokens, outputTokens, totalTokens, cacheRead, cacheWrite;
+  Double timeToFirstToken;
+  /** Converse's response body as received, when captured: holds fields older SDK models do not (cache tokens). */
+  volatile byte[] rawResponse;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  /** Set by the first interceptor instance that taps the stream or reads the response: one per call. */
+  final AtomicBoolean claimed = new AtomicBoolean();
+
+  CallRecord(LLMObsSpan span, String operation, boolean streaming, ModelId family) {
+    this.span = span;
+    this.operation = operation;
+    this.streaming = streaming;
+    this.family = family;
+  }
+
+  synchronized void meta(String key, Object value) {
+    if (value != null) metadata.put(key, value);
+  }
+
+  synchronized void firstToken() {
+    if (timeToFirstToken == null) timeToFirstToken = (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  static String clip(String s) {
+    if (s == null || s.length() <= MAX_RAW_CHARS) return s;
+    return s.substring(0, MAX_RAW_CHARS) + "... [truncated " + (s.length() - MAX_RAW_CHARS) + " characters]";
+  }
+
+  /** Writes what was gathered to the span and finishes it; later calls do nothing. */
+  void end(Throwable error) {
+    if (!ended.compareAndSet(false, true)) return;
+    synchronized (this) {
+      if (!inputDocuments.isEmpty()) span.inputDocuments(inputDocuments);
+      else if (!input.isEmpty()) span.inputMessages(input);
+      else if (inputText != null) span.input(inputText);
+      if (!output.isEmpty()) span.outputMessages(output);
+      else if (outputText != null) span.output(outputText);
+      else if (error != null && family != null && !family.isEmbedding()) {
+        span.outputMessages(List.of(Message.assistant("")));
+      }
+      if (!metadata.isEmpty()) span.metadata(metadata);
+      // Datadog counts cached prompt tokens as input tokens (as Bedrock's Converse does not).
+      long cached = (cacheRead == null ? 0 : cacheRead) + (cacheWrite == null ? 0 : cacheWrite);
+      if (inputTokens != null) span.metric("input_tokens", inputTokens + cached);
+      if (outputTokens != null) span.metric("output_tokens", outputTokens);
+      if (totalTokens != null) {
+        span.metric("total_tokens", totalTokens);
+      } else if (inputTokens != null || outputTokens != null) {
+        long in = inputTokens == null ? 0 : inputTokens + cached;
+        span.metric("total_tokens", in + (outputTokens == null ? 0 : outputTokens));
+      }
+      if (cacheRead != null) span.metric("cache_read_input_tokens", cacheRead);
+      if (cacheWrite != null) span.metric("cache_write_input_tokens", cacheWrite);
+      if (timeToFirstToken != null) span.metric("time_to_first_token", timeToFirstToken);
+    }
+    if (error instanceof FrameSink.StreamException) {
+      span.error(((FrameSink.StreamException) error).type, error.getMessage());
+    } else if (error != null) {
+      span.error(error);
+    }
+    span.finish();
+  }
+
+  /** Builds an assistant message from text and tool calls. */
+  static Message assistant(String role, String text, List<ToolCall> calls) {
+    Message m = Message.of(role == null ? "assistant" : role, text == null ? "" : text);
+    return calls == null || calls.isEmpty() ? m : m.withToolCalls(calls);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.llmobs.bedrock;
+
+import java.util.List;
+import java.util.Map;
+
+/** Null-safe reads of JSON parsed into maps and lists (jackson-jr's shapes). */
+final class Json {
+  private Json() {}
+
+  static Object parse(byte[] bytes) {
+    if (bytes == null || bytes.length == 0) return null;
+    try {
+      return com.fasterxml.jackson.jr.ob.JSON.std.anyFrom(bytes);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> obj(Object o, String key) {
+    Object v = o instanceof Map ? ((Map<String, Object>) o).get(key) : null;
+    return v instanceof Map ? (Map<String, Object>) v : null;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> asObj(Object o) {
+    return o instanceof Map ? (Map<String, Object>) o : null;
+  }
+
+  static List<?> list(Object o, String key) {
+    Object v = o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
+    return v instanceof List ? (List<?>) v : null;
+  }
+
+  static String str(Object o, String key) {
+    Object v = o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
+    return v == null || v instanceof Map || v instanceof List ? null : v.toString();
+  }
+
+  static Object raw(Object o, String key) {
+    return o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
+  }
+
+  static Long num(Object o, String key) {
+    Object v = o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
+    if (v instanceof Number) return ((Number) v).longValue();
+    if (v instanceof String) {
+      try {
+        return Long.parseLong(((String) v).trim());
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  static boolean has(Object o, String key) {
+    return o instanceof Map && ((Map<?, ?>) o).containsKey(key);
+  }
+}

@@ -1,0 +1,288 @@
+package dev.llmobs.bedrock;
+
+import dev.llmobs.LLMObs;
+import dev.llmobs.LLMObsSpan;
+import dev.llmobs.SpanKind;
+import dev.llmobs.internal.Integrations;
+import dev.llmobs.internal.Log;
+import dev.llmobs.internal.Throwables;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Turns every Amazon Bedrock Runtime call (Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream;
+ * sync and async clients) into an {@code llm} span, or an {@code embedding} span for embedding models, child of the
+ * span current on the calling thread. Registered for every AWS SDK v2 client by the resource
+ * {@code software/amazon/awssdk/global/handlers/execution.interceptors}; can also be added to one client with
+ * {@code overrideConfiguration(c -> c.addExecutionInterceptor(new LlmObsBedrockInterceptor()))}. Calls to other
+ * services and other operations are left alone. Turn it off with {@code LLMOBS_BEDROCK_ENABLED=false}.
+ *
+ * <p>Design note: this class touches only sdk-core and reactive-streams types, so it loads in any application
+ * using the AWS SDK, with or without bedrockruntime; Bedrock-typed code is in {@link BedrockCalls}, loaded on the
+ * first Bedrock call. Every hook catches everything: nothing thrown here may reach the user's call. Per-call state
+ * lives in {@link ExecutionAttributes}, never in fields, since one instance serves concurrent calls on many threads.
+ */
+public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
+  static final ExecutionAttribute<CallRecord> RECORD = Keys.RECORD;
+  private static volatile boolean linkageBroken;
+
+  public LlmObsBedrockInterceptor() {}
+
+  /** Keys are JVM-wide and unique by name; a second copy of this class (another class loader) takes a suffixed one. */
+  private static final class Keys {
+    static final ExecutionAttribute<CallRecord> RECORD = create();
+
+    private static ExecutionAttribute<CallRecord> create() {
+      String base = "dev.llmobs.bedrock.CallRecord";
+      for (int i = 0; ; i++) {
+        try {
+          return new ExecutionAttribute<>(i == 0 ? base : base + "#" + i);
+        } catch (IllegalArgumentException duplicate) {
+          if (i > 100) throw duplicate;
+        }
+      }
+    }
+  }
+
+  @Override public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    try {
+      if (linkageBroken || !Integrations.bedrock || !LLMObs.isEnabled()) return;
+      if (!"BedrockRuntime".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) return;
+      if (attributes.getAttribute(RECORD) != null) return; // registered twice (globally and on the builder)
+      String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      boolean streaming = "ConverseStream".equals(op) || "InvokeModelWithResponseStream".equals(op);
+      if (!streaming && !"Converse".equals(op) && !"InvokeModel".equals(op)) return;
+
+      String modelId = BedrockCalls.modelId(context.request());
+      ModelId family = ModelId.family(modelId);
+      SpanKind kind = family.isEmbedding() ? SpanKind.EMBEDDING : SpanKind.LLM;
+      // The parent is the span current on the caller's thread now: later hooks may run on other threads.
+      LLMObsSpan span = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan())
+          .modelName(modelId == null ? "unknown" : modelId).modelProvider("amazon_bedrock").startDetached();
+      span.tag("integration", "bedrock");
+      CallRecord record = new CallRecord(span, op, streaming, family);
+      attributes.putAttribute(RECORD, record);
+      BedrockCalls.onRequest(record, context.request());
+    } catch (LinkageError e) {
+      disable(e);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.debug("Bedrock request not recorded: " + t);
+    }
+  }
+
+  static String spanName(String op) {
+    switch (op) {
+      case "Converse": return "bedrock-runtime.converse";
+      case "ConverseStream": return "bedrock-runtime.converse_stream";
+      case "InvokeModel": return "bedrock-runtime.invoke_model";
+      default: return "bedrock-runtime.invoke_model_with_response_stream";
+    }
+  }
+
+  /** Largest Converse response body kept for parsing; a larger one passes through unread. */
+  static final int MAX_CAPTURED_BYTES = 4 << 20;
+
+  /**
+   * Sync Converse: reads the JSON response once and hands the caller a stream over the same bytes (one copy, no
+   * second read), so that fields older SDK models drop (cache tokens) are still seen.
+   */
+  @Override public Optional<java.io.InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+      ExecutionAttributes attributes) {
+    Optional<java.io.InputStream> body = context.responseBody();
+    try {
+      CallRecord record = attributes.getAttribute(RECORD);
+      if (record == null || !"Converse".equals(record.operation) || !body.isPresent()
+          || context.httpResponse().statusCode() / 100 != 2) {
+        return body;
+      }
+      java.io.InputStream in = body.get();
+      byte[] head = in.readNBytes(MAX_CAPTURED_BYTES + 1);
+      if (head.length > MAX_CAPTURED_BYTES) {
+        return Optional.of(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in));
+      }
+      record.rawResponse = head;
+      return Optional.of(new java.io.ByteArrayInputStream(head));
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      return body; // reading failed before anything was consumed only if the stream itself failed: the SDK will say so
+    }
+  }
+
+  @Override public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(Context.ModifyHttpResponse context,
+      ExecutionAttributes attributes) {
+    Optional<Publisher<ByteBuffer>> body = context.responsePublisher();
+    try {
+      CallRecord record = attributes.getAttribute(RECORD);
+      if (record == null || !body.isPresent()) return body;
+      if (!record.streaming) {
+        boolean ok = context.httpResponse().statusCode() / 100 == 2;
+        return ok && "Converse".equals(record.operation) ? Optional.of(new Collect(body.get(), record)) : body;
+      }
+      int status = context.httpResponse().statusCode();
+      boolean eventStream = context.httpResponse().firstMatchingHeader("Content-Type")
+          .map(v -> v.startsWith("application/vnd.amazon.eventstream")).orElse(false);
+      if (status / 100 != 2 || !eventStream || !record.claimed.compareAndSet(false, true)) return body;
+      return Optional.of(new Tap(body.get(), record, new FrameSink(record)));
+    } catch (LinkageError e) {
+      disable(e);
+      return body;
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      return body;
+    }
+  }
+
+  @Override public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    try {
+      CallRecord record = attributes.getAttribute(RECORD);
+      if (record == null || record.streaming) return; // streams end in the tap, which may outlive this hook
+      if (!record.claimed.compareAndSet(false, true)) return;
+      BedrockCalls.onResponse(record, context.response(), context.httpResponse());
+      record.end(null);
+    } catch (LinkageError e) {
+      disable(e);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.debug("Bedrock response not recorded: " + t);
+    }
+  }
+
+  @Override public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    try {
+      CallRecord record = attributes.getAttribute(RECORD);
+      if (record == null) return;
+      record.end(unwrap(context.exception()));
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static void disable(LinkageError e) {
+    linkageBroken = true;
+    Log.warn("Bedrock tracing is off for this process: the AWS SDK on the class path does not match ("
+        + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+  }
+
+  /** Passes a JSON response body through unchanged and keeps a copy of its bytes for the span (bounded). */
+  static final class Collect implements Publisher<ByteBuffer> {
+    private final Publisher<ByteBuffer> upstream;
+    private final CallRecord record;
+
+    Collect(Publisher<ByteBuffer> upstream, CallRecord record) {
+      this.upstream = upstream;
+      this.record = record;
+    }
+
+    @Override public void subscribe(Subscriber<? super ByteBuffer> down) {
+      java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream(1024);
+      upstream.subscribe(new Subscriber<ByteBuffer>() {
+        @Override public void onSubscribe(Subscription s) {
+          down.onSubscribe(s);
+        }
+
+        @Override public void onNext(ByteBuffer b) {
+          try {
+            if (copy.size() + b.remaining() <= MAX_CAPTURED_BYTES) {
+              ByteBuffer d = b.duplicate();
+              byte[] chunk = new byte[d.remaining()];
+              d.get(chunk);
+              copy.write(chunk, 0, chunk.length);
+            }
+          } catch (Throwable t) {
+            Throwables.propagateIfFatal(t);
+          }
+          down.onNext(b);
+        }
+
+        @Override public void onError(Throwable t) {
+          down.onError(t);
+        }
+
+        @Override public void onComplete() {
+          if (copy.size() < MAX_CAPTURED_BYTES) record.rawResponse = copy.toByteArray();
+          down.onComplete();
+        }
+      });
+    }
+  }
+
+  /**
+   * Passes every signal of the response body through unchanged, feeding a copy of each buffer (a duplicate: the
+   * caller's position never moves) to the frame decoder, and ends the span when the stream completes, fails or is
+   * cancelled.
+   */
+  static final class Tap implements Publisher<ByteBuffer> {
+    private final Publisher<ByteBuffer> upstream;
+    private final CallRecord record;
+    private final FrameSink sink;
+
+    Tap(Publisher<ByteBuffer> upstream, CallRecord record, FrameSink sink) {
+      this.upstream = upstream;
+      this.record = record;
+      this.sink = sink;
+    }
+
+    @Override public void subscribe(Subscriber<? super ByteBuffer> down) {
+      upstream.subscribe(new Subscriber<ByteBuffer>() {
+        @Override public void onSubscribe(Subscription s) {
+          down.onSubscribe(new Subscription() {
+            @Override public void request(long n) {
+              s.request(n);
+            }
+
+            @Override public void cancel() {
+              finish(null, true);
+              s.cancel();
+            }
+          });
+        }
+
+        @Override public void onNext(ByteBuffer b) {
+          try {
+            sink.feed(b.duplicate());
+          } catch (Throwable t) {
+            Throwables.propagateIfFatal(t);
+          }
+          down.onNext(b);
+        }
+
+        @Override public void onError(Throwable t) {
+          finish(t, false);
+          down.onError(t);
+        }
+
+        @Override public void onComplete() {
+          finish(null, false); // the span ends before the caller hears of completion
+          down.onComplete();
+        }
+      });
+    }
+
+    private void finish(Throwable error, boolean cancelled) {
+      try {
+        sink.assemble(cancelled);
+        Throwable e = error != null ? error : sink.streamError();
+        record.end(e);
+      } catch (Throwable t) {
+        Throwables.propagateIfFatal(t);
+      }
+    }
+  }
+}

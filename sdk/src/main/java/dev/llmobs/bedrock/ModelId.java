@@ -1,0 +1,53 @@
+package dev.llmobs.bedrock;
+
+import java.util.Locale;
+
+/**
+ * What a Bedrock {@code modelId} says about the model: its provider family, for parsing bodies. Accepts base ids
+ * ({@code anthropic.claude-3-5-haiku-20241022-v1:0}), cross-region profiles ({@code us.anthropic...}), and ARNs
+ * (foundation model, inference profile, custom model); application-profile and provisioned-model ARNs are opaque, and
+ * their family is then sniffed from the body.
+ */
+enum ModelId {
+  ANTHROPIC, AMAZON_NOVA, AMAZON_TITAN_TEXT, AMAZON_TITAN_EMBED, META_LLAMA, COHERE_COMMAND, COHERE_COMMAND_R,
+  COHERE_EMBED, MISTRAL, AI21, UNKNOWN;
+
+  private static final String[] GEO_PREFIXES = {"us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "ca.", "global."};
+
+  static ModelId family(String modelId) {
+    if (modelId == null) return UNKNOWN;
+    String id = modelId.toLowerCase(Locale.ROOT);
+    if (id.startsWith("arn:")) {
+      int slash = id.indexOf('/');
+      if (slash < 0) return UNKNOWN;
+      String type = id.substring(id.lastIndexOf(':', slash) + 1, slash);
+      if (!type.equals("foundation-model") && !type.equals("inference-profile") && !type.equals("custom-model")) {
+        return UNKNOWN; // application-inference-profile, provisioned-model, imported-model...: opaque
+      }
+      id = id.substring(slash + 1);
+      int inner = id.indexOf('/'); // custom-model/<base>/<suffix>
+      if (type.equals("custom-model") && inner > 0) id = id.substring(0, inner);
+    }
+    for (String geo : GEO_PREFIXES) {
+      if (id.startsWith(geo)) {
+        id = id.substring(geo.length());
+        break;
+      }
+    }
+    if (id.startsWith("anthropic.")) return ANTHROPIC;
+    if (id.startsWith("amazon.nova")) return AMAZON_NOVA;
+    if (id.startsWith("amazon.titan-embed")) return AMAZON_TITAN_EMBED;
+    if (id.startsWith("amazon.titan")) return AMAZON_TITAN_TEXT;
+    if (id.startsWith("meta.")) return META_LLAMA;
+    if (id.startsWith("cohere.embed")) return COHERE_EMBED;
+    if (id.startsWith("cohere.command-r")) return COHERE_COMMAND_R;
+    if (id.startsWith("cohere.")) return COHERE_COMMAND;
+    if (id.startsWith("mistral.")) return MISTRAL;
+    if (id.startsWith("ai21.")) return AI21;
+    return UNKNOWN;
+  }
+
+  boolean isEmbedding() {
+    return this == AMAZON_TITAN_EMBED || this == COHERE_EMBED;
+  }
+}

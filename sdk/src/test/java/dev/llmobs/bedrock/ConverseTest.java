@@ -1,0 +1,325 @@
+package dev.llmobs.bedrock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmobs.LLMObs;
+import dev.llmobs.LLMObsSpan;
+import dev.llmobs.bedrock.BedrockStub.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.document.Document;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorException;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
+import software.amazon.awssdk.services.bedrockruntime.model.Tool;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolInputSchema;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolSpecification;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
+
+/** Converse and ConverseStream through the real clients. */
+class ConverseTest extends BedrockTest {
+  static final String MODEL = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
+  static final String TEXT_REPLY = "{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"Sudden water"
+      + " damage is covered.\"}]}},\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":12,\"outputTokens\":185,"
+      + "\"totalTokens\":1225,\"cacheReadInputTokens\":1028,\"cacheWriteInputTokens\":0},\"metrics\":{\"latencyMs\":420}}";
+
+  static ConverseRequest question() {
+    return ConverseRequest.builder().modelId(MODEL)
+        .system(SystemContentBlock.builder().text("Answer from the policy.").build())
+        .messages(Message.builder().role(ConversationRole.USER)
+            .content(ContentBlock.fromText("Is water damage covered?")).build())
+        .inferenceConfig(c -> c.maxTokens(400).temperature(0.2f).topP(0.9f).stopSequences("\n\nHuman:"))
+        .build();
+  }
+
+  @Test void converseBecomesAnLlmSpanChildOfTheCallersSpan() throws Exception {
+    stub.reply(Reply.json(TEXT_REPLY));
+    ConverseResponse response = inWorkflow(() -> sync.converse(question()));
+    assertEquals("Sudden water damage is covered.", response.output().message().content().get(0).text());
+
+    List<Map<String, Object>> spans = flushed();
+    Map<String, Object> root = spans.stream().filter(s -> "caller".equals(s.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> llm = spans.stream().filter(s -> tags(s).contains("integration:bedrock")).findFirst().orElseThrow();
+    assertEquals(root.get("span_id"), llm.get("parent_id"));
+    assertEquals(root.get("trace_id"), llm.get("trace_id"));
+    assertEquals("bedrock-runtime.converse", llm.get("name"));
+    assertEquals("llm", kind(llm));
+    assertEquals(MODEL, meta(llm).get("model_name"));
+    assertEquals("amazon_bedrock", meta(llm).get("model_provider"));
+    assertEquals(Map.of("messages", List.of(Map.of("role", "system", "content", "Answer from the policy."),
+        Map.of("role", "user", "content", "Is water damage covered?"))), meta(llm).get("input"));
+    assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "Sudden water damage is covered."))),
+        meta(llm).get("output"));
+    assertEquals(Map.of("max_tokens", 400, "temperature", 0.2, "top_p", 0.9, "stop_sequences", List.of("\n\nHuman:"),
+        "stop_reason", "end_turn", "latency_ms", 420), metadata(llm));
+    assertMetric(llm, "input_tokens", 12 + 1028); // cached prompt tokens count as input, as Datadog does
+    assertMetric(llm, "output_tokens", 185);
+    assertMetric(llm, "total_tokens", 1225);
+    assertEquals("ok", llm.get("status"));
+  }
+
+  @Test void theCallerGetsTheSameResponseAsWithoutTracing() throws Exception {
+    stub.reply(Reply.json(TEXT_REPLY), Reply.json(TEXT_REPLY));
+    ConverseResponse traced = sync.converse(question());
+    configure(Map.of("LLMOBS_BEDROCK_ENABLED", "false"));
+    ConverseResponse untraced = sync.converse(question());
+    assertEquals(untraced.toString(), traced.toString());
+    assertEquals(untraced.output(), traced.output());
+    assertEquals(untraced.usage(), traced.usage());
+    assertNoBedrockSpan(flushed());
+  }
+
+  @Test void toolUseAndToolResultsAreMessagesWithToolCalls() throws Exception {
+    stub.reply(Reply.json("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"Checking.\"},"
+        + "{\"toolUse\":{\"toolUseId\":\"tooluse_Q3x9\",\"name\":\"lookup_policy\",\"input\":{\"claimId\":\"88412\"}}}]}},"
+        + "\"stopReason\":\"tool_use\",\"usage\":{\"inputTokens\":40,\"outputTokens\":20,\"totalTokens\":60}}"));
+    ConverseRequest req = ConverseRequest.builder().modelId("amazon.nova-lite-v1:0")
+        .messages(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText("Covered?")).build(),
+            Message.builder().role(ConversationRole.ASSISTANT).content(ContentBlock.fromToolUse(ToolUseBlock.builder()
+                .toolUseId("t0").name("lookup_policy").input(Document.mapBuilder().putString("claimId", "1").build()).build())).build(),
+            Message.builder().role(ConversationRole.USER).content(ContentBlock.fromToolResult(ToolResultBlock.builder()
+                .toolUseId("t0").content(ToolResultContentBlock.builder().text("{\"water\":\"sudden only\"}").build()).build())).build())
+        .toolConfig(t -> t.tools(Tool.builder().toolSpec(ToolSpecification.builder().name("lookup_policy")
+            .description("Finds a policy").inputSchema(ToolInputSchema.fromJson(Document.mapBuilder()
+                .putString("type", "object").build())).build()).build()))
+        .build();
+    sync.converse(req);
+    Map<String, Object> llm = bedrockSpan();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> input = (List<Map<String, Object>>) ((Map<?, ?>) meta(llm).get("input")).get("messages");
+    assertEquals(List.of(Map.of("name", "lookup_policy", "arguments", Map.of("claimId", "1"), "tool_id", "t0",
+        "type", "toolUse")), input.get(1).get("tool_calls"));
+    assertEquals(List.of(Map.of("name", "", "result", "{\"water\":\"sudden only\"}", "tool_id", "t0",
+        "type", "toolResult")), input.get(2).get("tool_results"));
+    assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "Checking.", "tool_calls",
+        List.of(Map.of("name", "lookup_policy", "arguments", Map.of("claimId", "88412"), "tool_id", "tooluse_Q3x9",
+            "type", "toolUse"))))), meta(llm).get("output"));
+    assertEquals(List.of(Map.of("name", "lookup_policy", "description", "Finds a policy")), metadata(llm).get("tool_config"));
+    assertEquals("tool_use", metadata(llm).get("stop_reason"));
+  }
+
+  @Test void asyncConverseIsParentedOnTheCallersSpanThoughHooksRunElsewhere() throws Exception {
+    stub.reply(Reply.json(TEXT_REPLY));
+    String rootId;
+    try (LLMObsSpan wf = LLMObs.workflow("caller")) {
+      rootId = wf.context().spanId();
+      CompletableFuture<ConverseResponse> f = async.converse(question());
+      assertEquals("end_turn", f.join().stopReasonAsString());
+    }
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals(rootId, llm.get("parent_id"));
+    assertMetric(llm, "output_tokens", 185);
+  }
+
+  @Test void parallelAsyncCallsEachGetTheirOwnSpan() throws Exception {
+    stub.reply(Reply.json(TEXT_REPLY), Reply.json(TEXT_REPLY), Reply.json(TEXT_REPLY));
+    try (LLMObsSpan wf = LLMObs.workflow("fan-out")) {
+      List<CompletableFuture<ConverseResponse>> fs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) fs.add(async.converse(question()));
+      for (CompletableFuture<ConverseResponse> f : fs) f.join();
+    }
+    long n = flushed().stream().filter(s -> tags(s).contains("integration:bedrock")).count();
+    assertEquals(3, n);
+  }
+
+  @Test void validationErrorIsRecordedAndReachesTheCallerUnchanged() {
+    stub.reply(Reply.error(400, "ValidationException", "The model returned the following errors: max_tokens too big"));
+    ValidationException e = assertThrows(ValidationException.class, () -> sync.converse(question()));
+    assertEquals(400, e.statusCode());
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals("error", llm.get("status"));
+    assertEquals(ValidationException.class.getName(), error(llm).get("type"));
+    assertTrue(((String) error(llm).get("message")).contains("max_tokens too big"));
+  }
+
+  @Test void throttlingIsRetriedBySdkAndRecordedWhenItGivesUp() {
+    for (int i = 0; i < 6; i++) stub.reply(Reply.error(429, "ThrottlingException", "Too many requests"));
+    BedrockRuntimeClient noRetry = BedrockRuntimeClient.builder().endpointOverride(stub.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryPolicy(r -> r.numRetries(1))).build();
+    try {
+      ThrottlingException e = assertThrows(ThrottlingException.class, () -> noRetry.converse(question()));
+      assertEquals(429, e.statusCode());
+    } finally {
+      noRetry.close();
+    }
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals(ThrottlingException.class.getName(), error(llm).get("type"));
+    assertEquals(2, stub.received.size(), "the SDK's retry ran; one span for the call");
+  }
+
+  @Test void serverErrorIsRecorded() {
+    for (int i = 0; i < 4; i++) stub.reply(Reply.error(500, "InternalServerException", "boom"));
+    assertThrows(software.amazon.awssdk.services.bedrockruntime.model.InternalServerException.class,
+        () -> sync.converse(question()));
+    assertEquals("error", bedrockSpan().get("status"));
+  }
+
+  @Test void aMalformedBodyFailsTheCallAsWithoutUsAndTheSpanLands() {
+    for (int i = 0; i < 4; i++) stub.reply(Reply.raw(200, "application/json", "{\"output\": [not json"));
+    SdkClientException e = assertThrows(SdkClientException.class, () -> sync.converse(question()));
+    assertFalse(e.getMessage().contains("llmobs"), "the SDK's own error: " + e.getMessage());
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals("error", llm.get("status"));
+  }
+
+  @Test void theInterceptorCanAlsoBeRegisteredOnOneClientWithoutDuplicateSpans() throws Exception {
+    stub.reply(Reply.json(TEXT_REPLY));
+    BedrockRuntimeClient explicit = BedrockRuntimeClient.builder().endpointOverride(stub.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.addExecutionInterceptor(new LlmObsBedrockInterceptor())).build();
+    try {
+      explicit.converse(question());
+    } finally {
+      explicit.close();
+    }
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals(1, ((List<?>) ((Map<?, ?>) meta(llm).get("output")).get("messages")).size());
+  }
+
+  @Test void otherOperationsGetNoSpanAndStillWork() {
+    stub.reply(Reply.json("{\"action\":\"NONE\",\"outputs\":[],\"assessments\":[],\"usage\":{}}"));
+    var r = sync.applyGuardrail(g -> g.guardrailIdentifier("gr-1").guardrailVersion("1").source("INPUT")
+        .content(c -> c.text(t -> t.text("hello"))));
+    assertEquals("NONE", r.actionAsString());
+    assertNoBedrockSpan(flushed());
+  }
+
+  // ---- ConverseStream ----------------------------------------------------------------------------------------
+
+  static List<byte[]> streamFrames() {
+    return BedrockStub.frames(
+        BedrockStub.event("messageStart", "{\"p\":\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU\",\"role\":\"assistant\"}"),
+        BedrockStub.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Sudden water \"},\"p\":\"ab\"}"),
+        BedrockStub.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"damage is covered.\"},\"p\":\"abcd\"}"),
+        BedrockStub.event("contentBlockStop", "{\"contentBlockIndex\":0,\"p\":\"abcdefghijklmnopqrs\"}"),
+        BedrockStub.event("contentBlockStart", "{\"contentBlockIndex\":1,\"p\":\"abcdefghijklmnopqrstuv\",\"start\":"
+            + "{\"toolUse\":{\"name\":\"lookup_policy\",\"toolUseId\":\"tooluse_c4wN\"}}}"),
+        BedrockStub.event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\"{\\\"claim\"}},\"p\":\"a\"}"),
+        BedrockStub.event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\"Id\\\":\\\"88412\\\"}\"}},\"p\":\"a\"}"),
+        BedrockStub.event("contentBlockStop", "{\"contentBlockIndex\":1,\"p\":\"abc\"}"),
+        BedrockStub.event("messageStop", "{\"p\":\"abcd\",\"stopReason\":\"tool_use\"}"),
+        BedrockStub.event("metadata", "{\"metrics\":{\"latencyMs\":1271},\"p\":\"abcdefghijk\",\"usage\":{\"inputTokens\":8,"
+            + "\"outputTokens\":26,\"totalTokens\":34}}"));
+  }
+
+  static ConverseStreamRequest streamQuestion() {
+    ConverseRequest q = question();
+    return ConverseStreamRequest.builder().modelId(q.modelId()).system(q.system()).messages(q.messages())
+        .inferenceConfig(q.inferenceConfig()).build();
+  }
+
+  /** The caller's handler, collecting what it saw. */
+  static final class Collector {
+    final StringBuilder text = new StringBuilder();
+    final List<String> events = new ArrayList<>();
+    volatile Throwable error;
+
+    ConverseStreamResponseHandler handler() {
+      return ConverseStreamResponseHandler.builder()
+          .subscriber(ConverseStreamResponseHandler.Visitor.builder()
+              .onContentBlockDelta(d -> {
+                events.add("delta");
+                if (d.delta().text() != null) text.append(d.delta().text());
+              })
+              .onMetadata(m -> events.add("metadata"))
+              .build())
+          .onError(e -> error = e)
+          .build();
+    }
+  }
+
+  @Test void converseStreamEndsWithTheStreamAndAssemblesTheOutput() throws Exception {
+    stub.reply(Reply.stream(streamFrames()));
+    Collector c = new Collector();
+    try (LLMObsSpan wf = LLMObs.workflow("caller")) {
+      async.converseStream(streamQuestion(), c.handler()).join();
+    }
+    assertEquals("Sudden water damage is covered.", c.text.toString(), "the caller's stream is untouched");
+    assertEquals(List.of("delta", "delta", "delta", "delta", "metadata"), c.events);
+
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals("bedrock-runtime.converse_stream", llm.get("name"));
+    assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "Sudden water damage is covered.",
+        "tool_calls", List.of(Map.of("name", "lookup_policy", "arguments", Map.of("claimId", "88412"),
+            "tool_id", "tooluse_c4wN", "type", "toolUse"))))), meta(llm).get("output"));
+    assertEquals("tool_use", metadata(llm).get("stop_reason"));
+    assertEquals(1271, metadata(llm).get("latency_ms"));
+    assertMetric(llm, "input_tokens", 8);
+    assertMetric(llm, "output_tokens", 26);
+    assertMetric(llm, "total_tokens", 34);
+    double ttft = ((Number) metrics(llm).get("time_to_first_token")).doubleValue();
+    assertTrue(ttft > 0 && ttft < 60, "seconds: " + ttft);
+  }
+
+  @Test void anExceptionFrameMidStreamEndsTheSpanInError() {
+    List<byte[]> frames = BedrockStub.frames(
+        BedrockStub.event("messageStart", "{\"role\":\"assistant\"}"),
+        BedrockStub.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Partial\"}}"),
+        BedrockStub.exception("modelStreamErrorException", "The model stopped unexpectedly"));
+    stub.reply(Reply.stream(frames));
+    Collector c = new Collector();
+    CompletionException e = assertThrows(CompletionException.class,
+        () -> async.converseStream(streamQuestion(), c.handler()).join());
+    assertInstanceOf(ModelStreamErrorException.class, cause(e));
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals("error", llm.get("status"));
+    String type = (String) error(llm).get("type");
+    assertTrue(type.equals("modelStreamErrorException") || type.equals(ModelStreamErrorException.class.getName()), type);
+    assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "Partial"))), meta(llm).get("output"),
+        "what arrived before the error is kept");
+  }
+
+  @Test void aStreamCutMidWayEndsTheSpanInErrorAndTheCallerSeesTheSameFailure() throws Exception {
+    try (CutStreamServer cut = new CutStreamServer(streamFrames(), 3)) {
+      var client = software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient.builder()
+          .endpointOverride(cut.endpoint()).region(Region.US_EAST_1)
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+          .httpClientBuilder(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
+              .protocol(software.amazon.awssdk.http.Protocol.HTTP1_1))
+          .overrideConfiguration(o -> o.retryPolicy(r -> r.numRetries(0))).build();
+      Collector c = new Collector();
+      assertThrows(CompletionException.class, () -> client.converseStream(streamQuestion(), c.handler()).join());
+      assertEquals("Sudden water damage is covered.", c.text.toString(), "three whole frames reached the caller");
+      Map<String, Object> llm = bedrockSpan();
+      assertEquals("error", llm.get("status"));
+      assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "Sudden water damage is covered."))),
+          meta(llm).get("output"));
+    }
+  }
+
+  @Test void aCallWithNoCurrentSpanIsARootLlmSpan() {
+    stub.reply(Reply.json(TEXT_REPLY));
+    sync.converse(question());
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals("undefined", llm.get("parent_id"));
+    assertSame(null, error(llm));
+  }
+}
