@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs the cold-start harness: $1 cold JVMs per side (default 15). See docs/performance.md.
+# Runs a cold-start harness (see docs/performance.md):
+#   run-cold-start.sh [runs]           first trace flushed vs a bare HttpURLConnection POST
+#   run-cold-start.sh bedrock [runs]   first Bedrock Converse call with vs without llmobs on the class path
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests -pl benchmarks -am package
-exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.llmobs.bench.ColdStart "${1:-15}"
+main=dev.llmobs.bench.ColdStart
+if [ "${1:-}" = "bedrock" ]; then main=dev.llmobs.bench.BedrockColdStart; shift; fi
+exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "$main" "${1:-15}"

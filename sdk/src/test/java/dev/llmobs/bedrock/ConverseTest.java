@@ -315,6 +315,51 @@ class ConverseTest extends BedrockTest {
     }
   }
 
+  @Test void aCallerWhoStopsReadingEndsTheSpanWithWhatArrived() throws Exception {
+    stub.reply(Reply.stream(streamFrames()));
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+        .onEventStream(publisher -> publisher.subscribe(new org.reactivestreams.Subscriber<Object>() {
+          org.reactivestreams.Subscription s;
+          int seen;
+
+          @Override public void onSubscribe(org.reactivestreams.Subscription s) {
+            this.s = s;
+            s.request(1);
+          }
+
+          @Override public void onNext(Object event) {
+            if (++seen == 2) { // messageStart, then the first text delta: enough
+              s.cancel();
+              cancelled.countDown();
+            } else {
+              s.request(1);
+            }
+          }
+
+          @Override public void onError(Throwable t) {}
+
+          @Override public void onComplete() {}
+        }))
+        .build();
+    try {
+      async.converseStream(streamQuestion(), handler);
+      cancelled.await();
+    } finally {
+      cancelled.countDown();
+    }
+    // The span ends on the cancel signal, on the SDK's thread; wait for it without sleeping.
+    Map<String, Object> llm = null;
+    for (int i = 0; i < 500 && llm == null; i++) {
+      LLMObs.flush(java.time.Duration.ofSeconds(1));
+      for (Map<String, Object> s : intake.spans()) if (tags(s).contains("integration:bedrock")) llm = s;
+      if (llm == null) Thread.onSpinWait();
+    }
+    assertTrue(llm != null, "the span ended after the caller cancelled");
+    assertEquals(true, metadata(llm).get("stream_cancelled"));
+    assertEquals("ok", llm.get("status"), "stopping early is the caller's choice, not an error");
+  }
+
   @Test void aCallWithNoCurrentSpanIsARootLlmSpan() {
     stub.reply(Reply.json(TEXT_REPLY));
     sync.converse(question());

@@ -1,0 +1,98 @@
+package dev.llmobs.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+
+/**
+ * Cold start of a first Bedrock Converse call (client built, call made, response read) in fresh JVMs: without
+ * llmobs on the class path at all, and with it (the interceptor found through the global resource, the span
+ * recorded). Alternates the two; reports medians and their ratio. Run: {@code benchmarks/run-cold-start.sh bedrock [runs]}.
+ */
+public final class BedrockColdStart {
+  private BedrockColdStart() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    String full = System.getProperty("java.class.path");
+    List<String> plainEntries = new ArrayList<>();
+    for (String e : full.split(File.pathSeparator)) {
+      if (!e.contains("llmobs-sdk") && !e.contains("/sdk/target/") && !e.contains("jackson-jr")) plainEntries.add(e);
+    }
+    String plain = String.join(File.pathSeparator, plainEntries);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try (ConverseStub stub = new ConverseStub()) {
+      long[] without = new long[runs], with = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        without[i] = child(java, plain, stub, "plain");
+        with[i] = child(java, full, stub, "traced");
+      }
+      long a = median(without), b = median(with);
+      System.out.printf(Locale.ROOT, "first Converse call, %d cold JVMs each, %s%n", runs, System.getProperty("java.vm.version"));
+      System.out.printf(Locale.ROOT, "without llmobs median %.1f ms; with llmobs median %.1f ms; ratio %.2fx; added %.1f ms%n",
+          a / 1e6, b / 1e6, (double) b / a, (b - a) / 1e6);
+    }
+  }
+
+  private static long child(String java, String cp, ConverseStub stub, String mode) throws Exception {
+    List<String> cmd = new ArrayList<>(Arrays.asList(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+        "-cp", cp, Child.class.getName(), mode, stub.endpoint().toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("LLMOBS_EXPORTER", "stdout");
+    pb.environment().put("LLMOBS_LOG_LEVEL", "warn");
+    pb.environment().remove("AWS_BEARER_TOKEN_BEDROCK");
+    Process p = pb.start();
+    long elapsed = -1;
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        out.append(line).append('\n');
+        if (line.startsWith("elapsed_ns=")) elapsed = Long.parseLong(line.substring(11));
+      }
+    }
+    if (p.waitFor() != 0 || elapsed < 0) throw new IllegalStateException(mode + " child failed:\n" + out);
+    return elapsed;
+  }
+
+  private static long median(long[] v) {
+    long[] c = v.clone();
+    Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  /** Runs in each cold JVM: build the client, make one Converse call. */
+  public static final class Child {
+    public static void main(String[] args) throws Exception {
+      boolean traced = args[0].equals("traced");
+      long start = System.nanoTime();
+      try (BedrockRuntimeClient client = BedrockRuntimeClient.builder().endpointOverride(java.net.URI.create(args[1]))
+          .region(Region.US_EAST_1)
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+          .httpClient(UrlConnectionHttpClient.create()).build()) {
+        ConverseResponse r = client.converse(b -> b.modelId("anthropic.claude-3-5-haiku-20241022-v1:0")
+            .messages(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText("Covered?")).build()));
+        if (r.usage().outputTokens() != 18) throw new IllegalStateException("unexpected reply");
+      }
+      long elapsed = System.nanoTime() - start;
+      if (traced && !Class.forName("dev.llmobs.LLMObs").getMethod("isEnabled").invoke(null).equals(true)) {
+        throw new IllegalStateException("llmobs not active");
+      }
+      System.out.println("elapsed_ns=" + elapsed);
+    }
+  }
+}
