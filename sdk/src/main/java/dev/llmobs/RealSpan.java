@@ -44,6 +44,8 @@ final class RealSpan extends LLMObsSpan {
   long durationNanos = -1;
   private boolean hasChildren;
   private boolean finished;
+  /** Rough size of input, output and metadata in characters: bounds the export queue in bytes. */
+  long approxBytes;
 
   // Current-span bookkeeping; touched only by the thread that made this span current.
   RealSpan previous;
@@ -156,11 +158,26 @@ final class RealSpan extends LLMObsSpan {
     Object converted = convertIo(isInput, value); // outside the lock: may serialize a large object
     synchronized (this) {
       if (open(what)) {
+        Object old = isInput ? input : output;
+        approxBytes += sizeOf(converted) - sizeOf(old);
         if (isInput) input = converted;
         else output = converted;
       }
     }
     return this;
+  }
+
+  static long sizeOf(Object io) {
+    if (io == null) return 0;
+    if (io instanceof String) return ((String) io).length();
+    if (io instanceof RawJson) return ((RawJson) io).bytes.length;
+    long n = 64;
+    if (io instanceof MessageList) {
+      for (Message m : ((MessageList) io).messages) n += 64 + (m.content == null ? 0 : m.content.length());
+    } else if (io instanceof DocumentList) {
+      for (Document d : ((DocumentList) io).documents) n += 64 + d.text.length();
+    }
+    return n;
   }
 
   /** Turns a value into what the wire accepts for this kind: messages, documents, or a text value. */
@@ -217,7 +234,8 @@ final class RealSpan extends LLMObsSpan {
     synchronized (this) {
       if (open("metadata")) {
         if (metadata == null) metadata = new LinkedHashMap<>();
-        metadata.put(key, snapshot(value));
+        Object v = snapshot(value);
+        approxBytes += sizeOf(v) + key.length() + 8 - sizeOf(metadata.put(key, v));
       }
     }
     return this;

@@ -32,7 +32,7 @@ final class Tracer {
   private final ArrayDeque<RealSpan> ready = new ArrayDeque<>();
   private final ArrayDeque<byte[]> keptSpans = new ArrayDeque<>();
   private final ArrayDeque<byte[]> evaluations = new ArrayDeque<>();
-  private long keptBytes;
+  private long keptBytes, readyBytes;
   private int droppedSpans, droppedEvaluations, truncatedSpans;
 
   Tracer(Config config, Sink sink, Clock clock) {
@@ -118,11 +118,13 @@ final class Tracer {
       droppedSpans += droppedInTrace;
       if (done == null) return;
       for (RealSpan s : done) {
-        if (ready.size() >= config.maxBufferedSpans) {
-          ready.pollFirst(); // oldest first
+        ready.addLast(s);
+        readyBytes += s.approxBytes;
+        // Bounded in spans and in bytes; the oldest go first (the root of a trace finishes last).
+        while (ready.size() > config.maxBufferedSpans || (readyBytes > config.maxRetainedBytes && ready.size() > 1)) {
+          readyBytes -= ready.pollFirst().approxBytes;
           droppedSpans++;
         }
-        ready.addLast(s);
       }
     }
   }
@@ -202,6 +204,7 @@ final class Tracer {
       }
       spans = new ArrayList<>(ready);
       ready.clear();
+      readyBytes = 0;
       oldSpans = new ArrayList<>(keptSpans);
       keptSpans.clear();
       keptBytes = 0;

@@ -174,6 +174,21 @@ class ExportFaultTest {
     for (Map<String, Object> s : intake.spans()) assertFalse("oldest".equals(s.get("name")));
   }
 
+  @Test void spansWaitingForAFlushAreBoundedInBytesOldestFirst() {
+    configure(intake.origin(), Map.of("LLMOBS_BUFFER_MAX_BYTES", "10000"));
+    for (int i = 0; i < 5; i++) {
+      try (LLMObsSpan s = LLMObs.workflow("big-" + i)) {
+        s.input("x".repeat(3000));
+      }
+    }
+    FlushResult r = LLMObs.flush(Duration.ofSeconds(5));
+    assertEquals(3, r.spansSent());
+    assertEquals(2, r.spansDropped());
+    for (Map<String, Object> s : intake.spans()) {
+      assertFalse(s.get("name").equals("big-0") || s.get("name").equals("big-1"), "the oldest went first");
+    }
+  }
+
   @Test void zeroBudgetSkipsTheNetworkAndKeepsEverything() {
     configure(intake.origin(), Map.of());
     trace("later");

@@ -315,6 +315,30 @@ class WrapperTest {
     assertEquals("body-session-7", spans.get(1).get("session_id"));
   }
 
+  @Test void albEventsGiveTheirSessionFromAHeaderOrADecodedQueryParameter() {
+    var alb = EventLoader.loadApplicationLoadBalancerRequestEvent("events/alb.json");
+    RequestHandler<com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRequestEvent, String> traced =
+        LLMObsLambda.wrap((e, c) -> e.getPath());
+    configure(Map.of("LLMOBS_SESSION_ID_FROM", "header:X-Session-Id"));
+    traced.handleRequest(alb, new TestContext("r1"));
+    configure(Map.of("LLMOBS_SESSION_ID_FROM", "query:session"));
+    traced.handleRequest(alb, new TestContext("r2"));
+    List<Map<String, Object>> spans = intake.spans();
+    assertEquals("alb-header-session", spans.get(0).get("session_id"));
+    assertEquals("alb session/4", spans.get(1).get("session_id"), "ALB does not decode query strings; we do");
+  }
+
+  @Test void aFunctionUrlEventIsReadLikeApiGatewayV2() throws Exception {
+    configure(Map.of("LLMOBS_SESSION_ID_FROM", "query:session"));
+    // A Function URL event has the v2 shape; handled raw here, as the redirect handler sees it.
+    String raw = new String(getClass().getClassLoader().getResourceAsStream("events/apigw-v2.json").readAllBytes(),
+        StandardCharsets.UTF_8);
+    RequestStreamHandler traced = LLMObsLambda.wrap((in, out, c) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+    traced.handleRequest(new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(),
+        new TestContext("r1"));
+    assertEquals("q-session-2", root(intake.spans()).get("session_id"));
+  }
+
   @Test void aDistributedTraceIsContinuedFromIncomingHeaders() {
     Map<String, String> headers = new HashMap<>();
     String callerTrace, callerSpan;

@@ -68,6 +68,12 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       LLMObsSpan span = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan())
           .modelName(modelId == null ? "unknown" : modelId).modelProvider("amazon_bedrock").startDetached();
       span.tag("integration", "bedrock");
+      // model_name stays the id as passed (Datadog prices by it); the parsed model goes in tags of our own.
+      String base = ModelId.baseModel(modelId);
+      if (base != null) {
+        span.tag("bedrock.base_model", base);
+        span.tag("bedrock.model_vendor", ModelId.vendor(modelId));
+      }
       CallRecord record = new CallRecord(span, op, streaming, family);
       attributes.putAttribute(RECORD, record);
       BedrockCalls.onRequest(record, context.request());

@@ -47,6 +47,34 @@ enum ModelId {
     return UNKNOWN;
   }
 
+  /**
+   * The base model a model id names, without geography prefix or ARN, e.g. {@code anthropic.claude-3-5-haiku-20241022-v1:0}
+   * for {@code us.anthropic.claude-3-5-haiku-20241022-v1:0}; null when the id is opaque.
+   */
+  static String baseModel(String modelId) {
+    if (modelId == null) return null;
+    String id = modelId;
+    if (id.startsWith("arn:")) {
+      int slash = id.indexOf('/');
+      if (slash < 0) return null;
+      String type = id.substring(id.lastIndexOf(':', slash) + 1, slash);
+      if (!type.equals("foundation-model") && !type.equals("inference-profile") && !type.equals("custom-model")) return null;
+      id = id.substring(slash + 1);
+      int inner = id.indexOf('/');
+      if (inner > 0) id = id.substring(0, inner);
+    }
+    for (String geo : GEO_PREFIXES) {
+      if (id.toLowerCase(Locale.ROOT).startsWith(geo)) return id.substring(geo.length());
+    }
+    return id.indexOf('.') > 0 ? id : null;
+  }
+
+  /** The model's vendor, as Bedrock ids spell it ({@code anthropic}, {@code amazon}, {@code meta}...), or null. */
+  static String vendor(String modelId) {
+    String base = baseModel(modelId);
+    return base == null ? null : base.substring(0, base.indexOf('.')).toLowerCase(Locale.ROOT);
+  }
+
   boolean isEmbedding() {
     return this == AMAZON_TITAN_EMBED || this == COHERE_EMBED;
   }

@@ -33,6 +33,7 @@ public final class Config {
   public final int payloadBytes;
   public final int eventBytes;
   public final int maxBufferedSpans;
+  /** Bound in bytes of spans waiting for a flush, and of events kept for retry ({@code LLMOBS_BUFFER_MAX_BYTES}). */
   public final long maxRetainedBytes;
   public final long flushTimeoutMillis;
   public final boolean captureIo;
@@ -63,7 +64,7 @@ public final class Config {
     agentUrl = stripSlash(url);
     flushTimeoutMillis = Math.max(1, longValue(e, "LLMOBS_FLUSH_TIMEOUT_MS", 2000));
     maxBufferedSpans = (int) Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_SPANS", 1000));
-    maxRetainedBytes = Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_BYTES", 8L << 20));
+    maxRetainedBytes = Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_BYTES", 32L << 20));
     captureIo = bool(e, "LLMOBS_CAPTURE_IO", true);
     bedrockEnabled = bool(e, "LLMOBS_BEDROCK_ENABLED", true);
     logLevel = trimToNull(e.get("LLMOBS_LOG_LEVEL"));

@@ -81,6 +81,8 @@ class ConverseTest extends BedrockTest {
     assertMetric(llm, "output_tokens", 185);
     assertMetric(llm, "total_tokens", 1225);
     assertEquals("ok", llm.get("status"));
+    assertTrue(tags(llm).contains("bedrock.base_model:anthropic.claude-3-5-haiku-20241022-v1:0"), tags(llm).toString());
+    assertTrue(tags(llm).contains("bedrock.model_vendor:anthropic"));
   }
 
   @Test void theCallerGetsTheSameResponseAsWithoutTracing() throws Exception {
