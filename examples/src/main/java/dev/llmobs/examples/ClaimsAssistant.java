@@ -3,43 +3,43 @@ package dev.llmobs.examples;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.llmobs.Document;
 import dev.llmobs.LLMObs;
-import dev.llmobs.LLMObsSpan;
-import dev.llmobs.Message;
-import dev.llmobs.ToolCall;
-import dev.llmobs.ToolResult;
 import dev.llmobs.lambda.TracedRequestHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.Tool;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolInputSchema;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolSpecification;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
 
 /**
- * A RAG-style claims assistant adopting through the base class: a retrieval over policy clauses, a model call that
- * asks for a tool, the tool call, and a final model call, all under the invocation's root span, grouped by the
- * caller's session id.
+ * Example 1: a RAG-style claims assistant, adopting through the base class. Per invocation: a retrieval over
+ * policy clauses (a {@code retrieval} span), a Bedrock Converse call that asks for a tool (an {@code llm} span,
+ * recorded automatically), the tool call (a {@code tool} span), and the final Converse call, all under the
+ * invocation's root span and grouped by the claim's session id.
  *
- * <p>The model is a {@link Model}: in Lambda it calls Amazon Bedrock; locally the demo plugs in a deterministic one.
+ * <p>Event: {@code {"claimId": "88412", "question": "Is water damage from a burst pipe covered?"}}. Model: env
+ * {@code MODEL_ID} (default a Claude 3.5 Haiku cross-region profile); region and endpoint from the usual AWS
+ * variables.
  */
 public class ClaimsAssistant extends TracedRequestHandler<Map<String, Object>, Map<String, Object>> {
-  /** A chat model: messages in, one assistant message and token counts out. */
-  public interface Model {
-    Reply reply(List<Message> conversation);
+  static final String MODEL_ID = System.getenv().getOrDefault("MODEL_ID", "us.anthropic.claude-3-5-haiku-20241022-v1:0");
 
-    String name();
-  }
-
-  /** What the model answered. */
-  public static final class Reply {
-    final Message message;
-    final int inputTokens, outputTokens;
-
-    public Reply(Message message, int inputTokens, int outputTokens) {
-      this.message = message;
-      this.inputTokens = inputTokens;
-      this.outputTokens = outputTokens;
-    }
-  }
+  // Built once, at Init, as Lambda recommends; our interceptor is picked up from the layer automatically.
+  private static final BedrockRuntimeClient BEDROCK = BedrockRuntimeClient.builder()
+      .httpClient(UrlConnectionHttpClient.create()).build();
 
   static final List<Document> POLICY = List.of(
       Document.of("Clause 4.2: sudden and accidental water damage, such as a burst pipe, is covered up to the limit.")
@@ -48,51 +48,51 @@ public class ClaimsAssistant extends TracedRequestHandler<Map<String, Object>, M
           .withId("4.3").withName("policy-88412"),
       Document.of("Clause 7.1: claims must be reported within 30 days.").withId("7.1").withName("policy-88412"));
 
-  private final Model model;
-
-  public ClaimsAssistant() {
-    this(new LocalModel());
-  }
-
-  public ClaimsAssistant(Model model) {
-    this.model = model;
-  }
+  static final Tool CLAIM_STATUS = Tool.builder().toolSpec(ToolSpecification.builder().name("get_claim_status")
+      .description("Status of a claim: when it was reported and its cause")
+      .inputSchema(ToolInputSchema.fromJson(software.amazon.awssdk.core.document.Document.mapBuilder()
+          .putString("type", "object").build())).build()).build();
 
   @Override protected Map<String, Object> handle(Map<String, Object> event, Context context) {
     String question = String.valueOf(event.getOrDefault("question", ""));
     String claimId = String.valueOf(event.getOrDefault("claimId", "unknown"));
-    LLMObsSpan root = LLMObs.currentSpan();
-    root.sessionId("claim-" + claimId).tag("claim_id", claimId);
+    LLMObs.currentSpan().sessionId("claim-" + claimId).tag("claim_id", claimId);
 
     List<Document> clauses = LLMObs.retrieval("policy-search", () -> search(question));
+    StringBuilder context1 = new StringBuilder("Answer from these policy clauses only:\n");
+    for (Document d : clauses) context1.append("- ").append(d.text()).append('\n');
 
     List<Message> conversation = new ArrayList<>();
-    conversation.add(Message.system("Answer from these policy clauses only:\n" + join(clauses)));
-    conversation.add(Message.user(question));
-    Reply first = call(conversation);
-    conversation.add(first.message);
-
-    Message finalMessage = first.message;
-    if (!first.message.toolCalls().isEmpty()) {
-      ToolCall call = first.message.toolCalls().get(0);
-      String status = LLMObs.tool(call.name(), () -> claimStatus(claimId));
-      conversation.add(Message.of("user", "").withToolResults(
-          List.of(ToolResult.of(call.name(), status, call.toolId(), "toolResult"))));
-      finalMessage = call(conversation).message;
+    conversation.add(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText(question)).build());
+    ConverseResponse reply = converse(context1.toString(), conversation);
+    if ("tool_use".equals(reply.stopReasonAsString())) {
+      conversation.add(reply.output().message());
+      for (ContentBlock block : reply.output().message().content()) {
+        ToolUseBlock use = block.toolUse();
+        if (use == null) continue;
+        String status = LLMObs.tool(use.name(), () -> claimStatus(claimId));
+        conversation.add(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromToolResult(
+            ToolResultBlock.builder().toolUseId(use.toolUseId())
+                .content(ToolResultContentBlock.fromText(status)).build())).build());
+      }
+      reply = converse(context1.toString(), conversation);
     }
+    StringBuilder answer = new StringBuilder();
+    for (ContentBlock b : reply.output().message().content()) if (b.text() != null) answer.append(b.text());
+
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("claimId", claimId);
-    response.put("answer", finalMessage.content());
+    response.put("answer", answer.toString());
     return response;
   }
 
-  private Reply call(List<Message> conversation) {
-    try (LLMObsSpan llm = LLMObs.llm("chat", model.name(), "amazon_bedrock")) {
-      llm.inputMessages(conversation).metadata("temperature", 0.2).metadata("max_tokens", 400);
-      Reply r = model.reply(conversation);
-      llm.outputMessages(List.of(r.message)).tokens(r.inputTokens, r.outputTokens);
-      return r;
-    }
+  private static ConverseResponse converse(String system, List<Message> conversation) {
+    return BEDROCK.converse(ConverseRequest.builder().modelId(MODEL_ID)
+        .system(SystemContentBlock.builder().text(system).build())
+        .messages(conversation)
+        .inferenceConfig(c -> c.maxTokens(400).temperature(0.2f))
+        .toolConfig(t -> t.tools(CLAIM_STATUS))
+        .build());
   }
 
   static List<Document> search(String question) {
@@ -112,29 +112,4 @@ public class ClaimsAssistant extends TracedRequestHandler<Map<String, Object>, M
     return "{\"claimId\":\"" + claimId + "\",\"reportedDaysAgo\":3,\"cause\":\"burst pipe\"}";
   }
 
-  private static String join(List<Document> docs) {
-    StringBuilder b = new StringBuilder();
-    for (Document d : docs) b.append("- ").append(d.text()).append('\n');
-    return b.toString();
-  }
-
-  /** A deterministic stand-in for Bedrock: asks for the claim's status once, then answers from the clauses. */
-  static final class LocalModel implements Model {
-    @Override public String name() {
-      return "anthropic.claude-3-5-haiku-20241022-v1:0";
-    }
-
-    @Override public Reply reply(List<Message> conversation) {
-      boolean haveStatus = false;
-      for (Message m : conversation) haveStatus |= !m.toolResults().isEmpty();
-      int in = 0;
-      for (Message m : conversation) in += (m.content() == null ? 0 : m.content().length()) / 4 + 4;
-      if (!haveStatus) {
-        return new Reply(Message.assistant("Let me check the claim first.").withToolCalls(List.of(
-            ToolCall.of("get_claim_status", Map.of("claimId", "88412"), "tooluse_demo1", "toolUse"))), in, 18);
-      }
-      return new Reply(Message.assistant("Yes. A burst pipe is sudden water damage, covered by clause 4.2 up to the"
-          + " policy limit, and the claim was reported within the 30 days of clause 7.1."), in, 41);
-    }
-  }
 }

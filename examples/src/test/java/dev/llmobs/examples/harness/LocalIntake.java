@@ -1,4 +1,4 @@
-package dev.llmobs.examples;
+package dev.llmobs.examples.harness;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpServer;
@@ -31,6 +31,8 @@ public final class LocalIntake implements AutoCloseable {
   private final Path file;
   private final PrintStream out;
   private final List<Map<String, Object>> received = new ArrayList<>();
+  private final Map<String, Long> rootArrivalNanos = new java.util.HashMap<>();
+  private volatile int status = 202;
 
   public LocalIntake(Path file, PrintStream out) throws IOException {
     this.file = file;
@@ -42,10 +44,15 @@ public final class LocalIntake implements AutoCloseable {
       try (InputStream in = ex.getRequestBody()) {
         byte[] body = in.readAllBytes();
         String path = ex.getRequestURI().getPath();
-        if (path.endsWith("/api/v2/llmobs")) spans(body);
-        else if (path.endsWith("/eval-metric")) evaluations(body);
+        if (status / 100 != 2) {
+          // down: refuse without reading
+        } else if (path.endsWith("/api/v2/llmobs")) {
+          spans(body);
+        } else if (path.endsWith("/eval-metric")) {
+          evaluations(body);
+        }
         byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(202, answer.length);
+        ex.sendResponseHeaders(status, answer.length);
         try (OutputStream o = ex.getResponseBody()) {
           o.write(answer);
         }
@@ -67,6 +74,36 @@ public final class LocalIntake implements AutoCloseable {
     return new ArrayList<>(received);
   }
 
+  /** When the root span of the invocation with this request id arrived ({@code System.nanoTime()}), or null. */
+  @SuppressWarnings("unchecked")
+  public synchronized Long rootArrivalNanos(String requestId) {
+    for (Map<String, Object> s : received) {
+      if ("undefined".equals(s.get("parent_id")) && ((List<Object>) s.get("tags")).contains("request_id:" + requestId)) {
+        return rootArrivalNanos.get((String) s.get("trace_id"));
+      }
+    }
+    return null;
+  }
+
+  /** Every span of the trace whose root carries this request id. */
+  @SuppressWarnings("unchecked")
+  public synchronized List<Map<String, Object>> trace(String requestId) {
+    String traceId = null;
+    for (Map<String, Object> s : received) {
+      if ("undefined".equals(s.get("parent_id")) && ((List<Object>) s.get("tags")).contains("request_id:" + requestId)) {
+        traceId = (String) s.get("trace_id");
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> s : received) if (s.get("trace_id").equals(traceId)) out.add(s);
+    return out;
+  }
+
+  /** Makes the intake answer every request with this status (503: the intake is down for the function). */
+  public void answerWith(int status) {
+    this.status = status;
+  }
+
   @SuppressWarnings("unchecked")
   private synchronized void spans(byte[] body) throws IOException {
     List<Map<String, Object>> spans = new ArrayList<>();
@@ -79,6 +116,10 @@ public final class LocalIntake implements AutoCloseable {
       }
     }
     received.addAll(spans);
+    long now = System.nanoTime();
+    for (Map<String, Object> s : spans) {
+      if ("undefined".equals(s.get("parent_id"))) rootArrivalNanos.putIfAbsent((String) s.get("trace_id"), now);
+    }
     Map<String, List<Map<String, Object>>> byTrace = new LinkedHashMap<>();
     for (Map<String, Object> s : spans) byTrace.computeIfAbsent((String) s.get("trace_id"), k -> new ArrayList<>()).add(s);
     for (Map.Entry<String, List<Map<String, Object>>> t : byTrace.entrySet()) {
@@ -119,11 +160,14 @@ public final class LocalIntake implements AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
+  public final List<Map<String, Object>> evaluations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private void evaluations(byte[] body) throws IOException {
     Map<String, Object> data = (Map<String, Object>) JSON.std.mapFrom(body).get("data");
     List<Object> metrics = (List<Object>) ((Map<String, Object>) data.get("attributes")).get("metrics");
     for (Object m : metrics) {
       Map<String, Object> e = (Map<String, Object>) m;
+      evaluations.add(e);
       out.println("evaluation " + e.get("label") + " = " + e.get(e.get("metric_type") + "_value") + " on "
           + e.get("join_on"));
     }

@@ -1,0 +1,136 @@
+package dev.llmobs.examples.harness;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A loopback Lambda Runtime API (base path {@code /2018-06-01}) for the real runtime interface client: hands out
+ * invocations on {@code /runtime/invocation/next} (long poll), and records responses, errors and init errors with a
+ * {@code System.nanoTime()} stamp, so that a test can order them against what the intake received.
+ */
+public final class RuntimeApi implements AutoCloseable {
+  static {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
+  /** What the function answered for one invocation. */
+  public static final class Outcome {
+    public final boolean error;
+    public final String body;
+    public final String errorType;
+    public final long nanos;
+
+    Outcome(boolean error, String body, String errorType, long nanos) {
+      this.error = error;
+      this.body = body;
+      this.errorType = errorType;
+      this.nanos = nanos;
+    }
+
+    @Override public String toString() {
+      return error ? "error " + errorType + ": " + body : body;
+    }
+  }
+
+  static final class Pending {
+    final String id, event;
+    final long deadlineEpochMs;
+    final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+
+    Pending(String id, String event, long deadlineEpochMs) {
+      this.id = id;
+      this.event = event;
+      this.deadlineEpochMs = deadlineEpochMs;
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "runtime-api");
+    t.setDaemon(true);
+    return t;
+  });
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Map<String, Pending> inflight = new ConcurrentHashMap<>();
+  public final CompletableFuture<String> initError = new CompletableFuture<>();
+
+  public RuntimeApi() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    server.setExecutor(threads);
+    server.createContext("/2018-06-01/runtime/", this::handle);
+    server.start();
+  }
+
+  /** host:port, for AWS_LAMBDA_RUNTIME_API. */
+  public String address() {
+    return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Queues an invocation; the future completes when the function posts its response or error. */
+  public CompletableFuture<Outcome> invoke(String requestId, String event, long deadlineEpochMs) {
+    Pending p = new Pending(requestId, event, deadlineEpochMs);
+    inflight.put(requestId, p);
+    queue.add(p);
+    return p.outcome;
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      String path = ex.getRequestURI().getPath().substring("/2018-06-01/runtime".length());
+      byte[] body = ex.getRequestBody().readAllBytes();
+      if (path.equals("/invocation/next")) {
+        Pending p = queue.take();
+        ex.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", p.id);
+        ex.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", Long.toString(p.deadlineEpochMs));
+        ex.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn",
+            "arn:aws:lambda:eu-west-1:123456789012:function:claims-assistant");
+        ex.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
+        ex.getResponseHeaders().set("Content-Type", "application/json"); // without it the native client crashes
+        send(ex, 200, p.event);
+      } else if (path.startsWith("/invocation/") && (path.endsWith("/response") || path.endsWith("/error"))) {
+        String id = path.substring("/invocation/".length(), path.lastIndexOf('/'));
+        Pending p = inflight.remove(id);
+        boolean error = path.endsWith("/error");
+        String type = ex.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (p != null) p.outcome.complete(new Outcome(error, text, type, System.nanoTime()));
+        send(ex, 202, "{\"status\":\"OK\"}"); // exactly 202, or the client's loop dies
+      } else if (path.equals("/init/error")) {
+        initError.complete(new String(body, StandardCharsets.UTF_8));
+        send(ex, 202, "{\"status\":\"OK\"}");
+      } else if (path.equals("/restore/next")) {
+        send(ex, 200, "");
+      } else {
+        send(ex, 404, "{}");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ex.close();
+    }
+  }
+
+  private static void send(HttpExchange ex, int status, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    if (!ex.getResponseHeaders().containsKey("Content-Type")) ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+    if (b.length > 0) ex.getResponseBody().write(b);
+  }
+
+  /** Stops serving: the client's next poll fails and it exits, as the notes describe. */
+  @Override public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}
