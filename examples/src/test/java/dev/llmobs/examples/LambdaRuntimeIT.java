@@ -1,0 +1,149 @@
+package dev.llmobs.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmobs.examples.harness.FakeBedrock;
+import dev.llmobs.examples.harness.LambdaHarness;
+import dev.llmobs.examples.harness.LocalIntake;
+import dev.llmobs.examples.harness.RuntimeApi;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end, no Docker: each example runs under the real Lambda runtime interface client in its own JVM, with the
+ * built layer at /opt, against a loopback Runtime API, Bedrock and intake, all in this JVM so that one clock orders
+ * "the intake got the trace" and "the runtime got the response".
+ */
+class LambdaRuntimeIT {
+  @TempDir Path dir;
+  LocalIntake intake;
+  FakeBedrock bedrock;
+
+  @BeforeEach void start() throws Exception {
+    intake = new LocalIntake(dir.resolve("spans.jsonl"), new PrintStream(OutputStream.nullOutputStream()));
+    bedrock = new FakeBedrock();
+  }
+
+  @AfterEach void stop() {
+    intake.close();
+    bedrock.close();
+  }
+
+  static RuntimeApi.Outcome invoke(LambdaHarness fn, String id, String event, long deadlineInMs) throws Exception {
+    return fn.runtimeApi.invoke(id, event, System.currentTimeMillis() + deadlineInMs).get(60, TimeUnit.SECONDS);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<String> tags(Map<String, Object> span) {
+    return (List<String>) span.get("tags");
+  }
+
+  static Map<String, Object> root(List<Map<String, Object>> trace) {
+    return trace.stream().filter(s -> "undefined".equals(s.get("parent_id"))).findFirst().orElseThrow();
+  }
+
+  @Test void everyTraceArrivesWholeAndBeforeTheRuntimeGetsTheResponse() throws Exception {
+    try (LambdaHarness fn = new LambdaHarness("claims-assistant", "dev.llmobs.examples.ClaimsAssistant",
+        LambdaHarness.env(intake, bedrock), false)) {
+      for (int i = 1; i <= 3; i++) {
+        RuntimeApi.Outcome o = invoke(fn, "req-" + i, "{\"claimId\":\"88412\",\"question\":\"Is a burst pipe covered?\"}", 30_000);
+        assertFalse(o.error, o + "\n" + fn.output());
+        assertTrue(o.body.contains("clause 4.2"), o.body);
+        Long arrived = intake.rootArrivalNanos("req-" + i);
+        assertNotNull(arrived, "trace of req-" + i + " reached the intake\n" + fn.output());
+        assertTrue(arrived < o.nanos, "the intake had the trace before the runtime had the response");
+
+        List<Map<String, Object>> trace = intake.trace("req-" + i);
+        assertEquals(5, trace.size(), "root, retrieval, llm, tool, llm: " + trace);
+        Map<String, Object> root = root(trace);
+        assertTrue(tags(root).contains(i == 1 ? "cold_start:true" : "cold_start:false"), tags(root).toString());
+        assertEquals("claim-88412", root.get("session_id"));
+        Set<String> kinds = new HashSet<>();
+        for (Map<String, Object> s : trace) {
+          kinds.add((String) ((Map<?, ?>) ((Map<?, ?>) s.get("meta")).get("span")).get("kind"));
+          if (s != root) assertEquals(root.get("span_id"), s.get("parent_id"), "child of the root: " + s.get("name"));
+        }
+        assertEquals(Set.of("workflow", "retrieval", "llm", "tool"), kinds);
+      }
+      assertTrue(fn.output().isEmpty() || !fn.output().contains("Exception"), fn.output());
+    }
+  }
+
+  @Test void aThrowingHandlerReachesTheRuntimeUnchangedAndItsSpanArrives() throws Exception {
+    try (LambdaHarness fn = new LambdaHarness("evaluated-answer", "dev.llmobs.examples.EvaluatedAnswer",
+        LambdaHarness.env(intake, bedrock), false)) {
+      RuntimeApi.Outcome ok = invoke(fn, "ok-1", "{\"question\":\"Is water damage covered?\"}", 30_000);
+      assertFalse(ok.error, ok.toString());
+      assertEquals(2, intake.evaluations.size(), "the example's evaluations were sent too");
+      assertEquals(intake.trace("ok-1").stream().filter(s -> "rules-model".equals(s.get("name"))).findFirst()
+          .orElseThrow().get("span_id"), ((Map<?, ?>) ((Map<?, ?>) intake.evaluations.get(0).get("join_on")).get("span")).get("span_id"));
+
+      RuntimeApi.Outcome failed = invoke(fn, "bad-1", "{}", 30_000);
+      assertTrue(failed.error);
+      assertEquals("Runtime.UserException", failed.errorType);
+      assertTrue(failed.body.contains("\"errorType\":\"java.lang.IllegalArgumentException\""), failed.body);
+      assertTrue(failed.body.contains("question is required"), failed.body);
+      Map<String, Object> root = root(intake.trace("bad-1"));
+      assertEquals("error", root.get("status"));
+      assertTrue(intake.rootArrivalNanos("bad-1") < failed.nanos);
+    }
+  }
+
+  @Test void withTheIntakeDownTheResponseIsUnchangedAndOnTime() throws Exception {
+    intake.answerWith(503);
+    try (LambdaHarness fn = new LambdaHarness("claims-assistant-down", "dev.llmobs.examples.ClaimsAssistant",
+        LambdaHarness.env(intake, bedrock), false)) {
+      long start = System.nanoTime();
+      RuntimeApi.Outcome o = invoke(fn, "down-1", "{\"claimId\":\"88412\",\"question\":\"Is a burst pipe covered?\"}", 10_000);
+      assertFalse(o.error, o.toString());
+      assertTrue(o.body.contains("clause 4.2"));
+      assertTrue(TimeUnit.NANOSECONDS.toMillis(o.nanos - start) < 10_000, "answered within the deadline");
+      assertTrue(intake.received().isEmpty());
+      intake.answerWith(202); // back up: the kept spans go with the next invocation
+      invoke(fn, "down-2", "{\"claimId\":\"88412\",\"question\":\"Is a burst pipe covered?\"}", 30_000);
+      assertEquals(5, intake.trace("down-1").size(), "kept, then delivered whole");
+      assertEquals(5, intake.trace("down-2").size());
+    }
+  }
+
+  @Test void zeroCodeThroughTheExecWrapperTracesAPlainHandler() throws Exception {
+    try (LambdaHarness fn = new LambdaHarness("plain", "dev.llmobs.examples.PlainHandler",
+        LambdaHarness.env(intake, bedrock), true)) {
+      RuntimeApi.Outcome o = invoke(fn, "plain-1", "{\"text\":\"A long claim description.\"}", 30_000);
+      assertFalse(o.error, o + "\n" + fn.output());
+      assertEquals("\"A short summary.\"", o.body, "the plain handler's String result, serialized as the runtime does");
+      List<Map<String, Object>> trace = intake.trace("plain-1");
+      assertEquals(2, trace.size(), trace + "\n" + fn.output());
+      Map<String, Object> root = root(trace);
+      assertEquals("plain", root.get("name"));
+      Map<String, Object> llm = trace.stream().filter(s -> s != root).findFirst().orElseThrow();
+      assertEquals("bedrock-runtime.converse", llm.get("name"));
+      assertEquals("amazon.nova-micro-v1:0", ((Map<?, ?>) llm.get("meta")).get("model_name"));
+    }
+  }
+
+  @Test void closeToTheDeadlineTheNetworkIsSkippedAndSpansGoNextTime() throws Exception {
+    try (LambdaHarness fn = new LambdaHarness("evaluated-late", "dev.llmobs.examples.EvaluatedAnswer",
+        LambdaHarness.env(intake, bedrock, "LLMOBS_FLUSH_MARGIN_MS", "1000"), false)) {
+      RuntimeApi.Outcome late = invoke(fn, "late-1", "{\"question\":\"Is water damage covered?\"}", 900);
+      assertFalse(late.error, late.toString());
+      assertTrue(intake.trace("late-1").isEmpty(), "no network with under a second left");
+      invoke(fn, "next-1", "{\"question\":\"Is water damage covered?\"}", 30_000);
+      assertEquals(3, intake.trace("late-1").size(), "delivered with the next invocation");
+      assertEquals(3, intake.trace("next-1").size());
+    }
+  }
+}
