@@ -128,8 +128,14 @@ final class BedrockCalls {
   /** Records the response of a non-streaming call. */
   static void onResponse(CallRecord r, SdkResponse response, SdkHttpResponse http) {
     if (response instanceof ConverseResponse) {
-      if (r.rawResponse != null && converseFromJson(r, r.rawResponse)) return;
       ConverseResponse c = (ConverseResponse) response;
+      // The typed response has everything but, in SDKs before cache tokens were modelled, those tokens: parse the
+      // captured JSON only when it holds cache fields the typed usage lost (parsing costs more than the rest).
+      if (r.rawResponse != null && c.usage() != null
+          && !c.usage().getValueForField("cacheReadInputTokens", Integer.class).isPresent()
+          && contains(r.rawResponse, "\"cache") && converseFromJson(r, r.rawResponse)) {
+        return;
+      }
       synchronized (r) {
         if (c.output() != null && c.output().message() != null) r.output.add(message(c.output().message()));
         r.meta("stop_reason", c.stopReasonAsString());
@@ -160,6 +166,15 @@ final class BedrockCalls {
       r.cacheWrite = InvokeBodies.first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"));
     }
     return true;
+  }
+
+  static boolean contains(byte[] haystack, String ascii) {
+    outer:
+    for (int i = 0; i + ascii.length() <= haystack.length; i++) {
+      for (int j = 0; j < ascii.length(); j++) if (haystack[i + j] != ascii.charAt(j)) continue outer;
+      return true;
+    }
+    return false;
   }
 
   static void usage(CallRecord r, TokenUsage u) {

@@ -34,6 +34,8 @@ public final class LambdaHarness implements AutoCloseable {
 
   public final RuntimeApi runtimeApi;
   public final String layerMode;
+  /** {@code System.nanoTime()} just before the function's JVM was started: the start of its cold start. */
+  public final long startNanos;
   private final Process process;
   private final StringBuffer output = new StringBuffer();
   private final Thread pump;
@@ -44,6 +46,13 @@ public final class LambdaHarness implements AutoCloseable {
    * @param execWrapper start through the layer's exec wrapper, as {@code AWS_LAMBDA_EXEC_WRAPPER=/opt/llmobs-wrapper}
    */
   public LambdaHarness(String name, String handler, Map<String, String> env, boolean execWrapper) throws Exception {
+    this(name, handler, env, execWrapper, true);
+  }
+
+  /** As above; {@code withLayer=false} runs the function alone, as it would be deployed without llmobs. */
+  public LambdaHarness(String name, String handler, Map<String, String> env, boolean execWrapper, boolean withLayer)
+      throws Exception {
+    startNanos = System.nanoTime();
     Path target = targetDir();
     Path work = target.resolve("e2e").resolve(name);
     deleteTree(work);
@@ -59,9 +68,10 @@ public final class LambdaHarness implements AutoCloseable {
     }
     extractJni(runtimeJars, jni);
 
-    boolean mount = canMount();
-    layerMode = mount ? "layer bind-mounted on /opt" : "layer jars copied into the task's lib/ (no mount namespace here)";
-    if (!mount) copyTree(layer.resolve("java/lib"), task.resolve("lib"));
+    boolean mount = withLayer && canMount();
+    layerMode = !withLayer ? "no layer" : mount ? "layer bind-mounted on /opt"
+        : "layer jars copied into the task's lib/ (no mount namespace here)";
+    if (withLayer && !mount) copyTree(layer.resolve("java/lib"), task.resolve("lib"));
     String optPath = mount ? "/opt" : layer.toString();
 
     runtimeApi = new RuntimeApi();
@@ -204,8 +214,12 @@ public final class LambdaHarness implements AutoCloseable {
 
   /** Environment for a function that sends spans to the intake through the agent route (as with the extension). */
   public static Map<String, String> env(LocalIntake intake, FakeBedrock bedrock, String... extra) {
+    return env(intake.origin(), bedrock, extra);
+  }
+
+  public static Map<String, String> env(String intakeOrigin, FakeBedrock bedrock, String... extra) {
     Map<String, String> env = new HashMap<>();
-    env.put("DD_TRACE_AGENT_URL", intake.origin());
+    env.put("DD_TRACE_AGENT_URL", intakeOrigin);
     env.put("DD_LLMOBS_ML_APP", "claims-assistant");
     env.put("DD_SERVICE", "claims-api");
     env.put("DD_ENV", "local");

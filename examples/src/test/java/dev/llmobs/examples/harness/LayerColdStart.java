@@ -1,0 +1,63 @@
+package dev.llmobs.examples.harness;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the layer costs a function, under the real runtime client: example 2 (a plain handler calling Bedrock)
+ * deployed alone, and with the layer and the exec wrapper (zero code), alternately, several cold starts each.
+ * Cold start = from starting the function's JVM to the first response at the Runtime API (Init plus the first
+ * invocation). Warm = a later invocation, from queueing it to its response (the layer's flush included).
+ *
+ * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java
+ * -Dexec.mainClass=dev.llmobs.examples.harness.LayerColdStart -Dexec.args="5 100"} (cold starts per side, warm
+ * calls per cold start).
+ */
+public final class LayerColdStart {
+  private LayerColdStart() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    int warmCalls = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    String[] extraEnv = args.length > 2 ? args[2].split("=", 2) : new String[0]; // e.g. LLMOBS_BEDROCK_ENABLED=false
+    long[][] cold = new long[2][runs];
+    long[][] warm = new long[2][runs * warmCalls];
+    try (AckIntake intake = new AckIntake(); FakeBedrock bedrock = new FakeBedrock()) {
+      String mode = null;
+      for (int r = 0; r < runs; r++) {
+        for (int layer = 0; layer < 2; layer++) {
+          try (LambdaHarness fn = new LambdaHarness("plain-" + layer, "dev.llmobs.examples.PlainHandler",
+              LambdaHarness.env(intake.origin(), bedrock, extraEnv), layer == 1, layer == 1)) {
+            if (layer == 1) mode = fn.layerMode;
+            RuntimeApi.Outcome first = fn.runtimeApi.invoke("cold-" + r, "{\"text\":\"claim\"}",
+                System.currentTimeMillis() + 60_000).get(120, TimeUnit.SECONDS);
+            if (first.error) throw new IllegalStateException(first + "\n" + fn.output());
+            cold[layer][r] = first.nanos - fn.startNanos;
+            for (int i = 0; i < warmCalls; i++) {
+              long t0 = System.nanoTime();
+              RuntimeApi.Outcome o = fn.runtimeApi.invoke("warm-" + r + "-" + i, "{\"text\":\"claim\"}",
+                  System.currentTimeMillis() + 60_000).get(60, TimeUnit.SECONDS);
+              if (o.error) throw new IllegalStateException(o.toString());
+              warm[layer][r * warmCalls + i] = o.nanos - t0; // all kept; the median is robust to the first, slower ones
+            }
+          }
+        }
+      }
+      double c0 = median(cold[0]) / 1e6, c1 = median(cold[1]) / 1e6, w0 = median(warm[0]) / 1e6, w1 = median(warm[1]) / 1e6;
+      System.out.printf(Locale.ROOT, "example 2 under the real runtime client, %d cold starts and %d warm calls each side; %s; %s%n",
+          runs, runs * warmCalls, mode, System.getProperty("java.vm.version"));
+      System.out.printf(Locale.ROOT, "cold start (JVM start to first response): without layer median %.1f ms, with layer"
+          + " %.1f ms: ratio %.3fx, added %.1f ms%n", c0, c1, c1 / c0, c1 - c0);
+      System.out.printf(Locale.ROOT, "warm invocation: without layer median %.3f ms, with layer %.3f ms: ratio %.2fx,"
+          + " added %.3f ms%n", w0, w1, w1 / w0, w1 - w0);
+      System.out.println("span requests acknowledged: " + intake.requests.get() + " (" + intake.bytes.get() + " bytes)");
+    }
+  }
+
+  static long median(long[] v) {
+    long[] c = v.clone();
+    Arrays.sort(c);
+    return c[c.length / 2];
+  }
+}
