@@ -135,6 +135,21 @@ class LambdaRuntimeIT {
     }
   }
 
+  @Test void underSnapStartTheRuntimeRunsOurCracHooksAroundTheSnapshot() throws Exception {
+    try (LambdaHarness fn = new LambdaHarness("evaluated-snapstart", "dev.llmobs.examples.EvaluatedAnswer",
+        LambdaHarness.env(intake, bedrock, "AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start", "LLMOBS_LOG_LEVEL", "debug"), false)) {
+      RuntimeApi.Outcome o = invoke(fn, "snap-1", "{\"question\":\"Is water damage covered?\"}", 30_000);
+      assertFalse(o.error, o + "\n" + fn.output());
+      String out = fn.output();
+      assertTrue(out.contains("SnapStart checkpoint: pooled connections closed"), out);
+      assertTrue(out.contains("SnapStart restore: ids reseeded"), out);
+      assertTrue(out.indexOf("SnapStart checkpoint") < out.indexOf("SnapStart restore"), "hooks in order");
+      Map<String, Object> root = root(intake.trace("snap-1"));
+      assertTrue(tags(root).contains("init_type:snap-start"), tags(root).toString());
+      assertTrue(tags(root).contains("cold_start:true"), "the first call after a restore is cold");
+    }
+  }
+
   @Test void closeToTheDeadlineTheNetworkIsSkippedAndSpansGoNextTime() throws Exception {
     try (LambdaHarness fn = new LambdaHarness("evaluated-late", "dev.llmobs.examples.EvaluatedAnswer",
         LambdaHarness.env(intake, bedrock, "LLMOBS_FLUSH_MARGIN_MS", "1000"), false)) {

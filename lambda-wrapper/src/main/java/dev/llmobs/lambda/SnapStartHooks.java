@@ -25,6 +25,15 @@ final class SnapStartHooks implements Resource {
     registered = true;
     try {
       Core.getGlobalContext().register(INSTANCE);
+      if (Log.isDebug()) {
+        String probe;
+        try {
+          probe = Class.forName("com.amazonaws.services.lambda.crac.Resource").getName() + " visible";
+        } catch (Throwable t) {
+          probe = "runtime CRaC classes not visible: " + t;
+        }
+        Log.debug("SnapStart hooks registered with org.crac (" + System.getProperty("org.crac.Core.Compat") + "; " + probe + ")");
+      }
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Log.debug("SnapStart hooks not registered: " + t);
@@ -33,10 +42,12 @@ final class SnapStartHooks implements Resource {
 
   @Override public void beforeCheckpoint(Context<? extends Resource> context) {
     Lifecycle.beforeCheckpoint();
+    Log.info("SnapStart checkpoint: pooled connections closed");
   }
 
   @Override public void afterRestore(Context<? extends Resource> context) {
     Lifecycle.afterRestore();
     Invocation.resetColdStart();
+    Log.info("SnapStart restore: ids reseeded, connections dropped, next call is a cold start");
   }
 }

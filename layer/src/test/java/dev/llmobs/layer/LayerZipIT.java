@@ -45,7 +45,7 @@ class LayerZipIT {
   }
 
   @Test void theJarHoldsOurCodeAndRelocatedJacksonButNoRuntimeOrAwsSdkClass() throws Exception {
-    Path jar = Path.of("target/llmobs-lambda-layer.jar");
+    Path jar = Path.of("target/llmobs-lambda-layer-0.1.0-SNAPSHOT-shaded.jar");
     try (ZipFile z = new ZipFile(jar.toFile())) {
       assertNotNull(z.getEntry("dev/llmobs/LLMObs.class"));
       assertNotNull(z.getEntry("dev/llmobs/lambda/RedirectHandler.class"));

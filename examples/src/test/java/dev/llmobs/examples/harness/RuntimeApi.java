@@ -64,6 +64,8 @@ public final class RuntimeApi implements AutoCloseable {
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Map<String, Pending> inflight = new ConcurrentHashMap<>();
   public final CompletableFuture<String> initError = new CompletableFuture<>();
+  /** How many times the client asked for {@code /runtime/restore/next} (SnapStart). */
+  public final java.util.concurrent.atomic.AtomicInteger restores = new java.util.concurrent.atomic.AtomicInteger();
 
   public RuntimeApi() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -110,6 +112,7 @@ public final class RuntimeApi implements AutoCloseable {
         initError.complete(new String(body, StandardCharsets.UTF_8));
         send(ex, 202, "{\"status\":\"OK\"}");
       } else if (path.equals("/restore/next")) {
+        restores.incrementAndGet();
         send(ex, 200, "");
       } else {
         send(ex, 404, "{}");
