@@ -102,8 +102,16 @@ public final class HttpPoster {
       }
       head.append("\r\n");
       OutputStream out = conn.socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
+      byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+      if (body.length <= 64 * 1024) { // one write, one segment: no wait for the peer between head and body
+        byte[] request = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+        System.arraycopy(body, 0, request, headBytes.length, body.length);
+        out.write(request);
+      } else {
+        out.write(headBytes);
+        out.write(body);
+      }
       out.flush();
 
       InputStream in = conn.in;

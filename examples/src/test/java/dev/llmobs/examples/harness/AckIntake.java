@@ -17,12 +17,16 @@ public final class AckIntake implements AutoCloseable {
 
   private final HttpServer server;
   public final AtomicLong requests = new AtomicLong(), bytes = new AtomicLong();
+  /** Bodies received, kept as bytes (parsed only after the run, so that keeping them costs the function nothing). */
+  public final java.util.List<byte[]> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public AckIntake() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/", ex -> {
       try {
-        bytes.addAndGet(ex.getRequestBody().readAllBytes().length);
+        byte[] body = ex.getRequestBody().readAllBytes();
+        bytes.addAndGet(body.length);
+        if (ex.getRequestURI().getPath().endsWith("/api/v2/llmobs")) bodies.add(body);
         requests.incrementAndGet();
         byte[] ok = "Acknowledged request for llm_obs_spans".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         ex.sendResponseHeaders(200, ok.length);
