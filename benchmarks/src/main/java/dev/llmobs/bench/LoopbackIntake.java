@@ -39,6 +39,14 @@ public final class LoopbackIntake implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** Runs an intake on its own, for measurements across processes: prints its origin, serves until killed. */
+  public static void main(String[] args) throws Exception {
+    LoopbackIntake intake = new LoopbackIntake();
+    System.out.println(intake.origin());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
   @Override public void close() {
     server.stop(0);
   }

@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request offers it and has no tool result yet, and answers otherwise.
  */
 public final class FakeBedrock implements AutoCloseable {
+  static {
+    System.setProperty("sun.net.httpserver.nodelay", "true"); // else delayed ACKs dominate (lambda-notes.md)
+  }
+
   private final HttpServer server;
   public final AtomicInteger calls = new AtomicInteger();
 
