@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -50,29 +51,12 @@ public final class BedrockColdStart {
   }
 
   private static long child(String java, String cp, ConverseStub stub, String mode) throws Exception {
-    List<String> cmd = new ArrayList<>(Arrays.asList(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-        "-cp", cp, Child.class.getName(), mode, stub.endpoint().toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("LLMOBS_EXPORTER", "stdout");
-    pb.environment().put("LLMOBS_LOG_LEVEL", "warn");
-    pb.environment().remove("AWS_BEARER_TOKEN_BEDROCK");
-    Process p = pb.start();
-    long elapsed = -1;
-    StringBuilder out = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        out.append(line).append('\n');
-        if (line.startsWith("elapsed_ns=")) elapsed = Long.parseLong(line.substring(11));
-      }
-    }
-    if (p.waitFor() != 0 || elapsed < 0) throw new IllegalStateException(mode + " child failed:\n" + out);
-    return elapsed;
+    return ColdJvm.run(cp, Child.class.getName(), Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn"),
+        mode, stub.endpoint().toString());
   }
 
   private static long median(long[] v) {
-    long[] c = v.clone();
-    Arrays.sort(c);
-    return c[c.length / 2];
+    return ColdJvm.median(v);
   }
 
   /** Runs in each cold JVM: build the client, make one Converse call. */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The cold-start harness: in fresh JVMs started as Lambda starts Java ({@code -XX:TieredStopAtLevel=1}), the time
@@ -61,31 +62,13 @@ public final class ColdStart {
   }
 
   private static long child(String java, String cp, LoopbackIntake intake, String mode, Path body) throws Exception {
-    List<String> cmd = new ArrayList<>(Arrays.asList(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Xshare:auto", "-cp", cp, Child.class.getName(), mode, intake.origin(), body.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("DD_LLMOBS_AGENTLESS_ENABLED", "true");
-    pb.environment().put("DD_API_KEY", "cold-start-bench");
-    pb.environment().put("DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin());
-    pb.environment().put("DD_LLMOBS_ML_APP", "claims-assistant");
-    pb.environment().put("LLMOBS_LOG_LEVEL", "warn");
-    Process p = pb.start();
-    long elapsed = -1;
-    StringBuilder out = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        out.append(line).append('\n');
-        if (line.startsWith("elapsed_ns=")) elapsed = Long.parseLong(line.substring(11));
-      }
-    }
-    if (p.waitFor() != 0 || elapsed < 0) throw new IllegalStateException(mode + " child failed:\n" + out);
-    return elapsed;
+    return ColdJvm.run(cp, Child.class.getName(), Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true",
+        "DD_API_KEY", "cold-start-bench", "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(),
+        "DD_LLMOBS_ML_APP", "claims-assistant", "LLMOBS_LOG_LEVEL", "warn"), mode, intake.origin(), body.toString());
   }
 
   private static long median(long[] values) {
-    long[] v = values.clone();
-    Arrays.sort(v);
-    return v[v.length / 2];
+    return ColdJvm.median(values);
   }
 
   /** What runs in each cold JVM. */

@@ -1,0 +1,42 @@
+package dev.llmobs.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Starts a fresh JVM as Lambda starts Java and reads the {@code elapsed_ns=} line its main prints. */
+final class ColdJvm {
+  private ColdJvm() {}
+
+  static long run(String classpath, String mainClass, Map<String, String> env, String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(Arrays.asList(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Xshare:auto", "-cp", classpath, mainClass));
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("AWS_BEARER_TOKEN_BEDROCK");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    long elapsed = -1;
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        out.append(line).append('\n');
+        if (line.startsWith("elapsed_ns=")) elapsed = Long.parseLong(line.substring(11));
+      }
+    }
+    if (p.waitFor() != 0 || elapsed < 0) throw new IllegalStateException(cmd + " failed:\n" + out);
+    return elapsed;
+  }
+
+  static long median(long[] values) {
+    long[] v = values.clone();
+    Arrays.sort(v);
+    return v[v.length / 2];
+  }
+}
