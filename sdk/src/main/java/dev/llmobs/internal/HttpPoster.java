@@ -41,9 +41,16 @@ public final class HttpPoster {
 
   private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
   private final String userAgent;
+  private final SSLSocketFactory tls; // null: the JDK's default, looked up on first TLS use
 
   public HttpPoster(String userAgent) {
+    this(userAgent, null);
+  }
+
+  /** With a given TLS socket factory (tests trusting their own certificate); null for the JDK's default. */
+  public HttpPoster(String userAgent, SSLSocketFactory tls) {
     this.userAgent = userAgent;
+    this.tls = tls;
   }
 
   /**
@@ -60,7 +67,7 @@ public final class HttpPoster {
         conn.close(); // died while idle (e.g. during a freeze): one fresh attempt below
       }
     }
-    conn = Conn.open(origin, deadlineNanos);
+    conn = Conn.open(origin, deadlineNanos, tls);
     try {
       return exchange(conn, origin, url, headers, body, deadlineNanos);
     } catch (StaleConnectionException e) {
@@ -301,7 +308,7 @@ public final class HttpPoster {
       this.in = new BufferedInputStream(socket.getInputStream(), 8192);
     }
 
-    static Conn open(Origin origin, long deadline) throws IOException {
+    static Conn open(Origin origin, long deadline, SSLSocketFactory tls) throws IOException {
       Socket raw = new Socket();
       try {
         raw.setTcpNoDelay(true);
@@ -309,8 +316,8 @@ public final class HttpPoster {
         raw.connect(new InetSocketAddress(origin.host, origin.port), remainingMillis(deadline));
         Socket s = raw;
         if (origin.tls) {
-          SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-              .createSocket(raw, origin.host, origin.port, true);
+          SSLSocketFactory factory = tls != null ? tls : (SSLSocketFactory) SSLSocketFactory.getDefault();
+          SSLSocket ssl = (SSLSocket) factory.createSocket(raw, origin.host, origin.port, true);
           SSLParameters params = ssl.getSSLParameters();
           params.setEndpointIdentificationAlgorithm("HTTPS"); // verify the host name, as HttpsURLConnection does
           ssl.setSSLParameters(params);
