@@ -144,6 +144,13 @@ final class Invocation {
       LambdaSettings s = settings;
       long remaining = remainingMillis(context);
       long budget = Math.min(s.flushCapMillis, remaining - s.flushMarginMillis);
+      // Calls still streaming (a Bedrock stream the handler did not read to the end) get a bounded wait, then are
+      // sent as they are: after this return the sandbox may freeze for good.
+      long waitMillis = budget < s.flushMinMillis ? 0 : Math.min(s.streamWaitMillis, budget / 2);
+      long waitStart = System.nanoTime();
+      dev.llmobs.internal.PendingCalls.awaitTrace(root.context().traceId(),
+          waitStart + TimeUnit.MILLISECONDS.toNanos(waitMillis));
+      budget -= TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitStart);
       long start = System.nanoTime();
       FlushResult r;
       if (budget < s.flushMinMillis) {

@@ -7,7 +7,7 @@ import java.util.Map;
 final class LambdaSettings {
   final String rootSpanName; // null = the function name
   final String functionName, functionVersion, region, runtime, initType;
-  final long flushCapMillis, flushMarginMillis, flushMinMillis;
+  final long flushCapMillis, flushMarginMillis, flushMinMillis, streamWaitMillis;
   final SessionSource sessionSource; // null = none
   final String userHandler; // for the redirect handler
 
@@ -22,6 +22,7 @@ final class LambdaSettings {
     flushCapMillis = longOr(env, "LLMOBS_FLUSH_TIMEOUT_MS", 2000);
     flushMarginMillis = longOr(env, "LLMOBS_FLUSH_MARGIN_MS", 100);
     flushMinMillis = longOr(env, "LLMOBS_FLUSH_MIN_MS", 10);
+    streamWaitMillis = longOr(env, "LLMOBS_STREAM_WAIT_MS", 200);
     sessionSource = SessionSource.parse(blankToNull(env.get("LLMOBS_SESSION_ID_FROM")));
     String h = blankToNull(env.get("DD_LAMBDA_HANDLER"));
     userHandler = h != null ? h : blankToNull(env.get("LLMOBS_LAMBDA_HANDLER"));

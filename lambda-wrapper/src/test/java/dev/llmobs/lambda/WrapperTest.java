@@ -367,6 +367,26 @@ class WrapperTest {
     assertFalse(meta(root).containsKey("output"));
   }
 
+  @Test void aCallStillOpenWhenTheHandlerReturnsIsWaitedForThenSentWithThisInvocation() {
+    configure(Map.of("LLMOBS_STREAM_WAIT_MS", "20"));
+    Object call = new Object();
+    boolean[] forced = {false};
+    RequestHandler<String, String> traced = LLMObsLambda.wrap((e, c) -> {
+      LLMObsSpan stream = LLMObs.span(dev.llmobs.SpanKind.LLM, "still-streaming").startDetached();
+      // What the Bedrock interceptor does for a stream the handler does not read to the end.
+      dev.llmobs.internal.PendingCalls.opened(call, stream.context().traceId(), () -> {
+        forced[0] = true;
+        stream.metadata("incomplete", true).finish();
+      });
+      return e;
+    });
+    traced.handleRequest("q", new TestContext("r1"));
+    assertTrue(forced[0], "ended by the wrapper after its bounded wait");
+    Map<String, Object> span = intake.spans().stream().filter(s -> "still-streaming".equals(s.get("name")))
+        .findFirst().orElseThrow(() -> new AssertionError("sent with this invocation: " + intake.spans()));
+    assertEquals(Map.of("incomplete", true), meta(span).get("metadata"));
+  }
+
   @Test void theRootSpanNameCanBeOverridden() {
     configure(Map.of("LLMOBS_ROOT_SPAN_NAME", "answer-claim"));
     LLMObsLambda.wrap((String e, Context c) -> e).handleRequest("q", new TestContext("r"));

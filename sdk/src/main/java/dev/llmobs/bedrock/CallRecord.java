@@ -58,9 +58,29 @@ final class CallRecord {
     return s.substring(0, MAX_RAW_CHARS) + "... [truncated " + (s.length() - MAX_RAW_CHARS) + " characters]";
   }
 
+  /** The stream decoder, once the response started; used to end a stream the caller never finished reading. */
+  volatile FrameSink sink;
+
+  /** Ends a stream still open when its invocation ends: what arrived so far, marked incomplete. */
+  void endIncomplete() {
+    FrameSink s = sink;
+    if (ended.get()) return;
+    if (s != null) s.assemble(false);
+    meta("incomplete", true);
+    end(null);
+  }
+
   /** Writes what was gathered to the span and finishes it; later calls do nothing. */
   void end(Throwable error) {
     if (!ended.compareAndSet(false, true)) return;
+    try {
+      write(error);
+    } finally {
+      dev.llmobs.internal.PendingCalls.ended(this); // after the span finished: a waiting flush must find it
+    }
+  }
+
+  private void write(Throwable error) {
     synchronized (this) {
       if (!inputDocuments.isEmpty()) span.inputDocuments(inputDocuments);
       else if (!input.isEmpty()) span.inputMessages(input);

@@ -26,6 +26,7 @@ final class FrameSink {
   private final MessageDecoder decoder = new MessageDecoder(this::onFrame);
   private volatile boolean broken;
   private Throwable streamError;
+  private boolean assembled; // guarded by this
 
   // Output under construction, by content block index.
   private String role = "assistant";
@@ -38,7 +39,7 @@ final class FrameSink {
     this.converse = record.operation.equals("ConverseStream");
   }
 
-  void feed(ByteBuffer bytes) {
+  synchronized void feed(ByteBuffer bytes) {
     if (broken) return;
     try {
       decoder.feed(bytes);
@@ -223,7 +224,9 @@ final class FrameSink {
   }
 
   /** Writes the assembled output message into the record. */
-  void assemble(boolean cancelled) {
+  synchronized void assemble(boolean cancelled) {
+    if (assembled) return;
+    assembled = true;
     StringBuilder all = new StringBuilder();
     for (StringBuilder b : text.values()) all.append(b);
     List<ToolCall> calls = new ArrayList<>();

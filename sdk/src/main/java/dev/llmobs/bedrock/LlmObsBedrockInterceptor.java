@@ -76,6 +76,10 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       }
       CallRecord record = new CallRecord(span, op, streaming, family);
       attributes.putAttribute(RECORD, record);
+      if (streaming) {
+        // A stream may outlive the handler that started it: let the invocation's flush wait for it, boundedly.
+        dev.llmobs.internal.PendingCalls.opened(record, span.context().traceId(), record::endIncomplete);
+      }
       BedrockCalls.onRequest(record, context.request());
     } catch (LinkageError e) {
       disable(e);
@@ -137,7 +141,9 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       boolean eventStream = context.httpResponse().firstMatchingHeader("Content-Type")
           .map(v -> v.startsWith("application/vnd.amazon.eventstream")).orElse(false);
       if (status / 100 != 2 || !eventStream || !record.claimed.compareAndSet(false, true)) return body;
-      return Optional.of(new Tap(body.get(), record, new FrameSink(record)));
+      FrameSink sink = new FrameSink(record);
+      record.sink = sink;
+      return Optional.of(new Tap(body.get(), record, sink));
     } catch (LinkageError e) {
       disable(e);
       return body;

@@ -36,6 +36,8 @@ final class BedrockStub implements AutoCloseable {
     final byte[] body;
     final Map<String, String> headers = new LinkedHashMap<>();
     final List<byte[]> frames; // event-stream frames, or null
+    int holdAfter = -1; // frames sent before waiting for `hold`
+    java.util.concurrent.CountDownLatch hold;
 
     private Reply(int status, byte[] body, List<byte[]> frames) {
       this.status = status;
@@ -67,6 +69,13 @@ final class BedrockStub implements AutoCloseable {
       r.headers.put("Content-Type", "application/vnd.amazon.eventstream");
       r.headers.put("X-Amzn-Bedrock-Content-Type", "application/json");
       return r;
+    }
+
+    /** Sends {@code n} frames, then waits for the latch before the rest: a stream the caller is still receiving. */
+    Reply holdAfter(int n, java.util.concurrent.CountDownLatch latch) {
+      holdAfter = n;
+      hold = latch;
+      return this;
     }
 
     Reply header(String name, String value) {
@@ -125,7 +134,15 @@ final class BedrockStub implements AutoCloseable {
       } else {
         ex.sendResponseHeaders(r.status, 0); // chunked
         OutputStream out = ex.getResponseBody();
+        int sent = 0;
         for (byte[] f : r.frames) {
+          if (sent++ == r.holdAfter) {
+            try {
+              r.hold.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           out.write(f);
           out.flush();
         }

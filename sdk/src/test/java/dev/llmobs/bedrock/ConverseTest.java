@@ -362,6 +362,45 @@ class ConverseTest extends BedrockTest {
     assertEquals("ok", llm.get("status"), "stopping early is the caller's choice, not an error");
   }
 
+  @Test void aStreamStillOpenWhenItsInvocationEndsIsSentAsIncomplete() throws Exception {
+    java.util.concurrent.CountDownLatch rest = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch firstText = new java.util.concurrent.CountDownLatch(1);
+    stub.reply(Reply.stream(streamFrames()).holdAfter(3, rest));
+    ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+        .subscriber(ConverseStreamResponseHandler.Visitor.builder()
+            .onContentBlockDelta(d -> firstText.countDown()).build())
+        .build();
+    try {
+      String traceId;
+      try (LLMObsSpan wf = LLMObs.workflow("handler")) {
+        traceId = wf.context().traceId();
+        async.converseStream(streamQuestion(), handler); // never joined: the handler returns
+        firstText.await();
+      }
+      int forced = dev.llmobs.internal.PendingCalls.awaitTrace(traceId, System.nanoTime() + 50_000_000L);
+      assertEquals(1, forced);
+      Map<String, Object> llm = bedrockSpan();
+      assertEquals(true, metadata(llm).get("incomplete"));
+      assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "Sudden water damage is covered."))),
+          meta(llm).get("output"), "what arrived before the invocation ended");
+    } finally {
+      rest.countDown();
+    }
+  }
+
+  @Test void aStreamThatEndsWhileTheInvocationWaitsIsSentWhole() throws Exception {
+    stub.reply(Reply.stream(streamFrames()));
+    String traceId;
+    try (LLMObsSpan wf = LLMObs.workflow("handler")) {
+      traceId = wf.context().traceId();
+      async.converseStream(streamQuestion(), new Collector().handler());
+    }
+    assertEquals(0, dev.llmobs.internal.PendingCalls.awaitTrace(traceId, System.nanoTime() + 30_000_000_000L));
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals(null, metadata(llm).get("incomplete"));
+    assertMetric(llm, "output_tokens", 26);
+  }
+
   @Test void aCallWithNoCurrentSpanIsARootLlmSpan() {
     stub.reply(Reply.json(TEXT_REPLY));
     sync.converse(question());
