@@ -286,11 +286,6 @@ public final class LLMObs {
     return flush(Duration.ofMillis(t.config.flushTimeoutMillis));
   }
 
-  /** The configured flush budget cap in milliseconds ({@code LLMOBS_FLUSH_TIMEOUT_MS}). */
-  public static long flushTimeoutMillis() {
-    return tracer().config.flushTimeoutMillis;
-  }
-
   private static long saturatedNanos(Duration d) {
     try {
       return d.toNanos();

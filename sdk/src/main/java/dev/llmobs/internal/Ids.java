@@ -15,7 +15,7 @@ import java.security.SecureRandom;
  */
 public final class Ids {
   private static final Object LOCK = new Object();
-  private static volatile boolean secure =
+  private static final boolean SECURE =
       "snap-start".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"))
           || System.getenv("AWS_LAMBDA_MICROVM_IMAGE_ARN") != null;
   private static SecureRandom secureRandom;
@@ -53,14 +53,9 @@ public final class Ids {
     }
   }
 
-  /** Draws every id from {@code SecureRandom} from now on. */
-  public static void useSecureRandom() {
-    secure = true;
-  }
-
   private static long next() {
     synchronized (LOCK) {
-      if (secure) return secureRandom().nextLong();
+      if (SECURE) return secureRandom().nextLong();
       if (state == 0) {
         state = seed() | 1;
       }
