@@ -387,6 +387,16 @@ class WrapperTest {
     assertEquals(Map.of("incomplete", true), meta(span).get("metadata"));
   }
 
+  @Test void withTracingDisabledTheHandlerRunsAndNothingIsSent() {
+    configure(Map.of("DD_LLMOBS_ENABLED", "false"));
+    RuntimeException boom = new RuntimeException("still the handler's");
+    assertEquals("answer", LLMObsLambda.wrap((String e, Context c) -> "answer").handleRequest("q", new TestContext("r1")));
+    assertSame(boom, assertThrows(RuntimeException.class, () -> LLMObsLambda.wrap((String e, Context c) -> {
+      throw boom;
+    }).handleRequest("q", new TestContext("r2"))));
+    assertTrue(intake.requests().isEmpty());
+  }
+
   @Test void theRootSpanNameCanBeOverridden() {
     configure(Map.of("LLMOBS_ROOT_SPAN_NAME", "answer-claim"));
     LLMObsLambda.wrap((String e, Context c) -> e).handleRequest("q", new TestContext("r"));
