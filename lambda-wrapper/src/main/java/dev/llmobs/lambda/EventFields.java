@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads fields of an event without knowing its type: a {@code Map} (an event handled as a map, or raw JSON parsed),
@@ -57,15 +59,31 @@ final class EventFields {
     if (o == null) return null;
     if (o instanceof Map) return ((Map<?, ?>) o).get(name);
     if (o instanceof String || o instanceof Number || o instanceof Boolean) return null;
-    String getter = "get" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    Class<?> type = o.getClass();
+    Optional<Method> getter = GETTERS.get(type).computeIfAbsent(name, n -> lookup(type, n));
+    if (!getter.isPresent()) return null;
     try {
-      Method m = o.getClass().getMethod(getter);
-      return m.getParameterCount() == 0 ? m.invoke(o) : null;
-    } catch (NoSuchMethodException e) {
-      return null;
+      return getter.get().invoke(o);
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       return null;
+    }
+  }
+
+  /** Getters looked up once per event class and field name: every invocation reads the same few. */
+  private static final ClassValue<Map<String, Optional<Method>>> GETTERS = new ClassValue<>() {
+    @Override protected Map<String, Optional<Method>> computeValue(Class<?> type) {
+      return new ConcurrentHashMap<>();
+    }
+  };
+
+  private static Optional<Method> lookup(Class<?> type, String name) {
+    String getter = "get" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    try {
+      Method m = type.getMethod(getter);
+      return m.getParameterCount() == 0 ? Optional.of(m) : Optional.empty();
+    } catch (NoSuchMethodException | SecurityException e) {
+      return Optional.empty();
     }
   }
 
