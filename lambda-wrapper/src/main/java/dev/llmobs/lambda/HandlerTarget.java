@@ -75,12 +75,8 @@ abstract class HandlerTarget {
     try {
       return c.newInstance();
     } catch (InvocationTargetException e) {
-      throw Sneaky(e.getCause() != null ? e.getCause() : e);
+      throw LLMObsLambda.Sneaky.<RuntimeException>rethrow(e.getCause() != null ? e.getCause() : e);
     }
-  }
-
-  private static RuntimeException Sneaky(Throwable t) {
-    return LLMObsLambda.Sneaky.<RuntimeException>rethrow(t);
   }
 
   /** {@code I} and {@code O} of {@code RequestHandler<I, O>}, found breadth-first as the runtime does. */
@@ -94,7 +90,7 @@ abstract class HandlerTarget {
       if (raw == null) continue;
       if (t instanceof ParameterizedType && raw == RequestHandler.class) {
         Type[] args = ((ParameterizedType) t).getActualTypeArguments().clone();
-        for (int i = 0; i < args.length; i++) args[i] = resolve(args[i], t, cls);
+        for (int i = 0; i < args.length; i++) args[i] = resolve(args[i], cls);
         for (Type a : args) {
           if (a instanceof TypeVariable && !hasBound((TypeVariable<?>) a)) {
             throw new IllegalStateException("Class " + cls.getName()
@@ -110,7 +106,7 @@ abstract class HandlerTarget {
   }
 
   /** Resolves a type variable of a supertype against the concrete class's declarations. */
-  private static Type resolve(Type arg, Type owner, Class<?> leaf) {
+  private static Type resolve(Type arg, Class<?> leaf) {
     if (!(arg instanceof TypeVariable)) return arg;
     TypeVariable<?> var = (TypeVariable<?>) arg;
     // Walk from the leaf up, substituting variables declared by generic superclasses and interfaces.
