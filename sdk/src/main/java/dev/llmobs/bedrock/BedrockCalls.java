@@ -119,10 +119,7 @@ final class BedrockCalls {
         if (b.image() != null) text.append("([IMAGE DETECTED])");
       }
     }
-    Message msg = Message.of(m.roleAsString() == null ? "assistant" : m.roleAsString(), text.toString());
-    if (!calls.isEmpty()) msg = msg.withToolCalls(calls);
-    if (!results.isEmpty()) msg = msg.withToolResults(results);
-    return msg;
+    return CallRecord.message(m.roleAsString(), text.toString(), calls, results);
   }
 
   /** Records the response of a non-streaming call. */

@@ -4,6 +4,7 @@ import dev.llmobs.Document;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.Message;
 import dev.llmobs.ToolCall;
+import dev.llmobs.ToolResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,9 +114,11 @@ final class CallRecord {
     span.finish();
   }
 
-  /** Builds an assistant message from text and tool calls. */
-  static Message assistant(String role, String text, List<ToolCall> calls) {
+  /** A message from its parts; empty tool lists are left out. A null role is the assistant's. */
+  static Message message(String role, String text, List<ToolCall> calls, List<ToolResult> results) {
     Message m = Message.of(role == null ? "assistant" : role, text == null ? "" : text);
-    return calls == null || calls.isEmpty() ? m : m.withToolCalls(calls);
+    if (calls != null && !calls.isEmpty()) m = m.withToolCalls(calls);
+    if (results != null && !results.isEmpty()) m = m.withToolResults(results);
+    return m;
   }
 }

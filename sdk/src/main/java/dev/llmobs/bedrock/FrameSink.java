@@ -238,7 +238,7 @@ final class FrameSink {
       calls.add(ToolCall.of(t.getValue()[0], map, t.getValue()[1], converse || record.family == ModelId.AMAZON_NOVA ? "toolUse" : "tool_use"));
     }
     synchronized (record) {
-      if (all.length() > 0 || !calls.isEmpty()) record.output.add(CallRecord.assistant(role, all.toString(), calls));
+      if (all.length() > 0 || !calls.isEmpty()) record.output.add(CallRecord.message(role, all.toString(), calls, null));
     }
     if (cancelled) record.meta("stream_cancelled", true);
   }

@@ -284,10 +284,7 @@ final class InvokeBodies {
       else if ("tool_result".equals(type)) results.add(ToolResult.of("", contentText(Json.raw(b, "content")), Json.str(b, "tool_use_id"), "tool_result"));
       else if ("image".equals(type)) text.append("([IMAGE DETECTED])");
     }
-    Message msg = Message.of(role, text.toString());
-    if (!calls.isEmpty()) msg = msg.withToolCalls(calls);
-    if (!results.isEmpty()) msg = msg.withToolResults(results);
-    return msg;
+    return CallRecord.message(role, text.toString(), calls, results);
   }
 
   /** A Nova (and Converse-shaped) message: content blocks of text, toolUse, toolResult, image. */
@@ -304,10 +301,7 @@ final class InvokeBodies {
       if (res != null) results.add(ToolResult.of("", contentText(Json.raw(res, "content")), Json.str(res, "toolUseId"), "toolResult"));
       if (Json.has(b, "image")) text.append("([IMAGE DETECTED])");
     }
-    Message msg = Message.of(role, text.toString());
-    if (!calls.isEmpty()) msg = msg.withToolCalls(calls);
-    if (!results.isEmpty()) msg = msg.withToolResults(results);
-    return msg;
+    return CallRecord.message(role, text.toString(), calls, results);
   }
 
   private static void system(List<Message> into, Object system) {

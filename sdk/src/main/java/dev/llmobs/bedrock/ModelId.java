@@ -15,25 +15,9 @@ enum ModelId {
   private static final String[] GEO_PREFIXES = {"us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "ca.", "global."};
 
   static ModelId family(String modelId) {
-    if (modelId == null) return UNKNOWN;
-    String id = modelId.toLowerCase(Locale.ROOT);
-    if (id.startsWith("arn:")) {
-      int slash = id.indexOf('/');
-      if (slash < 0) return UNKNOWN;
-      String type = id.substring(id.lastIndexOf(':', slash) + 1, slash);
-      if (!type.equals("foundation-model") && !type.equals("inference-profile") && !type.equals("custom-model")) {
-        return UNKNOWN; // application-inference-profile, provisioned-model, imported-model...: opaque
-      }
-      id = id.substring(slash + 1);
-      int inner = id.indexOf('/'); // custom-model/<base>/<suffix>
-      if (type.equals("custom-model") && inner > 0) id = id.substring(0, inner);
-    }
-    for (String geo : GEO_PREFIXES) {
-      if (id.startsWith(geo)) {
-        id = id.substring(geo.length());
-        break;
-      }
-    }
+    String base = baseModel(modelId);
+    if (base == null) return UNKNOWN; // opaque ARNs (application profiles, provisioned models...): sniffed from the body
+    String id = base.toLowerCase(Locale.ROOT);
     if (id.startsWith("anthropic.")) return ANTHROPIC;
     if (id.startsWith("amazon.nova")) return AMAZON_NOVA;
     if (id.startsWith("amazon.titan-embed")) return AMAZON_TITAN_EMBED;
