@@ -8,14 +8,11 @@ import java.util.List;
  * once. One buffer per trace, so concurrent invocations (Lambda Managed Instances) never share one.
  */
 final class Trace {
-  final long high, low;
   final String hexId;
   private List<RealSpan> finished = new ArrayList<>(4); // null once the root finished
   private int dropped;
 
   Trace(long high, long low) {
-    this.high = high;
-    this.low = low;
     this.hexId = dev.llmobs.internal.Ids.traceIdHex(high, low);
   }
 

@@ -2,7 +2,6 @@ package dev.llmobs.internal;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,9 +17,6 @@ import java.util.concurrent.TimeUnit;
  * code per process (a wrong API key would otherwise log on every invocation).
  */
 public final class HttpSink implements Sink {
-  private static final byte[] EVAL_HEAD =
-      "{\"data\":{\"type\":\"evaluation_metric\",\"attributes\":{\"metrics\":[".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EVAL_TAIL = "]}}}".getBytes(StandardCharsets.US_ASCII);
   /** Below this much budget a request is not started: it could only time out. */
   static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final int MAX_ATTEMPTS = 3;
@@ -57,8 +53,7 @@ public final class HttpSink implements Sink {
 
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
     boolean spans = kind == Kind.SPANS;
-    byte[] head = spans ? new byte[] {'['} : EVAL_HEAD;
-    byte[] tail = spans ? new byte[] {']'} : EVAL_TAIL;
+    byte[] head = kind.head, tail = kind.tail;
     int room = maxRequestBytes - head.length - tail.length;
     int sent = 0, dropped = 0;
     List<byte[]> retry = new ArrayList<>();

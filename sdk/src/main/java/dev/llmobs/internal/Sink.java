@@ -7,8 +7,18 @@ import java.util.List;
  * deadline came. It never throws.
  */
 public interface Sink {
-  /** The two streams of the wire format. */
-  enum Kind { SPANS, EVALUATIONS }
+  /** The two streams of the wire format, with the envelope a request wraps around its events. */
+  enum Kind {
+    SPANS("[", "]"),
+    EVALUATIONS("{\"data\":{\"type\":\"evaluation_metric\",\"attributes\":{\"metrics\":[", "]}}}");
+
+    final byte[] head, tail;
+
+    Kind(String head, String tail) {
+      this.head = head.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      this.tail = tail.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+  }
 
   /**
    * Sends span events (each a complete element of the span request array) or evaluation metrics (each a metric

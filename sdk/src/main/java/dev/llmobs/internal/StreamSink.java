@@ -4,7 +4,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,9 +13,6 @@ import java.util.List;
  * a complete evaluation request body holding one metric.
  */
 public final class StreamSink implements Sink {
-  private static final byte[] EVAL_HEAD =
-      "{\"data\":{\"type\":\"evaluation_metric\",\"attributes\":{\"metrics\":[".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EVAL_TAIL = "]}}}".getBytes(StandardCharsets.US_ASCII);
 
   private final String file; // null = stdout
 
@@ -40,7 +36,7 @@ public final class StreamSink implements Sink {
     if (events.isEmpty()) return new Outcome(0, List.of(), 0);
     JsonWriter lines = new JsonWriter(1024);
     for (byte[] e : events) {
-      if (kind == Kind.EVALUATIONS) lines.raw(EVAL_HEAD).raw(e).raw(EVAL_TAIL);
+      if (kind == Kind.EVALUATIONS) lines.raw(kind.head).raw(e).raw(kind.tail); // each line a complete request body
       else lines.raw(e);
       lines.raw('\n');
     }
