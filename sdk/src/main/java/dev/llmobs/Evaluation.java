@@ -121,6 +121,62 @@ public final class Evaluation implements Cloneable {
     return label;
   }
 
+  /** {@code categorical}, {@code score} or {@code boolean}, as on the wire. */
+  public String metricType() {
+    return type == Type.CATEGORICAL ? "categorical" : type == Type.SCORE ? "score" : "boolean";
+  }
+
+  /** A {@code String}, a {@code Double} or a {@code Boolean}, by {@link #metricType()}. */
+  public Object value() {
+    return value;
+  }
+
+  /** The span joined by ids, or null when joined by tag. */
+  public SpanContext joinedSpan() {
+    return span;
+  }
+
+  /** The tag key joined on, or null when joined by span ids. */
+  public String joinTagKey() {
+    return joinTagKey;
+  }
+
+  public String joinTagValue() {
+    return joinTagValue;
+  }
+
+  /** The ml_app given, or null: the recorder then uses the joined span's, else the configured default. */
+  public String mlApp() {
+    return mlApp;
+  }
+
+  /** The time given, or null: the recorder then uses the time of submission. */
+  public Long timestampMillis() {
+    return timestampMs;
+  }
+
+  public List<String> tags() {
+    return tags;
+  }
+
+  public boolean isTraceScope() {
+    return traceScope;
+  }
+
+  /** {@code pass}, {@code fail}, or null. */
+  public String assessment() {
+    return assessment;
+  }
+
+  public String reasoning() {
+    return reasoning;
+  }
+
+  /** Null when none was given. */
+  public Map<String, Object> metadata() {
+    return metadata;
+  }
+
   private Evaluation copy() {
     try {
       return (Evaluation) clone();

@@ -33,7 +33,7 @@ public final class LLMObs {
     dev.llmobs.internal.Lifecycle.onCloseConnections(new Runnable() { // not a lambda: cold-start cost
       @Override public void run() {
         Tracer t = tracer;
-        if (t != null) t.sink.closeIdle();
+        if (t != null) t.exporter.closeIdle();
       }
     });
   }
@@ -78,7 +78,7 @@ public final class LLMObs {
     synchronized (INIT) {
       Tracer old = tracer;
       tracer = Tracer.create(config, clock);
-      if (old != null) old.sink.closeIdle();
+      if (old != null) old.exporter.closeIdle();
     }
   }
 
@@ -169,22 +169,22 @@ public final class LLMObs {
   /** The span current on this thread, or a no-op span when there is none (annotating it does nothing). */
   public static LLMObsSpan currentSpan() {
     Tracer t = active();
-    RealSpan s = t == null ? null : t.currentSpan();
+    RealSpan s = t == null ? null : t.recorder.currentSpan();
     return s != null ? s : NoopSpan.of(SpanKind.TASK);
   }
 
   /** Runs {@code task}, on whatever thread, with the span current now as its current span. */
   public static Runnable wrap(Runnable task) {
     Tracer t = active();
-    RealSpan captured = t == null ? null : t.currentSpan();
+    RealSpan captured = t == null ? null : t.recorder.currentSpan();
     if (captured == null) return task;
     return () -> {
-      RealSpan before = t.current.get();
-      t.current.set(captured);
+      RealSpan before = t.recorder.current.get();
+      t.recorder.current.set(captured);
       try {
         task.run();
       } finally {
-        t.current.set(before);
+        t.recorder.current.set(before);
       }
     };
   }
@@ -192,15 +192,15 @@ public final class LLMObs {
   /** Calls {@code task}, on whatever thread, with the span current now as its current span. */
   public static <T> Callable<T> wrap(Callable<T> task) {
     Tracer t = active();
-    RealSpan captured = t == null ? null : t.currentSpan();
+    RealSpan captured = t == null ? null : t.recorder.currentSpan();
     if (captured == null) return task;
     return () -> {
-      RealSpan before = t.current.get();
-      t.current.set(captured);
+      RealSpan before = t.recorder.current.get();
+      t.recorder.current.set(captured);
       try {
         return task.call();
       } finally {
-        t.current.set(before);
+        t.recorder.current.set(before);
       }
     };
   }
@@ -224,7 +224,7 @@ public final class LLMObs {
   public static void submitEvaluation(Evaluation evaluation) {
     Tracer t = active();
     if (t == null || evaluation == null) return;
-    t.submitEvaluation(evaluation);
+    t.recorder.submitEvaluation(evaluation);
   }
 
   // ---- distributed tracing ------------------------------------------------------------------------------------
@@ -263,13 +263,16 @@ public final class LLMObs {
   // ---- flush --------------------------------------------------------------------------------------------------
 
   /**
-   * Sends everything finished so far, on this thread, returning within {@code budget} (plus at most one socket
-   * operation's granularity). What cannot be sent in time is kept for the next flush. Never throws.
+   * Sends everything finished so far, on this thread, returning within {@code budget} (at most
+   * {@code LLMOBS_FLUSH_TIMEOUT_MS}) whatever the network does. When another thread's flush is carrying a trace
+   * whose root finished on this thread, waits for it within the budget. What the intake provably did not take is
+   * kept for the next flush; what it may have taken is never sent twice. Never throws.
    */
   public static FlushResult flush(Duration budget) {
     Tracer t = active();
     if (t == null) return FlushResult.EMPTY;
     long nanos = budget == null ? 0 : budget.isNegative() ? 0 : saturatedNanos(budget);
+    nanos = Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(t.config.flushTimeoutMillis));
     try {
       return t.flush(nanos);
     } catch (Throwable e) {

@@ -1,18 +1,17 @@
 package dev.llmobs;
 
-import dev.llmobs.internal.JsonWriter;
 import dev.llmobs.internal.Throwables;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A recording span. Mutable until finished, then frozen: the encoder reads it at flush time, on whatever thread
- * flushes, after the finishing thread handed it over through a synchronized queue.
+ * A recording span: state and lifecycle. Mutable until finished; then its trace's recorder freezes it into a
+ * {@link FinishedSpan}, the only form in which it crosses into export. Turning user values into wire values is
+ * {@link IoValues}'s job.
  *
  * <p>Design note: tags and metrics live in small parallel arrays rather than maps, and the JSON is written only at
  * flush, so that starting, annotating and finishing a span stays around a microsecond.
@@ -33,7 +32,7 @@ final class RealSpan extends LLMObsSpan {
   long parentId; // 0 = root
   String name;
   String modelName, modelProvider, sessionId, mlApp;
-  Object input, output; // String | MessageList | DocumentList
+  Object input, output; // String | IoValues.Messages | IoValues.Documents
   Map<String, Object> metadata;
   String[] tags; // key, value, key, value...
   int tagCount;
@@ -133,19 +132,19 @@ final class RealSpan extends LLMObsSpan {
   }
 
   @Override public LLMObsSpan inputMessages(List<Message> messages) {
-    return setIo(true, messages == null ? null : new MessageList(messages));
+    return setIo(true, messages == null ? null : new IoValues.Messages(messages));
   }
 
   @Override public LLMObsSpan outputMessages(List<Message> messages) {
-    return setIo(false, messages == null ? null : new MessageList(messages));
+    return setIo(false, messages == null ? null : new IoValues.Messages(messages));
   }
 
   @Override public LLMObsSpan inputDocuments(List<Document> documents) {
-    return setIo(true, documents == null ? null : new DocumentList(documents));
+    return setIo(true, documents == null ? null : new IoValues.Documents(documents));
   }
 
   @Override public LLMObsSpan outputDocuments(List<Document> documents) {
-    return setIo(false, documents == null ? null : new DocumentList(documents));
+    return setIo(false, documents == null ? null : new IoValues.Documents(documents));
   }
 
   private LLMObsSpan setIo(boolean isInput, Object value) {
@@ -155,71 +154,16 @@ final class RealSpan extends LLMObsSpan {
       return this;
     }
     if (!tracer.config.captureIo) return this;
-    Object converted = convertIo(isInput, value); // outside the lock: may serialize a large object
+    Object converted = IoValues.convert(kind, name, isInput, value); // outside the lock: may serialize a large object
     synchronized (this) {
       if (open(what)) {
         Object old = isInput ? input : output;
-        approxBytes += sizeOf(converted) - sizeOf(old);
+        approxBytes += IoValues.sizeOf(converted) - IoValues.sizeOf(old);
         if (isInput) input = converted;
         else output = converted;
       }
     }
     return this;
-  }
-
-  static long sizeOf(Object io) {
-    if (io == null) return 0;
-    if (io instanceof String) return ((String) io).length();
-    if (io instanceof RawJson) return ((RawJson) io).bytes.length;
-    long n = 64;
-    if (io instanceof MessageList) {
-      for (Message m : ((MessageList) io).messages) n += 64 + (m.content == null ? 0 : m.content.length());
-    } else if (io instanceof DocumentList) {
-      for (Document d : ((DocumentList) io).documents) n += 64 + d.text.length();
-    }
-    return n;
-  }
-
-  /** Turns a value into what the wire accepts for this kind: messages, documents, or a text value. */
-  private Object convertIo(boolean isInput, Object value) {
-    if (value instanceof String) return value;
-    if (value instanceof List && !(value instanceof MessageList) && !(value instanceof DocumentList)) {
-      value = typedList((List<?>) value);
-    }
-    if (value instanceof MessageList) {
-      if (kind == SpanKind.LLM) return value;
-      Usage.report("messages-kind", "chat messages are for llm spans; recorded as text on " + kind.wireName + " span '" + name + "'");
-      return ((MessageList) value).toJsonText();
-    }
-    if (value instanceof DocumentList) {
-      boolean fits = isInput ? kind == SpanKind.EMBEDDING : kind == SpanKind.RETRIEVAL;
-      if (fits) return value;
-      Usage.report("documents-kind", "documents are the input of embedding spans and the output of retrieval spans;"
-          + " recorded as text on " + kind.wireName + " span '" + name + "'");
-      return ((DocumentList) value).toJsonText();
-    }
-    if (value instanceof CharSequence) return value.toString();
-    try {
-      return new JsonWriter(256).value(value).toString();
-    } catch (Throwable t) {
-      Throwables.propagateIfFatal(t);
-      Usage.rejected("unserializable", "could not serialize " + value.getClass().getName() + ": " + t);
-      return "[unserializable " + value.getClass().getName() + "]";
-    }
-  }
-
-  /** A List whose elements are all Messages or all Documents becomes a typed list; others are left as they are. */
-  private static Object typedList(List<?> list) {
-    if (list.isEmpty()) return list;
-    boolean allMessages = true, allDocuments = true;
-    for (Object o : list) {
-      allMessages &= o instanceof Message;
-      allDocuments &= o instanceof Document;
-    }
-    @SuppressWarnings("unchecked")
-    Object typed = allMessages ? new MessageList((List<Message>) list)
-        : allDocuments ? new DocumentList((List<Document>) list) : list;
-    return typed;
   }
 
   @Override public LLMObsSpan metadata(String key, Object value) {
@@ -234,8 +178,8 @@ final class RealSpan extends LLMObsSpan {
     synchronized (this) {
       if (open("metadata")) {
         if (metadata == null) metadata = new LinkedHashMap<>();
-        Object v = snapshot(value);
-        approxBytes += sizeOf(v) + key.length() + 8 - sizeOf(metadata.put(key, v));
+        Object v = IoValues.snapshot(value);
+        approxBytes += IoValues.sizeOf(v) + key.length() + 8 - IoValues.sizeOf(metadata.put(key, v));
       }
     }
     return this;
@@ -252,21 +196,6 @@ final class RealSpan extends LLMObsSpan {
       Usage.rejected("bad-map", "could not read metadata map: " + e);
     }
     return this;
-  }
-
-  /**
-   * Keeps scalars as they are and copies containers to JSON text now, so that later changes by the user, or a map
-   * that cannot be serialized, cannot affect the span at flush time.
-   */
-  private static Object snapshot(Object value) {
-    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) return value;
-    try {
-      return new RawJson(new JsonWriter(128).value(value).toByteArray());
-    } catch (Throwable t) {
-      Throwables.propagateIfFatal(t);
-      Usage.rejected("unserializable", "could not serialize metadata value of " + value.getClass().getName() + ": " + t);
-      return "[unserializable " + value.getClass().getName() + "]";
-    }
   }
 
   @Override public LLMObsSpan metric(String key, double value) {
@@ -425,7 +354,7 @@ final class RealSpan extends LLMObsSpan {
       return this;
     }
     String type = error.getClass().getName();
-    String message = JsonWriter.safeToString(safeMessage(error));
+    String message = safeMessage(error);
     String stack = stackTrace(error);
     synchronized (this) {
       if (open("error")) {
@@ -478,7 +407,7 @@ final class RealSpan extends LLMObsSpan {
       durationNanos = Math.max(0, tracer.clock.nanoTime() - startNanoTime);
       isRoot = parent == null;
     }
-    tracer.onFinish(this, isRoot);
+    tracer.recorder.onFinish(this, isRoot);
   }
 
   synchronized String effectiveSessionId() {
@@ -496,48 +425,5 @@ final class RealSpan extends LLMObsSpan {
 
   @Override public String toString() {
     return "RealSpan{" + kind.wireName + " '" + name + "' " + Long.toUnsignedString(spanId) + "}";
-  }
-
-  /** Pre-serialized JSON, written verbatim by the encoder. */
-  static final class RawJson {
-    final byte[] bytes;
-
-    RawJson(byte[] bytes) {
-      this.bytes = bytes;
-    }
-  }
-
-  /** Messages as recorded: a private copy. */
-  static final class MessageList {
-    final List<Message> messages;
-
-    MessageList(List<Message> in) {
-      List<Message> copy = new ArrayList<>(in.size());
-      for (Object m : in) if (m instanceof Message) copy.add((Message) m);
-      messages = copy;
-    }
-
-    String toJsonText() {
-      JsonWriter w = new JsonWriter(256);
-      SpanEncoder.writeMessages(w, messages);
-      return w.toString();
-    }
-  }
-
-  /** Documents as recorded: a private copy. */
-  static final class DocumentList {
-    final List<Document> documents;
-
-    DocumentList(List<Document> in) {
-      List<Document> copy = new ArrayList<>(in.size());
-      for (Object d : in) if (d instanceof Document) copy.add((Document) d);
-      documents = copy;
-    }
-
-    String toJsonText() {
-      JsonWriter w = new JsonWriter(256);
-      SpanEncoder.writeDocuments(w, documents);
-      return w.toString();
-    }
   }
 }

@@ -82,7 +82,7 @@ public final class SpanBuilder {
     if (tracer == null) return NoopSpan.of(kind);
     try {
       RealSpan p = parent;
-      if (p == null && remoteParent == null && !root) p = tracer.currentSpan();
+      if (p == null && remoteParent == null && !root) p = tracer.recorder.currentSpan();
       RealSpan s = tracer.start(kind, name, p, p == null ? remoteParent : null, makeCurrent);
       if (modelName != null) s.modelName(modelName);
       if (modelProvider != null) s.modelProvider(modelProvider);

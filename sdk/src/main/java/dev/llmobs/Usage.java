@@ -15,6 +15,17 @@ final class Usage {
 
   private Usage() {}
 
+  /** Forgets which misuses were reported and the count of refused annotations: a new configuration starts clean. */
+  static void reset() {
+    seen.clear();
+    rejected.set(0);
+  }
+
+  /** The annotations refused since the last call. */
+  static long takeRejected() {
+    return rejected.getAndSet(0);
+  }
+
   /** Something the user sent was ignored or replaced: counted in the flush summary too. */
   static void rejected(String kind, String message) {
     rejected.incrementAndGet();

@@ -25,7 +25,7 @@ class BadInputTest {
   @BeforeEach void start() throws Exception {
     intake = new TestIntake();
     logs = new LogCapture();
-    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin()), false), new ManualClock());
   }
 

@@ -28,7 +28,7 @@ class ConcurrencyTest {
 
   @BeforeEach void start() throws Exception {
     intake = new TestIntake();
-    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "LLMOBS_BUFFER_MAX_SPANS", "100000"), false), new ManualClock());
   }
 

@@ -65,7 +65,7 @@ class ExportFaultTest {
     assertEquals(4, intake.spans().size());
   }
 
-  @Test void slowIntakePastTheBudgetReturnsInTimeAndKeepsTheSpans() {
+  @Test void slowIntakePastTheBudgetReturnsInTimeAndNeverGetsTheSpansTwice() {
     CountDownLatch release = new CountDownLatch(1);
     configure(intake.origin(), Map.of());
     intake.answer(Answer.heldUntil(release));
@@ -74,12 +74,15 @@ class ExportFaultTest {
       FlushResult r = LLMObs.flush(Duration.ofMillis(200));
       assertEquals(1, release.getCount(), "flush returned while the intake still held the response");
       assertEquals(0, r.spansSent());
-      assertEquals(2, r.spansKept());
+      assertEquals(2, r.spansUnconfirmed(), "written, never answered: the intake may have them");
+      assertEquals(0, r.spansKept());
     } finally {
       release.countDown();
     }
+    trace("next");
     FlushResult again = LLMObs.flush(Duration.ofSeconds(5));
-    assertEquals(2, again.spansSent());
+    assertEquals(2, again.spansSent(), "only the new trace");
+    assertEquals(2, intake.requestsTo("/api/v2/llmobs").size(), "the unanswered batch was not sent again");
   }
 
   @Test void serverErrorThenSuccessIsRetriedWithinTheBudget() {
@@ -129,7 +132,7 @@ class ExportFaultTest {
     assertEquals(2, r.spansDropped());
   }
 
-  @Test void garbageResponseIsANetworkErrorAndTheSpansAreKept() throws Exception {
+  @Test void garbageResponseLeavesTheSpansUnconfirmedAndUnsentAgain() throws Exception {
     try (ServerSocket garbage = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
       Thread server = new Thread(() -> {
         while (!garbage.isClosed()) {
@@ -151,7 +154,8 @@ class ExportFaultTest {
       trace("garbled");
       FlushResult r = LLMObs.flush(Duration.ofSeconds(2));
       assertEquals(0, r.spansSent());
-      assertEquals(2, r.spansKept());
+      assertEquals(2, r.spansUnconfirmed(), "the request was written: the peer may have it");
+      assertEquals(0, r.spansKept());
     }
   }
 

@@ -24,7 +24,7 @@ class NoThreadsTest {
   @Test void recordingAndFlushingStartNoThread() throws Exception {
     try (TestIntake intake = new TestIntake()) {
       Set<String> before = liveThreads();
-      LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+      LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
           "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin()), false), new ManualClock());
       for (int i = 0; i < 3; i++) { // the second and third flush reuse the pooled connection
         try (LLMObsSpan wf = LLMObs.workflow("w")) {

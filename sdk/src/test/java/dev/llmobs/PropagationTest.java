@@ -22,7 +22,7 @@ class PropagationTest {
 
   @BeforeEach void start() throws Exception {
     intake = new TestIntake();
-    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "DD_LLMOBS_ML_APP", "callee-app"), false), new ManualClock());
   }
 

@@ -29,7 +29,7 @@ class SpanApiTest {
 
   @BeforeEach void start() throws Exception {
     intake = new TestIntake();
-    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "DD_LLMOBS_ML_APP", "app"), false), new ManualClock());
   }
 
@@ -227,7 +227,7 @@ class SpanApiTest {
 
   @Test void disabledSdkRunsUserCodeAndSendsNothing() throws Exception {
     LLMObs.configure(Map.of("DD_LLMOBS_ENABLED", "false", "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(),
-        "DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k"));
+        "DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef"));
     assertFalse(LLMObs.isEnabled());
     AtomicBoolean ran = new AtomicBoolean();
     assertEquals(7, LLMObs.workflow("w", () -> {
@@ -249,7 +249,7 @@ class SpanApiTest {
   }
 
   @Test void ioCaptureCanBeTurnedOff() {
-    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "LLMOBS_CAPTURE_IO", "false"), false), new ManualClock());
     try (LLMObsSpan s = LLMObs.workflow("private")) {
       s.input("secret question").output("secret answer").metadata("kept", 1);

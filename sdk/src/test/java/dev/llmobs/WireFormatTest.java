@@ -148,7 +148,7 @@ class WireFormatTest {
   }
 
   @Test void unsetServiceEnvAndVersionAreSentEmpty() {
-    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin()), false), clock);
     LLMObs.workflow("w").finish();
     LLMObs.flush(Duration.ofSeconds(5));

@@ -37,7 +37,7 @@ class RedirectHandlerTest {
   }
 
   RedirectHandler redirectTo(String handler) throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    Map<String, String> env = new HashMap<>(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "AWS_LAMBDA_FUNCTION_NAME", "claims-assistant",
         "DD_LAMBDA_HANDLER", handler));
     LLMObsLambda.configure(env);
@@ -173,7 +173,7 @@ class RedirectHandlerTest {
   }
 
   @Test void ourOwnVariableNameWorksToo() throws Exception {
-    Map<String, String> env = Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    Map<String, String> env = Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "LLMOBS_LAMBDA_HANDLER", "example.handlers.Handlers$StringHandler");
     LLMObsLambda.configure(env);
     assertEquals("\"OK\"", invoke(new RedirectHandler(), "\"ok\""));

@@ -51,7 +51,7 @@ class WrapperTest {
 
   void configure(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(Map.of(
-        "DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k", "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(),
+        "DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef", "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(),
         "DD_LLMOBS_ML_APP", "claims-assistant", "AWS_LAMBDA_FUNCTION_NAME", "claims-assistant",
         "AWS_REGION", "eu-west-1", "AWS_EXECUTION_ENV", "AWS_Lambda_java17",
         "AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand", "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"));

@@ -60,7 +60,7 @@ abstract class BedrockTest {
   }
 
   void configure(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "k",
+    Map<String, String> env = new HashMap<>(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "DD_LLMOBS_ML_APP", "claims-assistant"));
     env.putAll(extra);
     LLMObs.configure(env);

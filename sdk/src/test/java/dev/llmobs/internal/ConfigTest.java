@@ -34,9 +34,9 @@ class ConfigTest {
 
   @Test void agentlessFlagDecides() {
     assertEquals(Config.Route.AGENT, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "false",
-        "DD_API_KEY", "k"), false).route);
+        "DD_API_KEY", "test-api-key-0123456789abcdef"), false).route);
     assertEquals(Config.Route.AGENTLESS, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true",
-        "DD_API_KEY", "k"), true).route);
+        "DD_API_KEY", "test-api-key-0123456789abcdef"), true).route);
   }
 
   @Test void agentlessWithoutAKeyFallsBackToStdoutAndSaysSo() {
@@ -58,7 +58,7 @@ class ConfigTest {
   @Test void explicitExporterAndFile() {
     assertEquals(Config.Route.FILE,
         Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/tmp/x"), false).route);
-    assertEquals(Config.Route.STDOUT, Config.fromEnv(Map.of("LLMOBS_EXPORTER", "stdout", "DD_API_KEY", "k"), true).route);
+    assertEquals(Config.Route.STDOUT, Config.fromEnv(Map.of("LLMOBS_EXPORTER", "stdout", "DD_API_KEY", "test-api-key-0123456789abcdef"), true).route);
   }
 
   @Test void mlAppFallsBackToServiceThenFunctionNameAndIsNormalized() {

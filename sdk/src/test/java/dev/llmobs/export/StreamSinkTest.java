@@ -1,4 +1,4 @@
-package dev.llmobs.internal;
+package dev.llmobs.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

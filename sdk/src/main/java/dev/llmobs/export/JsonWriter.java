@@ -1,5 +1,11 @@
-package dev.llmobs.internal;
+package dev.llmobs.export;
 
+import dev.llmobs.Document;
+import dev.llmobs.FinishedSpan;
+import dev.llmobs.Message;
+import dev.llmobs.ToolCall;
+import dev.llmobs.ToolResult;
+import dev.llmobs.internal.Throwables;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -7,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -213,6 +220,8 @@ public final class JsonWriter {
       raw("null");
     } else if (v instanceof CharSequence) {
       string((CharSequence) v);
+    } else if (v instanceof FinishedSpan.JsonText) {
+      raw(((FinishedSpan.JsonText) v).utf8());
     } else if (v instanceof Boolean) {
       raw(((Boolean) v) ? "true" : "false");
     } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
@@ -317,5 +326,59 @@ public final class JsonWriter {
     static byte[] write(Object v) throws java.io.IOException {
       return JSON.asBytes(v);
     }
+  }
+
+  /** Writes chat messages in the wire format's shape ({@code meta.input.messages}). */
+  public JsonWriter messages(List<Message> messages) {
+    raw('[');
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      if (i > 0) raw(',');
+      raw("{\"role\":").string(m.role());
+      raw(",\"content\":").string(m.content() == null ? "" : m.content());
+      List<ToolCall> calls = m.toolCalls();
+      if (!calls.isEmpty()) {
+        raw(",\"tool_calls\":[");
+        for (int j = 0; j < calls.size(); j++) {
+          ToolCall c = calls.get(j);
+          if (j > 0) raw(',');
+          raw("{\"name\":").string(c.name()).raw(",\"arguments\":").value(c.arguments());
+          if (c.toolId() != null) raw(",\"tool_id\":").string(c.toolId());
+          if (c.type() != null) raw(",\"type\":").string(c.type());
+          raw('}');
+        }
+        raw(']');
+      }
+      List<ToolResult> results = m.toolResults();
+      if (!results.isEmpty()) {
+        raw(",\"tool_results\":[");
+        for (int j = 0; j < results.size(); j++) {
+          ToolResult r = results.get(j);
+          if (j > 0) raw(',');
+          raw("{\"name\":").string(r.name()).raw(",\"result\":").string(r.result());
+          if (r.toolId() != null) raw(",\"tool_id\":").string(r.toolId());
+          if (r.type() != null) raw(",\"type\":").string(r.type());
+          raw('}');
+        }
+        raw(']');
+      }
+      raw('}');
+    }
+    return raw(']');
+  }
+
+  /** Writes documents in the wire format's shape ({@code meta.output.documents}). */
+  public JsonWriter documents(List<Document> documents) {
+    raw('[');
+    for (int i = 0; i < documents.size(); i++) {
+      Document d = documents.get(i);
+      if (i > 0) raw(',');
+      raw("{\"text\":").string(d.text());
+      if (d.name() != null) raw(",\"name\":").string(d.name());
+      if (d.id() != null) raw(",\"id\":").string(d.id());
+      if (d.score() != null) raw(",\"score\":").number(d.score());
+      raw('}');
+    }
+    return raw(']');
   }
 }

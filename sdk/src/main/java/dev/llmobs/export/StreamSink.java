@@ -1,5 +1,6 @@
-package dev.llmobs.internal;
+package dev.llmobs.export;
 
+import dev.llmobs.internal.Log;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,7 @@ import java.util.List;
  * sees spans with no Datadog account. A span line is one element of the span request array; an evaluation line is
  * a complete evaluation request body holding one metric.
  */
-public final class StreamSink implements Sink {
+final class StreamSink implements Sink {
 
   private final String file; // null = stdout
 
@@ -20,11 +21,11 @@ public final class StreamSink implements Sink {
     this.file = file;
   }
 
-  public static StreamSink stdout() {
+  static StreamSink stdout() {
     return new StreamSink(null);
   }
 
-  public static StreamSink file(String path) {
+  static StreamSink file(String path) {
     return new StreamSink(path);
   }
 
@@ -33,7 +34,7 @@ public final class StreamSink implements Sink {
   }
 
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
-    if (events.isEmpty()) return new Outcome(0, List.of(), 0);
+    if (events.isEmpty()) return Outcome.NOTHING;
     JsonWriter lines = new JsonWriter(1024);
     for (byte[] e : events) {
       if (kind == Kind.EVALUATIONS) lines.raw(kind.head).raw(e).raw(kind.tail); // each line a complete request body
@@ -55,10 +56,10 @@ public final class StreamSink implements Sink {
           }
         }
       }
-      return new Outcome(events.size(), List.of(), 0);
+      return new Outcome(events.size(), List.of(), 0, 0);
     } catch (IOException | RuntimeException e) {
       Log.warn("could not write " + events.size() + " events to " + (file == null ? "stdout" : file) + ": " + e);
-      return new Outcome(0, new ArrayList<>(events), 0);
+      return new Outcome(0, new ArrayList<>(events), 0, 0);
     }
   }
 }

@@ -1,7 +1,6 @@
-package dev.llmobs.internal;
+package dev.llmobs.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -18,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,12 +81,13 @@ class HttpPosterTlsTest {
   @Test void postsOverTlsToTheNamedHostRepeatedly() throws Exception {
     KeyStore keys = keystore(dir, "localhost", "dns:localhost,ip:127.0.0.1");
     start(keys, keys);
-    HttpPoster poster = new HttpPoster("test", trusting.getSocketFactory());
+    HttpPoster poster = new HttpPoster("test", trusting);
     URI url = URI.create("https://localhost:" + server.getAddress().getPort() + "/api/v2/llmobs");
     for (int i = 0; i < 3; i++) {
-      HttpPoster.Response r = poster.post(url, new String[] {"Content-Type", "application/json"},
+      HttpPoster.Result r = poster.post(url, new String[] {"Content-Type", "application/json"},
           ("[" + i + "]").getBytes(StandardCharsets.UTF_8), deadline());
-      assertEquals(202, r.status);
+      assertEquals(202, r.status, r.toString());
+      assertEquals(HttpPoster.Fate.ACCEPTED, r.fate);
     }
     assertEquals(List.of("[0]", "[1]", "[2]"), bodies);
   }
@@ -96,9 +95,11 @@ class HttpPosterTlsTest {
   @Test void refusesACertificateMadeForAnotherHost() throws Exception {
     KeyStore keys = keystore(dir, "elsewhere", "dns:intake.example.org");
     start(keys, keys);
-    HttpPoster poster = new HttpPoster("test", trusting.getSocketFactory());
+    HttpPoster poster = new HttpPoster("test", trusting);
     URI url = URI.create("https://localhost:" + server.getAddress().getPort() + "/api/v2/llmobs");
-    assertThrows(SSLHandshakeException.class, () -> poster.post(url, new String[0], new byte[] {'['}, deadline()));
+    HttpPoster.Result r = poster.post(url, new String[0], new byte[] {'['}, deadline());
+    assertEquals(HttpPoster.Fate.NOT_TAKEN, r.fate, "a refused handshake sent nothing: " + r);
+    assertTrue(r.problem.contains("SSLHandshakeException"), r.problem);
     assertTrue(bodies.isEmpty(), "nothing was sent to a host whose name the certificate does not carry");
   }
 

@@ -1,0 +1,49 @@
+package dev.llmobs.export;
+
+import dev.llmobs.BenchSpans;
+import dev.llmobs.FinishedSpan;
+import dev.llmobs.internal.Config;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Serializing 1,000 finished, annotated llm spans to their wire bytes, as a flush does. In package
+ * {@code dev.llmobs.export} to reach the encoder directly. Run: {@code benchmarks/run-jmh.sh SerializeBenchmark}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class SerializeBenchmark {
+  SpanEncoder encoder;
+  List<FinishedSpan> finished;
+  JsonWriter writer = new JsonWriter(4096);
+
+  @Setup(Level.Trial) public void configure() {
+    encoder = new SpanEncoder(Config.fromEnv(Map.of(), false), "bench");
+    finished = BenchSpans.llmSpans(1000);
+  }
+
+  @Benchmark @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public void serializeThousandSpans(Blackhole bh) {
+    for (FinishedSpan s : finished) {
+      encoder.encode(s, writer, false);
+      bh.consume(writer.toByteArray());
+    }
+  }
+}

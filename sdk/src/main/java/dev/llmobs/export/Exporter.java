@@ -1,0 +1,266 @@
+package dev.llmobs.export;
+
+import dev.llmobs.Evaluation;
+import dev.llmobs.FinishedSpan;
+import dev.llmobs.FlushResult;
+import dev.llmobs.internal.Config;
+import dev.llmobs.internal.Log;
+import dev.llmobs.internal.Throwables;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The export half of the data path: encodes each finished span once, applies the size limits, hands the events to
+ * the sink, keeps what the destination provably does not have for the next flush, counts everything else, and
+ * writes one summary line per flush. Runs on the flushing thread; never throws.
+ *
+ * <p>It also knows which traces a flush is carrying, so that an invocation whose trace another thread's flush took
+ * can wait for that flush to end ({@link #awaitTrace}) instead of returning before its spans left.
+ */
+public final class Exporter {
+  private final Config config;
+  private final Sink sink;
+  private final SpanEncoder spanEncoder;
+  private final EvaluationEncoder evaluationEncoder;
+
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private final ArrayDeque<Event> keptSpans = new ArrayDeque<>();
+  private final ArrayDeque<Event> keptEvaluations = new ArrayDeque<>();
+  private long keptBytes;
+  private final Map<String, Integer> inFlight = new HashMap<>(); // trace id -> flushes carrying it
+
+  public Exporter(Config config, Sink sink, String tracerVersion) {
+    this.config = config;
+    this.sink = sink;
+    this.spanEncoder = new SpanEncoder(config, tracerVersion);
+    this.evaluationEncoder = new EvaluationEncoder(tracerVersion);
+  }
+
+  /** The exporter for the configured route. */
+  public static Exporter create(Config config, String tracerVersion) {
+    Sink sink;
+    switch (config.route) {
+      case AGENTLESS:
+      case AGENT:
+        sink = new HttpSink(config, new HttpPoster("llmobs-lambda/" + tracerVersion));
+        break;
+      case FILE:
+        sink = StreamSink.file(config.exportFile);
+        break;
+      default:
+        sink = StreamSink.stdout();
+    }
+    return new Exporter(config, sink, tracerVersion);
+  }
+
+  /** Releases pooled connections (before a SnapStart snapshot, or when the configuration is replaced). */
+  public void closeIdle() {
+    sink.closeIdle();
+  }
+
+  /** An encoded event and the trace it belongs to (null for evaluations). */
+  private static final class Event {
+    final byte[] bytes;
+    final String traceId;
+
+    Event(byte[] bytes, String traceId) {
+      this.bytes = bytes;
+      this.traceId = traceId;
+    }
+  }
+
+  /**
+   * Sends {@code spans}, {@code evaluations} and whatever earlier flushes kept, before {@code deadlineNanos}.
+   * The counts of what the recorder already lost ({@code spansDropped}, {@code evaluationsDropped}, annotations
+   * refused) join this flush's summary.
+   */
+  public FlushResult export(List<FinishedSpan> spans, List<Evaluation> evaluations, int spansDropped,
+      int evaluationsDropped, long annotationsRefused, long deadlineNanos) {
+    long start = System.nanoTime();
+    List<Event> spanEvents, evalEvents;
+    Set<String> traces = new LinkedHashSet<>();
+    synchronized (lock) {
+      spanEvents = new ArrayList<>(keptSpans.size() + spans.size());
+      spanEvents.addAll(keptSpans);
+      keptSpans.clear();
+      evalEvents = new ArrayList<>(keptEvaluations.size() + evaluations.size());
+      evalEvents.addAll(keptEvaluations);
+      keptEvaluations.clear();
+      keptBytes = 0;
+      for (Event e : spanEvents) traces.add(e.traceId);
+      for (FinishedSpan s : spans) traces.add(s.traceId());
+      for (String t : traces) {
+        Integer n = inFlight.get(t);
+        inFlight.put(t, n == null ? 1 : n + 1);
+      }
+    }
+    int dropped = spansDropped, droppedEvals = evaluationsDropped, truncated = 0;
+    Sink.Outcome so = Sink.Outcome.NOTHING, eo = Sink.Outcome.NOTHING;
+    int[] overflow = {0, 0};
+    try {
+      int limit = Math.min(config.eventBytes, sink.maxRequestBytes() - 2);
+      JsonWriter w = new JsonWriter(4096);
+      for (FinishedSpan s : spans) {
+        try {
+          spanEncoder.encode(s, w, false);
+          if (w.size() >= limit) {
+            int before = w.size();
+            spanEncoder.encode(s, w, true);
+            if (w.size() >= limit) {
+              dropped++;
+              Log.warn("dropped span '" + s.name() + "': " + w.size() + " bytes even without its input and output");
+              continue;
+            }
+            truncated++;
+            Log.warn("span '" + s.name() + "' is " + before + " bytes, over the " + limit
+                + "-byte event limit: its input and output were replaced by a marker");
+          }
+          spanEvents.add(new Event(w.toByteArray(), s.traceId()));
+        } catch (Throwable t) {
+          Throwables.propagateIfFatal(t);
+          dropped++;
+          Log.warn("could not encode span '" + s.name() + "': " + t);
+        }
+      }
+      for (Evaluation e : evaluations) {
+        try {
+          evalEvents.add(new Event(evaluationEncoder.encode(e), null));
+        } catch (Throwable t) {
+          Throwables.propagateIfFatal(t);
+          droppedEvals++;
+          Log.warn("could not encode evaluation '" + e.label() + "': " + t);
+        }
+      }
+      so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos);
+      eo = send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
+      overflow = keep(so.retry, spanEvents, eo.retry, evalEvents);
+    } finally {
+      synchronized (lock) {
+        for (String t : traces) {
+          int n = inFlight.get(t) - 1;
+          if (n == 0) inFlight.remove(t);
+          else inFlight.put(t, n);
+        }
+        lock.notifyAll();
+      }
+    }
+    dropped += so.dropped + overflow[0];
+    droppedEvals += eo.dropped + overflow[1];
+    FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size() - overflow[0], eo.retry.size() - overflow[1],
+        dropped, droppedEvals, so.unconfirmed, eo.unconfirmed, truncated, System.nanoTime() - start);
+    boolean notable = dropped > 0 || droppedEvals > 0 || truncated > 0 || annotationsRefused > 0
+        || !so.retry.isEmpty() || !eo.retry.isEmpty() || so.unconfirmed > 0 || eo.unconfirmed > 0;
+    if (notable || Log.isDebug()) { // one summary line per flush, built only when it is printed
+      String summary = "flush: " + r
+          + (annotationsRefused > 0 ? "; " + annotationsRefused + " annotations refused (see earlier lines)" : "");
+      if (notable) Log.info(summary);
+      else Log.debug(summary);
+    }
+    return r;
+  }
+
+  private Sink.Outcome send(Sink.Kind kind, List<Event> events, long deadline) {
+    if (events.isEmpty()) return Sink.Outcome.NOTHING;
+    List<byte[]> bytes = new ArrayList<>(events.size());
+    for (Event e : events) bytes.add(e.bytes);
+    try {
+      return sink.send(kind, bytes, deadline);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.warn("sink failed: " + t + "; " + events.size() + " events are counted as unconfirmed");
+      return new Sink.Outcome(0, List.of(), 0, events.size());
+    }
+  }
+
+  /**
+   * Keeps what the destination provably does not have, within the buffer's bounds, dropping the oldest first.
+   * Returns how many spans and evaluations that dropped.
+   */
+  private int[] keep(List<byte[]> spanRetry, List<Event> spanEvents, List<byte[]> evalRetry, List<Event> evalEvents) {
+    int[] overflow = new int[2];
+    if (spanRetry.isEmpty() && evalRetry.isEmpty()) return overflow;
+    List<Event> spans = eventsOf(spanRetry, spanEvents), evals = eventsOf(evalRetry, evalEvents);
+    synchronized (lock) {
+      // Events kept now are older than anything kept since by a concurrent flush: put them in front.
+      for (int i = spans.size() - 1; i >= 0; i--) {
+        keptSpans.addFirst(spans.get(i));
+        keptBytes += spans.get(i).bytes.length;
+      }
+      while (keptSpans.size() > config.maxBufferedSpans || keptBytes > config.maxRetainedBytes) {
+        keptBytes -= keptSpans.pollFirst().bytes.length;
+        overflow[0]++;
+      }
+      for (int i = evals.size() - 1; i >= 0; i--) keptEvaluations.addFirst(evals.get(i));
+      while (keptEvaluations.size() > config.maxBufferedSpans) {
+        keptEvaluations.pollFirst();
+        overflow[1]++;
+      }
+    }
+    if (overflow[0] + overflow[1] > 0) {
+      Log.warn("retry buffer full: dropped the " + overflow[0] + " oldest spans and " + overflow[1]
+          + " oldest evaluations that the intake never took");
+    }
+    return overflow;
+  }
+
+  /** The events whose bytes the sink handed back, in order. */
+  private static List<Event> eventsOf(List<byte[]> retry, List<Event> events) {
+    if (retry.isEmpty()) return List.of();
+    Map<byte[], Event> byBytes = new IdentityHashMap<>(events.size() * 2);
+    for (Event e : events) byBytes.put(e.bytes, e);
+    List<Event> out = new ArrayList<>(retry.size());
+    for (byte[] b : retry) out.add(byBytes.get(b));
+    return out;
+  }
+
+  /** What {@link #awaitTrace} found. */
+  public enum Wait {
+    /** No flush was carrying the trace. */
+    NOT_CARRIED,
+    /** Another flush was carrying it, and has ended. */
+    ENDED,
+    /** Another flush still carries it: the deadline came first. */
+    TIMED_OUT
+  }
+
+  /** Waits while another thread's flush carries {@code traceId}, until {@code deadlineNanos}. */
+  public Wait awaitTrace(String traceId, long deadlineNanos) {
+    synchronized (lock) {
+      if (!inFlight.containsKey(traceId)) return Wait.NOT_CARRIED;
+      while (inFlight.containsKey(traceId)) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) return Wait.TIMED_OUT;
+        try {
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Wait.TIMED_OUT;
+        }
+      }
+      return Wait.ENDED;
+    }
+  }
+
+  /** Whether any event waits for a next flush. */
+  public boolean hasKept() {
+    synchronized (lock) {
+      return !keptSpans.isEmpty() || !keptEvaluations.isEmpty();
+    }
+  }
+
+  /** Whether events of {@code traceId} wait for a next flush. */
+  public boolean keeps(String traceId) {
+    synchronized (lock) {
+      for (Event e : keptSpans) if (traceId.equals(e.traceId)) return true;
+      return false;
+    }
+  }
+}

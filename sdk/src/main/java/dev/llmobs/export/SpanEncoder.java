@@ -1,0 +1,153 @@
+package dev.llmobs.export;
+
+import dev.llmobs.FinishedSpan;
+import dev.llmobs.SpanKind;
+import dev.llmobs.internal.Config;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a finished span as one element of the span request array, in the format of
+ * {@code shared/docs/datadog-llmobs-wire-format.md} (sections 2 to 4).
+ */
+final class SpanEncoder {
+  static final String DROPPED_IO_MARKER =
+      "[This value has been dropped because this span's size exceeds the 5MB size limit.]";
+
+  private final Config config;
+  private final String tracerVersion;
+  private final byte[] head;
+
+  SpanEncoder(Config config, String tracerVersion) {
+    this.config = config;
+    this.tracerVersion = tracerVersion;
+    JsonWriter w = new JsonWriter(96);
+    w.raw("{\"_dd.stage\":\"raw\",\"_dd.tracer_version\":").string(tracerVersion)
+        .raw(",\"event_type\":\"span\",\"spans\":[");
+    this.head = w.toByteArray();
+  }
+
+  /**
+   * Encodes {@code span} into {@code w} (reset first). With {@code dropIo}, input and output are replaced by the
+   * size marker and the event says {@code collection_errors: ["dropped_io"]}, as Datadog's SDKs do.
+   */
+  void encode(FinishedSpan span, JsonWriter w, boolean dropIo) {
+    w.reset();
+    String sessionId = span.sessionId();
+    String traceId = span.traceId();
+    String spanId = span.spanId();
+    boolean error = span.errorType() != null;
+
+    w.raw(head);
+    w.raw("{\"trace_id\":").string(traceId);
+    w.raw(",\"span_id\":").string(spanId);
+    w.raw(",\"parent_id\":").string(span.parentId() == null ? "undefined" : span.parentId());
+    w.raw(",\"name\":").string(span.name());
+    w.raw(",\"start_ns\":").number(span.startEpochNanos());
+    w.raw(",\"duration\":").number(span.durationNanos());
+    w.raw(",\"status\":").raw(error ? "\"error\"" : "\"ok\"");
+    if (sessionId != null) w.raw(",\"session_id\":").string(sessionId);
+
+    w.raw(",\"meta\":{\"span\":{\"kind\":\"").raw(span.kind().wireName()).raw("\"}");
+    if (span.kind() == SpanKind.LLM || span.kind() == SpanKind.EMBEDDING) {
+      w.raw(",\"model_name\":").string(span.modelName() == null ? "custom" : span.modelName());
+      w.raw(",\"model_provider\":").string(span.modelProvider() == null ? "custom" : span.modelProvider());
+    }
+    if (dropIo) {
+      w.raw(",\"input\":{\"value\":").string(DROPPED_IO_MARKER).raw('}');
+      w.raw(",\"output\":{\"value\":").string(DROPPED_IO_MARKER).raw('}');
+    } else {
+      writeIo(w, "input", span.inputText(), span.inputMessages(), span.inputDocuments());
+      writeIo(w, "output", span.outputText(), span.outputMessages(), span.outputDocuments());
+    }
+    Map<String, Object> metadata = span.metadata();
+    if (!metadata.isEmpty()) {
+      w.raw(",\"metadata\":{");
+      boolean first = true;
+      for (Map.Entry<String, Object> e : metadata.entrySet()) {
+        if (!first) w.raw(',');
+        first = false;
+        w.key(e.getKey()).value(e.getValue());
+      }
+      w.raw('}');
+    }
+    if (error) {
+      w.raw(",\"error\":{\"message\":").string(span.errorMessage())
+          .raw(",\"type\":").string(span.errorType())
+          .raw(",\"stack\":").string(span.errorStack()).raw('}');
+    }
+    w.raw('}');
+
+    w.raw(",\"metrics\":{");
+    for (int i = 0; i < span.metricCount(); i++) {
+      if (i > 0) w.raw(',');
+      w.key(span.metricKey(i)).number(span.metricValue(i));
+    }
+    w.raw('}');
+
+    w.raw(",\"tags\":[");
+    String[] tags = tags(span, error);
+    for (int i = 0; i < tags.length; i++) {
+      if (i > 0) w.raw(',');
+      w.string(tags[i]);
+    }
+    w.raw(']');
+
+    w.raw(",\"_dd\":{\"span_id\":").string(spanId)
+        .raw(",\"trace_id\":").string(traceId)
+        .raw(",\"apm_trace_id\":").string(traceId).raw('}');
+    if (dropIo) w.raw(",\"collection_errors\":[\"dropped_io\"]");
+    w.raw("}]}");
+  }
+
+  private String[] tags(FinishedSpan span, boolean error) {
+    String sessionId = span.sessionId();
+    String[] builtin = {
+        "ddtrace.version", tracerVersion,
+        "env", config.env == null ? "" : config.env,
+        "error", error ? "1" : "0",
+        "language", "jvm",
+        "ml_app", span.mlApp(),
+        "service", config.service == null ? "" : config.service,
+        "source", "integration",
+        "version", config.version == null ? "" : config.version,
+    };
+    int n = builtin.length / 2 + (sessionId != null ? 1 : 0) + (error ? 1 : 0)
+        + config.globalTags.size() + span.tagCount();
+    String[] out = new String[n];
+    int k = 0;
+    for (int i = 0; i < builtin.length; i += 2) {
+      if (!userHas(span, builtin[i])) out[k++] = builtin[i] + ":" + builtin[i + 1];
+    }
+    if (sessionId != null) out[k++] = "session_id:" + sessionId;
+    if (error) out[k++] = "error_type:" + span.errorType();
+    for (String t : config.globalTags) {
+      String key = t.substring(0, t.indexOf(':'));
+      if (!userHas(span, key)) out[k++] = t;
+    }
+    for (int i = 0; i < span.tagCount(); i++) out[k++] = span.tagKey(i) + ":" + span.tagValue(i);
+    if (k < n) out = Arrays.copyOf(out, k);
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** A user tag replaces a built-in or global tag of the same key, except the ones the product relies on. */
+  private static boolean userHas(FinishedSpan span, String key) {
+    if (key.equals("ml_app") || key.equals("error") || key.equals("language") || key.equals("ddtrace.version")) {
+      return false;
+    }
+    for (int i = 0; i < span.tagCount(); i++) if (span.tagKey(i).equals(key)) return true;
+    return false;
+  }
+
+  private static void writeIo(JsonWriter w, String field, String text, List<dev.llmobs.Message> messages,
+      List<dev.llmobs.Document> documents) {
+    if (text == null && messages == null && documents == null) return;
+    w.raw(",\"").raw(field).raw("\":{");
+    if (messages != null) w.raw("\"messages\":").messages(messages);
+    else if (documents != null) w.raw("\"documents\":").documents(documents);
+    else w.raw("\"value\":").string(text);
+    w.raw('}');
+  }
+}
