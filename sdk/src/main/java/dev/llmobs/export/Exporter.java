@@ -34,6 +34,8 @@ public final class Exporter {
   // Guarded by lock.
   private final ArrayDeque<Event> keptSpans = new ArrayDeque<>();
   private final ArrayDeque<Event> keptEvaluations = new ArrayDeque<>();
+  /** Spans a flush had no time left to encode: they go first at the next flush. */
+  private final ArrayDeque<FinishedSpan> unencodedSpans = new ArrayDeque<>();
   private long keptBytes;
   private final Map<String, Integer> inFlight = new HashMap<>(); // trace id -> flushes carrying it
 
@@ -95,6 +97,13 @@ public final class Exporter {
       evalEvents.addAll(keptEvaluations);
       keptEvaluations.clear();
       keptBytes = 0;
+      if (!unencodedSpans.isEmpty()) {
+        List<FinishedSpan> all = new ArrayList<>(unencodedSpans.size() + spans.size());
+        all.addAll(unencodedSpans);
+        all.addAll(spans);
+        unencodedSpans.clear();
+        spans = all;
+      }
       for (Event e : spanEvents) traces.add(e.traceId);
       for (FinishedSpan s : spans) traces.add(s.traceId());
       for (String t : traces) {
@@ -103,12 +112,17 @@ public final class Exporter {
       }
     }
     int dropped = spansDropped, droppedEvals = evaluationsDropped, truncated = 0;
+    List<FinishedSpan> unencoded = new ArrayList<>();
     Sink.Outcome so = Sink.Outcome.NOTHING, eo = Sink.Outcome.NOTHING;
     int[] overflow = {0, 0};
     try {
       int limit = Math.min(config.eventBytes, sink.maxRequestBytes() - 2);
       JsonWriter w = new JsonWriter(4096);
       for (FinishedSpan s : spans) {
+        if (deadlineNanos - System.nanoTime() <= 0) { // out of time: later spans wait, unencoded
+          unencoded.add(s);
+          continue;
+        }
         try {
           spanEncoder.encode(s, w, false);
           if (w.size() >= limit) {
@@ -142,6 +156,15 @@ public final class Exporter {
       so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos);
       eo = send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
       overflow = keep(so.retry, spanEvents, eo.retry, evalEvents);
+      if (!unencoded.isEmpty()) {
+        synchronized (lock) {
+          for (int i = unencoded.size() - 1; i >= 0; i--) unencodedSpans.addFirst(unencoded.get(i));
+          while (unencodedSpans.size() > config.maxBufferedSpans) {
+            unencodedSpans.pollFirst();
+            overflow[0]++;
+          }
+        }
+      }
     } finally {
       synchronized (lock) {
         for (String t : traces) {
@@ -154,10 +177,12 @@ public final class Exporter {
     }
     dropped += so.dropped + overflow[0];
     droppedEvals += eo.dropped + overflow[1];
-    FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size() - overflow[0], eo.retry.size() - overflow[1],
+    FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size() + unencoded.size() - overflow[0],
+        eo.retry.size() - overflow[1],
         dropped, droppedEvals, so.unconfirmed, eo.unconfirmed, truncated, System.nanoTime() - start);
     boolean notable = dropped > 0 || droppedEvals > 0 || truncated > 0 || annotationsRefused > 0
-        || !so.retry.isEmpty() || !eo.retry.isEmpty() || so.unconfirmed > 0 || eo.unconfirmed > 0;
+        || !so.retry.isEmpty() || !eo.retry.isEmpty() || so.unconfirmed > 0 || eo.unconfirmed > 0
+        || !unencoded.isEmpty();
     if (notable || Log.isDebug()) { // one summary line per flush, built only when it is printed
       String summary = "flush: " + r
           + (annotationsRefused > 0 ? "; " + annotationsRefused + " annotations refused (see earlier lines)" : "");
@@ -252,7 +277,7 @@ public final class Exporter {
   /** Whether any event waits for a next flush. */
   public boolean hasKept() {
     synchronized (lock) {
-      return !keptSpans.isEmpty() || !keptEvaluations.isEmpty();
+      return !keptSpans.isEmpty() || !keptEvaluations.isEmpty() || !unencodedSpans.isEmpty();
     }
   }
 
@@ -260,6 +285,7 @@ public final class Exporter {
   public boolean keeps(String traceId) {
     synchronized (lock) {
       for (Event e : keptSpans) if (traceId.equals(e.traceId)) return true;
+      for (FinishedSpan s : unencodedSpans) if (traceId.equals(s.traceId())) return true;
       return false;
     }
   }

@@ -76,6 +76,7 @@ final class HttpPoster {
   private static final int MAX_HEADER_BYTES = 32 * 1024;
   /** A response body larger than this is not read to its end: the connection is closed instead. */
   private static final long MAX_DRAINED_BODY = 1 << 20;
+  private static final int WRITE_SLICE = 256 * 1024;
 
   private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
   private final String userAgent;
@@ -462,10 +463,32 @@ final class HttpPoster {
       writeRaw(src, deadline);
     }
 
+    /**
+     * A small request leaves in one gathering write (one segment); a large one in slices, because the JDK copies
+     * the whole remainder of a heap buffer into a temporary direct buffer on every write, which would make a
+     * many-megabyte body quadratic.
+     */
     final void writeRaw(ByteBuffer[] src, long deadline) throws IOException {
-      while (remaining(src) > 0) {
-        nanosLeft(deadline);
-        if (channel.write(src) == 0) await(SelectionKey.OP_WRITE, deadline);
+      if (remaining(src) <= WRITE_SLICE) {
+        while (remaining(src) > 0) {
+          nanosLeft(deadline);
+          if (channel.write(src) == 0) await(SelectionKey.OP_WRITE, deadline);
+        }
+        return;
+      }
+      for (ByteBuffer b : src) {
+        while (b.hasRemaining()) {
+          nanosLeft(deadline);
+          int limit = b.limit();
+          b.limit(Math.min(limit, b.position() + WRITE_SLICE));
+          int n;
+          try {
+            n = channel.write(b);
+          } finally {
+            b.limit(limit);
+          }
+          if (n == 0) await(SelectionKey.OP_WRITE, deadline);
+        }
       }
     }
 
