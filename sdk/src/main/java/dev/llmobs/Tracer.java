@@ -3,6 +3,7 @@ package dev.llmobs;
 import dev.llmobs.export.Exporter;
 import dev.llmobs.internal.Clock;
 import dev.llmobs.internal.Config;
+import dev.llmobs.internal.Ids;
 import dev.llmobs.internal.Integrations;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Version;
@@ -29,10 +30,12 @@ final class Tracer {
 
   /**
    * A tracer for {@code config}, installing its process-wide settings afresh (log level, the secret the log must
-   * never print, integration switches, the warn-once memory), so that nothing of a previous configuration survives.
+   * never print, id mode, integration switches, the warn-once memory), so that nothing of a previous configuration
+   * survives.
    */
   static Tracer create(Config config, Clock clock) {
     Log.configure(config.logLevel, config.apiKey());
+    Ids.useSecureRandom(config.snapStart);
     Integrations.bedrock = config.enabled && config.bedrockEnabled;
     Usage.reset();
     if (config.enabled) {

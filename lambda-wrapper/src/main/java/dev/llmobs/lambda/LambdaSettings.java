@@ -1,9 +1,14 @@
 package dev.llmobs.lambda;
 
+import dev.llmobs.internal.Config;
+import dev.llmobs.internal.Log;
 import java.util.Locale;
 import java.util.Map;
 
-/** The wrapper's settings and the function's facts, read once from environment variables. Immutable. */
+/**
+ * The wrapper's settings and the function's facts, read once from environment variables with the SDK's own parser
+ * ({@link Config}), so that a value means the same to both. Immutable.
+ */
 final class LambdaSettings {
   final String rootSpanName; // null = the function name
   final String functionName, functionVersion, region, runtime, initType;
@@ -12,35 +17,20 @@ final class LambdaSettings {
   final String userHandler; // for the redirect handler
 
   LambdaSettings(Map<String, String> env) {
-    rootSpanName = blankToNull(env.get("LLMOBS_ROOT_SPAN_NAME"));
-    functionName = blankToNull(env.get("AWS_LAMBDA_FUNCTION_NAME"));
-    functionVersion = blankToNull(env.get("AWS_LAMBDA_FUNCTION_VERSION"));
-    region = blankToNull(env.get("AWS_REGION"));
-    runtime = blankToNull(env.get("AWS_EXECUTION_ENV"));
-    String init = blankToNull(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
+    rootSpanName = Config.trimToNull(env.get("LLMOBS_ROOT_SPAN_NAME"));
+    functionName = Config.trimToNull(env.get("AWS_LAMBDA_FUNCTION_NAME"));
+    functionVersion = Config.trimToNull(env.get("AWS_LAMBDA_FUNCTION_VERSION"));
+    region = Config.trimToNull(env.get("AWS_REGION"));
+    runtime = Config.trimToNull(env.get("AWS_EXECUTION_ENV"));
+    String init = Config.trimToNull(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
     initType = init == null ? "on-demand" : init;
-    flushCapMillis = longOr(env, "LLMOBS_FLUSH_TIMEOUT_MS", 2000);
-    flushMarginMillis = longOr(env, "LLMOBS_FLUSH_MARGIN_MS", 100);
-    flushMinMillis = longOr(env, "LLMOBS_FLUSH_MIN_MS", 10);
-    streamWaitMillis = longOr(env, "LLMOBS_STREAM_WAIT_MS", 200);
-    sessionSource = SessionSource.parse(blankToNull(env.get("LLMOBS_SESSION_ID_FROM")));
-    String h = blankToNull(env.get("DD_LAMBDA_HANDLER"));
-    userHandler = h != null ? h : blankToNull(env.get("LLMOBS_LAMBDA_HANDLER"));
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
-  }
-
-  private static long longOr(Map<String, String> env, String key, long dflt) {
-    String v = blankToNull(env.get(key));
-    if (v == null) return dflt;
-    try {
-      return Math.max(0, Long.parseLong(v));
-    } catch (NumberFormatException e) {
-      dev.llmobs.internal.Log.warn(key + "=" + v + " is not a whole number; using " + dflt);
-      return dflt;
-    }
+    flushCapMillis = Config.flushTimeoutMillis(env);
+    flushMarginMillis = Math.max(0, Config.longValue(env, "LLMOBS_FLUSH_MARGIN_MS", 100));
+    flushMinMillis = Math.max(0, Config.longValue(env, "LLMOBS_FLUSH_MIN_MS", 10));
+    streamWaitMillis = Math.max(0, Config.longValue(env, "LLMOBS_STREAM_WAIT_MS", 200));
+    sessionSource = SessionSource.parse(Config.trimToNull(env.get("LLMOBS_SESSION_ID_FROM")));
+    String h = Config.trimToNull(env.get("DD_LAMBDA_HANDLER"));
+    userHandler = h != null ? h : Config.trimToNull(env.get("LLMOBS_LAMBDA_HANDLER"));
   }
 
   /** Where in the event the session id is: {@code header:<name>}, {@code query:<name>} or {@code json:<dot.path>}. */
@@ -70,7 +60,7 @@ final class LambdaSettings {
           default:
         }
       }
-      dev.llmobs.internal.Log.warn("LLMOBS_SESSION_ID_FROM=" + spec
+      Log.warn("LLMOBS_SESSION_ID_FROM=" + spec
           + " is not header:<name>, query:<name> or json:<dot.path>; no session id will be read");
       return null;
     }

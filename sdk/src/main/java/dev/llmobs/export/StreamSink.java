@@ -48,6 +48,7 @@ final class StreamSink implements Sink {
         synchronized (out) {
           out.write(bytes, 0, bytes.length);
           out.flush();
+          if (out.checkError()) throw new IOException("stdout refused the write"); // PrintStream never throws
         }
       } else {
         synchronized (StreamSink.class) {

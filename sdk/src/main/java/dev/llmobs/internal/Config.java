@@ -39,8 +39,10 @@ public final class Config {
   public final boolean captureIo;
   /** {@code LLMOBS_BEDROCK_ENABLED}: automatic spans for Amazon Bedrock calls. */
   public final boolean bedrockEnabled;
-  /** {@code LLMOBS_LOG_LEVEL}, applied when this configuration is installed; null = leave as is. */
+  /** {@code LLMOBS_LOG_LEVEL}, applied when this configuration is installed; null = the default, {@code info}. */
   public final String logLevel;
+  /** Under SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) every id comes from {@code SecureRandom}. */
+  public final boolean snapStart;
   private final String apiKey; // never printed; see toString()
 
   private Config(Map<String, String> e, boolean extensionPresent) {
@@ -62,12 +64,14 @@ public final class Config {
       url = "http://" + host + ":" + port;
     }
     agentUrl = stripSlash(url);
-    flushTimeoutMillis = Math.max(1, longValue(e, "LLMOBS_FLUSH_TIMEOUT_MS", 2000));
+    flushTimeoutMillis = flushTimeoutMillis(e);
     maxBufferedSpans = (int) Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_SPANS", 1000));
     maxRetainedBytes = Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_BYTES", 32L << 20));
     captureIo = bool(e, "LLMOBS_CAPTURE_IO", true);
     bedrockEnabled = bool(e, "LLMOBS_BEDROCK_ENABLED", true);
     logLevel = trimToNull(e.get("LLMOBS_LOG_LEVEL"));
+    snapStart = "snap-start".equals(trimToNull(e.get("AWS_LAMBDA_INITIALIZATION_TYPE")))
+        || trimToNull(e.get("AWS_LAMBDA_MICROVM_IMAGE_ARN")) != null;
 
     String explicit = lower(trimToNull(e.get("LLMOBS_EXPORTER")));
     String agentless = lower(trimToNull(e.get("DD_LLMOBS_AGENTLESS_ENABLED")));
@@ -211,7 +215,13 @@ public final class Config {
     return Collections.unmodifiableList(out);
   }
 
-  private static boolean bool(Map<String, String> e, String key, boolean dflt) {
+  /** {@code LLMOBS_FLUSH_TIMEOUT_MS}: the cap of a flush's budget, and of the wrapper's whole flush step. */
+  public static long flushTimeoutMillis(Map<String, String> e) {
+    return Math.max(1, longValue(e, "LLMOBS_FLUSH_TIMEOUT_MS", 2000));
+  }
+
+  /** A boolean setting ({@code true/false}, {@code 1/0}, {@code yes/no}); anything else warns and gives {@code dflt}. */
+  public static boolean bool(Map<String, String> e, String key, boolean dflt) {
     String v = lower(trimToNull(e.get(key)));
     if (v == null) return dflt;
     if (v.equals("true") || v.equals("1") || v.equals("yes")) return true;
@@ -220,7 +230,8 @@ public final class Config {
     return dflt;
   }
 
-  private static long longValue(Map<String, String> e, String key, long dflt) {
+  /** A whole-number setting; anything else warns and gives {@code dflt}. */
+  public static long longValue(Map<String, String> e, String key, long dflt) {
     String v = trimToNull(e.get(key));
     if (v == null) return dflt;
     try {
@@ -242,7 +253,8 @@ public final class Config {
     return null;
   }
 
-  private static String trimToNull(String s) {
+  /** The trimmed value, or null when absent or blank. */
+  public static String trimToNull(String s) {
     return s == null || s.isBlank() ? null : s.trim();
   }
 

@@ -15,9 +15,7 @@ import java.security.SecureRandom;
  */
 public final class Ids {
   private static final Object LOCK = new Object();
-  private static final boolean SECURE =
-      "snap-start".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"))
-          || System.getenv("AWS_LAMBDA_MICROVM_IMAGE_ARN") != null;
+  private static volatile boolean secure; // set from each configuration: see useSecureRandom
   private static SecureRandom secureRandom;
   private static long state; // guarded by LOCK; 0 = not yet seeded
 
@@ -46,6 +44,14 @@ public final class Ids {
     return (epochNanos / 1_000_000_000L) << 32;
   }
 
+  /**
+   * Draws every id from {@code SecureRandom} ({@code true}, under SnapStart) or from the seeded generator. Set when a
+   * configuration is installed ({@link Config#snapStart}), so that no earlier configuration's mode survives.
+   */
+  public static void useSecureRandom(boolean on) {
+    secure = on;
+  }
+
   /** Forgets the generator state; the next id is seeded afresh from {@code SecureRandom}. */
   public static void reseed() {
     synchronized (LOCK) {
@@ -55,7 +61,7 @@ public final class Ids {
 
   private static long next() {
     synchronized (LOCK) {
-      if (SECURE) return secureRandom().nextLong();
+      if (secure) return secureRandom().nextLong();
       if (state == 0) {
         state = seed() | 1;
       }

@@ -161,6 +161,7 @@ public final class TestIntake implements AutoCloseable {
   private volatile Answer[] cycle; // when set, the fallback cycles through these
   private final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
   private volatile Consumer<Request> listener;
+  private final Thread accept;
 
   public TestIntake() throws IOException {
     this(0, null);
@@ -181,7 +182,7 @@ public final class TestIntake implements AutoCloseable {
     server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-    Thread accept = new Thread(this::acceptLoop, THREAD_PREFIX + "-accept");
+    accept = new Thread(this::acceptLoop, THREAD_PREFIX + "-accept");
     accept.setDaemon(true);
     accept.start();
   }
@@ -420,8 +421,13 @@ public final class TestIntake implements AutoCloseable {
     closed.countDown();
     try {
       server.close();
+      // A socket closed while another thread blocks in accept() is released by that thread: wait for it, so that
+      // the port can be bound again at once.
+      accept.join(5000);
     } catch (IOException ignored) {
       // closing anyway
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (Socket s : open) {
       try {
