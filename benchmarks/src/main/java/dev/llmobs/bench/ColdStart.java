@@ -1,5 +1,6 @@
 package dev.llmobs.bench;
 
+import dev.llmobs.testing.TestIntake;
 import dev.llmobs.FlushResult;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
@@ -36,10 +37,10 @@ public final class ColdStart {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     String classpath = System.getProperty("java.class.path");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    try (LoopbackIntake intake = new LoopbackIntake()) {
+    try (TestIntake intake = new TestIntake().keepOnlyTheLast()) {
       Path body = Files.createTempFile("llmobs-first-trace", ".json");
       child(java, classpath, intake, "sdk", body); // once, to learn the exact bytes of the first trace
-      Files.write(body, intake.lastBody.get());
+      Files.write(body, intake.last().body);
       long[] sdk = new long[runs], base = new long[runs], sdkWall = new long[runs], baseWall = new long[runs];
       for (int i = 0; i < runs; i++) { // alternate, so that machine noise hits both alike
         long t0 = System.nanoTime();
@@ -61,7 +62,7 @@ public final class ColdStart {
     }
   }
 
-  private static long child(String java, String cp, LoopbackIntake intake, String mode, Path body) throws Exception {
+  private static long child(String java, String cp, TestIntake intake, String mode, Path body) throws Exception {
     return ColdJvm.run(cp, Child.class.getName(), Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true",
         "DD_API_KEY", "cold-start-bench", "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(),
         "DD_LLMOBS_ML_APP", "claims-assistant", "LLMOBS_LOG_LEVEL", "warn"), mode, intake.origin(), body.toString());

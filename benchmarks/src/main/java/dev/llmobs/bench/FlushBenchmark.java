@@ -1,5 +1,6 @@
 package dev.llmobs.bench;
 
+import dev.llmobs.testing.TestIntake;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.Message;
@@ -34,16 +35,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class FlushBenchmark {
-  LoopbackIntake intake;
+  TestIntake intake;
   byte[] body;
   URL url;
 
   @Setup public void start() throws Exception {
-    intake = new LoopbackIntake();
+    intake = new TestIntake().keepOnlyTheLast();
     LLMObs.configure(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "bench",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "LLMOBS_LOG_LEVEL", "warn"));
     invocationOfTenSpans(); // learn the body an invocation sends
-    body = intake.lastBody.get();
+    body = intake.last().body;
     url = new URL(intake.origin() + "/api/v2/llmobs");
   }
 

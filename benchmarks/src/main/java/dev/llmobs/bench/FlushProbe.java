@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * Where a warm invocation's time goes, in a JVM started with the flags under test (e.g. Lambda's
  * {@code -XX:TieredStopAtLevel=1}): recording two annotated spans, and flushing them to an intake in another process
- * ({@code LoopbackIntake.main} prints its address). Prints medians over many invocations.
+ * ({@code dev.llmobs.testing.TestIntake.main} prints its address). Prints medians over many invocations.
  *
- * <p>Run: {@code java -cp ... dev.llmobs.bench.LoopbackIntake} in one shell, then
+ * <p>Run: {@code java -cp ... dev.llmobs.testing.TestIntake} in one shell, then
  * {@code java -XX:TieredStopAtLevel=1 -cp ... dev.llmobs.bench.FlushProbe http://127.0.0.1:PORT 2000}.
  */
 public final class FlushProbe {

@@ -162,6 +162,8 @@ public final class TestIntake implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
   private volatile Consumer<Request> listener;
   private final Thread accept;
+  private volatile boolean keepAll = true;
+  private volatile Request last;
 
   public TestIntake() throws IOException {
     this(0, null);
@@ -232,7 +234,8 @@ public final class TestIntake implements AutoCloseable {
         Request r = read(in);
         if (r == null) return;
         Answer a = next(); // chosen once the request is in: a script changed meanwhile applies to it
-        requests.add(r);
+        last = r;
+        if (keepAll) requests.add(r);
         Consumer<Request> l = listener;
         if (l != null) l.accept(r);
         if (!act(a, r, s, in, out)) return;
@@ -331,6 +334,25 @@ public final class TestIntake implements AutoCloseable {
     byte[] body = in.readNBytes(length);
     if (body.length < length) return null;
     return new Request(first[0], first[1], headers, head.toByteArray(), body);
+  }
+
+  /** Keeps only the last request (benchmarks send millions); {@link #requests()} then stays empty. */
+  public TestIntake keepOnlyTheLast() {
+    keepAll = false;
+    return this;
+  }
+
+  /** The last request received, or null. */
+  public Request last() {
+    return last;
+  }
+
+  /** Runs an intake on its own, for measurements across processes: prints its origin, serves until killed. */
+  public static void main(String[] args) throws Exception {
+    TestIntake intake = new TestIntake().keepOnlyTheLast();
+    System.out.println(intake.origin());
+    System.out.flush();
+    intake.closed.await();
   }
 
   /** Queues answers for the next requests, in order; after them the default applies. */

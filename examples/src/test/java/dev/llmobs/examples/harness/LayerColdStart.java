@@ -1,5 +1,6 @@
 package dev.llmobs.examples.harness;
 
+import dev.llmobs.testing.TestIntake;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ public final class LayerColdStart {
     String[] extraEnv = args.length > 2 ? args[2].split("=", 2) : new String[0]; // e.g. LLMOBS_BEDROCK_ENABLED=false
     long[][] cold = new long[2][runs];
     long[][] warm = new long[2][runs * warmCalls];
-    try (AckIntake intake = new AckIntake(); FakeBedrock bedrock = new FakeBedrock()) {
+    try (TestIntake intake = new TestIntake(); FakeBedrock bedrock = new FakeBedrock()) {
       String mode = null;
       for (int r = 0; r < runs; r++) {
         for (int layer = 0; layer < 2; layer++) {
@@ -51,12 +52,14 @@ public final class LayerColdStart {
           + " %.1f ms: ratio %.3fx, added %.1f ms%n", c0, c1, c1 / c0, c1 - c0);
       System.out.printf(Locale.ROOT, "warm invocation: without layer median %.3f ms, with layer %.3f ms: ratio %.2fx,"
           + " added %.3f ms%n", w0, w1, w1 / w0, w1 - w0);
-      System.out.println("span requests acknowledged: " + intake.requests.get() + " (" + intake.bytes.get() + " bytes)");
+      long bytes = 0;
+      for (TestIntake.Request q : intake.requests()) bytes += q.body.length;
+      System.out.println("span requests acknowledged: " + intake.requests().size() + " (" + bytes + " bytes)");
       // The flush's own share of a warm invocation, as the function measured it (metric on the next root span).
       java.util.List<Double> flushMs = new java.util.ArrayList<>();
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"llmobs\\.previous_flush_ms\":([0-9.eE-]+)").matcher("");
-      for (byte[] b : intake.bodies) {
-        m.reset(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+      for (TestIntake.Request q : intake.requestsTo("/api/v2/llmobs")) {
+        m.reset(q.bodyText());
         while (m.find()) flushMs.add(Double.parseDouble(m.group(1)));
       }
       java.util.Collections.sort(flushMs);

@@ -1,13 +1,9 @@
 package dev.llmobs.examples.harness;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import com.sun.net.httpserver.HttpServer;
+import dev.llmobs.testing.TestIntake;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +15,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A stand-in for the Datadog intake on loopback: accepts span and evaluation requests as the real one does (202),
- * prints each trace as an indented tree (kind, name, duration, tokens, error) and appends every span to a file.
+ * The demo's and end-to-end tests' view of the shared loopback intake ({@link TestIntake}): it accepts span and
+ * evaluation requests as the real intake does (202), prints each trace as an indented tree (kind, name, duration,
+ * tokens, error) and appends every span to a file.
  */
 public final class LocalIntake implements AutoCloseable {
-  static {
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-  }
-
-  private final HttpServer server;
+  private final TestIntake intake;
   private final Path file;
   private final PrintStream out;
   private final List<Map<String, Object>> received = new ArrayList<>();
@@ -39,35 +32,21 @@ public final class LocalIntake implements AutoCloseable {
     this.out = out;
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.deleteIfExists(file);
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.createContext("/", ex -> {
-      try (InputStream in = ex.getRequestBody()) {
-        byte[] body = in.readAllBytes();
-        String path = ex.getRequestURI().getPath();
-        if (status / 100 != 2) {
-          // down: refuse without reading
-        } else if (path.endsWith("/api/v2/llmobs")) {
-          spans(body);
-        } else if (path.endsWith("/eval-metric")) {
-          evaluations(body);
-        }
-        byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(status, answer.length);
-        try (OutputStream o = ex.getResponseBody()) {
-          o.write(answer);
-        }
-      } catch (RuntimeException e) {
-        out.println("intake: could not read a request: " + e);
-        ex.sendResponseHeaders(400, -1);
-      } finally {
-        ex.close();
-      }
-    });
-    server.start();
+    intake = new TestIntake().onRequest(this::onRequest);
+  }
+
+  private void onRequest(TestIntake.Request r) {
+    if (status / 100 != 2) return; // down: the intake refuses, nothing is recorded
+    try {
+      if (r.path.endsWith("/api/v2/llmobs")) spans(r.body);
+      else if (r.path.endsWith("/eval-metric")) evaluations(r.body);
+    } catch (IOException | RuntimeException e) {
+      out.println("intake: could not read a request: " + e);
+    }
   }
 
   public String origin() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return intake.origin();
   }
 
   public synchronized List<Map<String, Object>> received() {
@@ -102,6 +81,7 @@ public final class LocalIntake implements AutoCloseable {
   /** Makes the intake answer every request with this status (503: the intake is down for the function). */
   public void answerWith(int status) {
     this.status = status;
+    intake.always(status);
   }
 
   @SuppressWarnings("unchecked")
@@ -174,6 +154,6 @@ public final class LocalIntake implements AutoCloseable {
   }
 
   @Override public void close() {
-    server.stop(0);
+    intake.close();
   }
 }
