@@ -152,9 +152,11 @@ class LambdaRuntimeIT {
 
   @Test void closeToTheDeadlineTheNetworkIsSkippedAndSpansGoNextTime() throws Exception {
     try (LambdaHarness fn = new LambdaHarness("evaluated-late", "dev.llmobs.examples.EvaluatedAnswer",
-        LambdaHarness.env(intake, bedrock, "LLMOBS_FLUSH_MARGIN_MS", "1000"), false)) {
+        LambdaHarness.env(intake, bedrock, "LLMOBS_FLUSH_MARGIN_MS", "1000", "LLMOBS_LOG_LEVEL", "debug"), false)) {
       RuntimeApi.Outcome late = invoke(fn, "late-1", "{\"question\":\"Is water damage covered?\"}", 900);
       assertFalse(late.error, late.toString());
+      assertTrue(fn.output().contains("init type on-demand: no snapshot will be taken, no SnapStart hooks registered"),
+          "an on-demand function pays nothing for SnapStart: " + fn.output());
       assertTrue(intake.trace("late-1").isEmpty(), "no network with under a second left");
       invoke(fn, "next-1", "{\"question\":\"Is water damage covered?\"}", 30_000);
       assertEquals(3, intake.trace("late-1").size(), "delivered with the next invocation");

@@ -12,6 +12,8 @@ import java.util.Map;
 final class LambdaSettings {
   final String rootSpanName; // null = the function name
   final String functionName, functionVersion, region, runtime, initType;
+  /** The JVM may be snapshotted (SnapStart): only then are CRaC hooks worth registering. */
+  final boolean snapshotting;
   final long flushCapMillis, flushMarginMillis, flushMinMillis, streamWaitMillis;
   final SessionSource sessionSource; // null = none
   final String userHandler; // for the redirect handler
@@ -24,6 +26,7 @@ final class LambdaSettings {
     runtime = Config.trimToNull(env.get("AWS_EXECUTION_ENV"));
     String init = Config.trimToNull(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
     initType = init == null ? "on-demand" : init;
+    snapshotting = "snap-start".equals(initType) || Config.trimToNull(env.get("AWS_LAMBDA_MICROVM_IMAGE_ARN")) != null;
     flushCapMillis = Config.flushTimeoutMillis(env);
     flushMarginMillis = Math.max(0, Config.longValue(env, "LLMOBS_FLUSH_MARGIN_MS", 100));
     flushMinMillis = Math.max(0, Config.longValue(env, "LLMOBS_FLUSH_MIN_MS", 10));

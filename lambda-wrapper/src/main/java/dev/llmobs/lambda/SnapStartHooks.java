@@ -12,7 +12,11 @@ import org.crac.Resource;
  * closed (every restored copy would share dead sockets). After a restore, id generation is reseeded (copies must not
  * draw the same ids), connections are dropped again, and the next call counts as a cold start.
  *
- * <p>Design note: the runtime keeps registered resources in a {@code WeakHashMap}, so the instance is held here.
+ * <p>Design note: the hooks are registered only when the function is initialized for SnapStart
+ * ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}): the runtime takes no snapshot otherwise, and registering
+ * through {@code org.crac} (reflection and a dynamic proxy bridging to the runtime's CRaC classes) costs about 20 ms
+ * of a Java 17 cold start and 40 ms of a Java 25 one. The runtime keeps registered resources in a
+ * {@code WeakHashMap}, so the instance is held here.
  */
 final class SnapStartHooks implements Resource {
   static final SnapStartHooks INSTANCE = new SnapStartHooks();
@@ -20,8 +24,17 @@ final class SnapStartHooks implements Resource {
 
   private SnapStartHooks() {}
 
-  static synchronized void register() {
-    if (registered) return;
+  static void register() {
+    register(Invocation.settings);
+  }
+
+  /** Registers the hooks if {@code settings} say the JVM may be snapshotted; returns whether they are registered. */
+  static synchronized boolean register(LambdaSettings settings) {
+    if (registered) return true;
+    if (!settings.snapshotting) {
+      Log.debug("init type " + settings.initType + ": no snapshot will be taken, no SnapStart hooks registered");
+      return false;
+    }
     registered = true;
     try {
       Core.getGlobalContext().register(INSTANCE);
@@ -38,6 +51,7 @@ final class SnapStartHooks implements Resource {
       Throwables.propagateIfFatal(t);
       Log.debug("SnapStart hooks not registered: " + t);
     }
+    return true;
   }
 
   @Override public void beforeCheckpoint(Context<? extends Resource> context) {

@@ -279,10 +279,15 @@ class WrapperTest {
     assertNotEquals(spans.get(0).get("trace_id"), spans.get(1).get("trace_id"));
   }
 
-  @Test void theSnapStartHookIsRegisteredWithCrac() {
+  @Test void theSnapStartHookIsRegisteredOnlyWhenTheFunctionIsSnapshotted() {
+    // Registering costs tens of milliseconds of a cold start; no snapshot is taken but under SnapStart.
+    assertFalse(SnapStartHooks.register(new LambdaSettings(Map.of())), "on-demand");
+    assertFalse(SnapStartHooks.register(new LambdaSettings(Map.of("AWS_LAMBDA_INITIALIZATION_TYPE",
+        "provisioned-concurrency"))));
     // org.crac without a CRaC JVM keeps registrations in its own context; registering twice must be harmless.
-    SnapStartHooks.register();
-    SnapStartHooks.register();
+    LambdaSettings snapStart = new LambdaSettings(Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"));
+    assertTrue(SnapStartHooks.register(snapStart));
+    assertTrue(SnapStartHooks.register(snapStart));
     assertTrue(LLMObs.isEnabled());
   }
 

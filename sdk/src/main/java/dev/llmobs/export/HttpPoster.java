@@ -2,6 +2,7 @@ package dev.llmobs.export;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -431,8 +432,9 @@ final class HttpPoster {
       Selector sel = null;
       try {
         ch.configureBlocking(false);
-        ch.socket().setTcpNoDelay(true);
-        ch.socket().setKeepAlive(true);
+        // setOption, not socket(): the socket adaptor costs classes and a lambda at cold start.
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         sel = Selector.open();
         SelectionKey key = ch.register(sel, 0);
         Conn c = origin.tls ? new TlsConn(origin, ch, sel, key, tls) : new Conn(origin, ch, sel, key);
