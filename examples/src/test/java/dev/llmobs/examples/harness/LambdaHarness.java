@@ -130,6 +130,11 @@ public final class LambdaHarness implements AutoCloseable {
     return output.toString();
   }
 
+  /** CPU time the function's process has used so far (all its threads: JIT and GC included), in nanoseconds. */
+  public long cpuNanos() {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
