@@ -1,20 +1,32 @@
 package dev.llmobs;
 
+import java.util.List;
+
 /**
  * What one {@link LLMObs#flush} did. Immutable. Every span handed to a flush is in exactly one of sent, kept,
- * dropped and unconfirmed.
+ * dropped and unconfirmed, for each destination: with two destinations (Datadog and OTLP), the counts here are the
+ * first one's, and {@link #destinations()} has each.
  */
 public final class FlushResult {
-  static final FlushResult EMPTY = new FlushResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  static final FlushResult EMPTY = new FlushResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "");
 
   private final int spansSent, evaluationsSent, spansKept, evaluationsKept, spansDropped, evaluationsDropped,
       spansUnconfirmed, evaluationsUnconfirmed, spansTruncated;
   private final long durationNanos;
+  private final String destination;
+  private final List<FlushResult> destinations;
 
-  /** Made by the exporter. */
+  /** Made by the exporter, for one destination. */
   public FlushResult(int spansSent, int evaluationsSent, int spansKept, int evaluationsKept, int spansDropped,
       int evaluationsDropped, int spansUnconfirmed, int evaluationsUnconfirmed, int spansTruncated,
-      long durationNanos) {
+      long durationNanos, String destination) {
+    this(spansSent, evaluationsSent, spansKept, evaluationsKept, spansDropped, evaluationsDropped, spansUnconfirmed,
+        evaluationsUnconfirmed, spansTruncated, durationNanos, destination, null);
+  }
+
+  private FlushResult(int spansSent, int evaluationsSent, int spansKept, int evaluationsKept, int spansDropped,
+      int evaluationsDropped, int spansUnconfirmed, int evaluationsUnconfirmed, int spansTruncated,
+      long durationNanos, String destination, List<FlushResult> destinations) {
     this.spansSent = spansSent;
     this.evaluationsSent = evaluationsSent;
     this.spansKept = spansKept;
@@ -25,7 +37,27 @@ public final class FlushResult {
     this.evaluationsUnconfirmed = evaluationsUnconfirmed;
     this.spansTruncated = spansTruncated;
     this.durationNanos = durationNanos;
+    this.destination = destination;
+    this.destinations = destinations != null ? destinations : List.of(this);
   }
+
+  /** One flush's results, a destination each: the first one's counts, the whole list in {@link #destinations()}. */
+  public static FlushResult of(List<FlushResult> perDestination) {
+    if (perDestination.isEmpty()) return EMPTY;
+    FlushResult f = perDestination.get(0);
+    if (perDestination.size() == 1) return f;
+    long total = 0;
+    for (FlushResult r : perDestination) total += r.durationNanos;
+    return new FlushResult(f.spansSent, f.evaluationsSent, f.spansKept, f.evaluationsKept, f.spansDropped,
+        f.evaluationsDropped, f.spansUnconfirmed, f.evaluationsUnconfirmed, f.spansTruncated, total, f.destination,
+        List.copyOf(perDestination));
+  }
+
+  /** Where these counts went: {@code datadog} (intake, agent, stdout or file) or {@code otlp}. */
+  public String destination() { return destination; }
+
+  /** The result of each destination of this flush, in configuration order (one element with one destination). */
+  public List<FlushResult> destinations() { return destinations; }
 
   /** Spans delivered (acknowledged by the intake, or written to stdout or the file). */
   public int spansSent() { return spansSent; }
@@ -59,11 +91,18 @@ public final class FlushResult {
   /** How long the flush took, encoding included. */
   public long durationNanos() { return durationNanos; }
 
+  /** This flush followed by a second one (after waiting for another thread's): counts added, destination by destination. */
   FlushResult plus(FlushResult o) {
-    return new FlushResult(spansSent + o.spansSent, evaluationsSent + o.evaluationsSent, o.spansKept,
-        o.evaluationsKept, spansDropped + o.spansDropped, evaluationsDropped + o.evaluationsDropped,
-        spansUnconfirmed + o.spansUnconfirmed, evaluationsUnconfirmed + o.evaluationsUnconfirmed,
-        spansTruncated + o.spansTruncated, durationNanos + o.durationNanos);
+    if (this == EMPTY) return o;
+    List<FlushResult> sum = new java.util.ArrayList<>(destinations.size());
+    for (int i = 0; i < destinations.size(); i++) {
+      FlushResult a = destinations.get(i), b = i < o.destinations.size() ? o.destinations.get(i) : EMPTY;
+      sum.add(new FlushResult(a.spansSent + b.spansSent, a.evaluationsSent + b.evaluationsSent, b.spansKept,
+          b.evaluationsKept, a.spansDropped + b.spansDropped, a.evaluationsDropped + b.evaluationsDropped,
+          a.spansUnconfirmed + b.spansUnconfirmed, a.evaluationsUnconfirmed + b.evaluationsUnconfirmed,
+          a.spansTruncated + b.spansTruncated, a.durationNanos + b.durationNanos, a.destination));
+    }
+    return of(sum);
   }
 
   @Override public String toString() {

@@ -34,7 +34,7 @@ final class Tracer {
    * survives.
    */
   static Tracer create(Config config, Clock clock) {
-    Log.configure(config.logLevel, config.apiKey());
+    Log.configure(config.logLevel, config.secrets());
     Ids.useSecureRandom(config.snapStart);
     Integrations.bedrock = config.enabled && config.bedrockEnabled;
     Usage.reset();

@@ -4,12 +4,8 @@ import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
 import dev.llmobs.FlushResult;
 import dev.llmobs.internal.Config;
-import dev.llmobs.internal.Log;
-import dev.llmobs.internal.Throwables;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,154 +13,84 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The export half of the data path: encodes each finished span once, applies the size limits, hands the events to
- * the sink, keeps what the destination provably does not have for the next flush, counts everything else, and
- * writes one summary line per flush. Runs on the flushing thread; never throws.
+ * The export half of the data path: hands each flush's finished spans and evaluations to every configured
+ * {@link Destination} (Datadog, OTLP, or both), each with its own encoding, kept events and accounting, within one
+ * deadline. Runs on the flushing thread; never throws.
  *
  * <p>It also knows which traces a flush is carrying, so that an invocation whose trace another thread's flush took
  * can wait for that flush to end ({@link #awaitTrace}) instead of returning before its spans left.
  */
 public final class Exporter {
-  private final Config config;
-  private final Sink sink;
-  private final SpanEncoder spanEncoder;
-  private final EvaluationEncoder evaluationEncoder;
+  private final List<Destination> destinations;
 
   private final Object lock = new Object();
-  // Guarded by lock.
-  private final ArrayDeque<Event> keptSpans = new ArrayDeque<>();
-  private final ArrayDeque<Event> keptEvaluations = new ArrayDeque<>();
-  /** Spans a flush had no time left to encode: they go first at the next flush. */
-  private final ArrayDeque<FinishedSpan> unencodedSpans = new ArrayDeque<>();
-  private long keptBytes;
-  private final Map<String, Integer> inFlight = new HashMap<>(); // trace id -> flushes carrying it
+  private final Map<String, Integer> inFlight = new HashMap<>(); // guarded by lock: trace id -> flushes carrying it
 
-  public Exporter(Config config, Sink sink, String tracerVersion) {
-    this.config = config;
-    this.sink = sink;
-    this.spanEncoder = new SpanEncoder(config, tracerVersion);
-    this.evaluationEncoder = new EvaluationEncoder(tracerVersion);
+  Exporter(List<Destination> destinations) {
+    this.destinations = destinations;
   }
 
-  /** The exporter for the configured route. */
+  /** An exporter with one destination: {@code sink}, in Datadog's format (tests hand it an in-memory sink). */
+  public static Exporter datadog(Config config, Sink sink, String tracerVersion) {
+    return new Exporter(List.of(new Destination("datadog", config, sink, new SpanEncoder(config, tracerVersion))));
+  }
+
+  /** The exporter for the configured destinations: the Datadog route, OTLP, or both. */
   public static Exporter create(Config config, String tracerVersion) {
-    Sink sink;
+    List<Destination> out = new ArrayList<>(2);
+    String userAgent = "llmobs-lambda/" + tracerVersion;
     switch (config.route) {
       case AGENTLESS:
       case AGENT:
-        sink = new HttpSink(config, new HttpPoster("llmobs-lambda/" + tracerVersion));
+        out.add(new Destination("datadog", config, HttpSink.datadog(config, new HttpPoster(userAgent)),
+            new SpanEncoder(config, tracerVersion)));
         break;
       case FILE:
-        sink = StreamSink.file(config.exportFile);
+        out.add(new Destination("datadog", config, StreamSink.file(config.exportFile), new SpanEncoder(config, tracerVersion)));
         break;
-      default:
-        sink = StreamSink.stdout();
+      case STDOUT:
+        out.add(new Destination("datadog", config, StreamSink.stdout(), new SpanEncoder(config, tracerVersion)));
+        break;
+      default: // NONE: OTLP only
     }
-    return new Exporter(config, sink, tracerVersion);
+    if (config.otlp != null) {
+      OtlpEncoder otlp = new OtlpEncoder(config, tracerVersion);
+      out.add(new Destination("otlp", config, otlp.sink(new HttpPoster(userAgent)), otlp));
+    }
+    return new Exporter(out);
   }
 
   /** Releases pooled connections (before a SnapStart snapshot, or when the configuration is replaced). */
   public void closeIdle() {
-    sink.closeIdle();
-  }
-
-  /** An encoded event and the trace it belongs to (null for evaluations). */
-  private static final class Event {
-    final byte[] bytes;
-    final String traceId;
-
-    Event(byte[] bytes, String traceId) {
-      this.bytes = bytes;
-      this.traceId = traceId;
-    }
+    for (Destination d : destinations) d.sink.closeIdle();
   }
 
   /**
-   * Sends {@code spans}, {@code evaluations} and whatever earlier flushes kept, before {@code deadlineNanos}.
-   * The counts of what the recorder already lost ({@code spansDropped}, {@code evaluationsDropped}, annotations
-   * refused) join this flush's summary.
+   * Sends {@code spans}, {@code evaluations} and whatever earlier flushes kept to every destination, before
+   * {@code deadlineNanos}: each gets an equal share of the time left when its turn comes, so a destination that
+   * hangs cannot starve the next. Returns the first destination's result, with each destination's in
+   * {@link FlushResult#destinations()}.
    */
   public FlushResult export(List<FinishedSpan> spans, List<Evaluation> evaluations, int spansDropped,
       int evaluationsDropped, long annotationsRefused, long deadlineNanos) {
-    long start = System.nanoTime();
-    List<Event> spanEvents, evalEvents;
     Set<String> traces = new LinkedHashSet<>();
+    for (FinishedSpan s : spans) traces.add(s.traceId());
+    for (Destination d : destinations) d.keptTraces(traces);
     synchronized (lock) {
-      spanEvents = new ArrayList<>(keptSpans.size() + spans.size());
-      spanEvents.addAll(keptSpans);
-      keptSpans.clear();
-      evalEvents = new ArrayList<>(keptEvaluations.size() + evaluations.size());
-      evalEvents.addAll(keptEvaluations);
-      keptEvaluations.clear();
-      keptBytes = 0;
-      if (!unencodedSpans.isEmpty()) {
-        List<FinishedSpan> all = new ArrayList<>(unencodedSpans.size() + spans.size());
-        all.addAll(unencodedSpans);
-        all.addAll(spans);
-        unencodedSpans.clear();
-        spans = all;
-      }
-      for (Event e : spanEvents) traces.add(e.traceId);
-      for (FinishedSpan s : spans) traces.add(s.traceId());
       for (String t : traces) {
         Integer n = inFlight.get(t);
         inFlight.put(t, n == null ? 1 : n + 1);
       }
     }
-    int dropped = spansDropped, droppedEvals = evaluationsDropped, truncated = 0;
-    List<FinishedSpan> unencoded = new ArrayList<>();
-    Sink.Outcome so = Sink.Outcome.NOTHING, eo = Sink.Outcome.NOTHING;
-    int[] overflow = {0, 0};
     try {
-      int limit = Math.min(config.eventBytes, sink.maxRequestBytes() - 2);
-      JsonWriter w = new JsonWriter(4096);
-      for (FinishedSpan s : spans) {
-        if (deadlineNanos - System.nanoTime() <= 0) { // out of time: later spans wait, unencoded
-          unencoded.add(s);
-          continue;
-        }
-        try {
-          spanEncoder.encode(s, w, false);
-          if (w.size() >= limit) {
-            int before = w.size();
-            spanEncoder.encode(s, w, true);
-            if (w.size() >= limit) {
-              dropped++;
-              Log.warn("dropped span '" + s.name() + "': " + w.size() + " bytes even without its input and output");
-              continue;
-            }
-            truncated++;
-            Log.warn("span '" + s.name() + "' is " + before + " bytes, over the " + limit
-                + "-byte event limit: its input and output were replaced by a marker");
-          }
-          spanEvents.add(new Event(w.toByteArray(), s.traceId()));
-        } catch (Throwable t) {
-          Throwables.propagateIfFatal(t);
-          dropped++;
-          Log.warn("could not encode span '" + s.name() + "': " + t);
-        }
+      List<FlushResult> results = new ArrayList<>(destinations.size());
+      for (int i = 0; i < destinations.size(); i++) {
+        long left = deadlineNanos - System.nanoTime();
+        long share = left <= 0 ? 0 : left / (destinations.size() - i);
+        results.add(destinations.get(i).export(spans, evaluations, spansDropped, evaluationsDropped,
+            annotationsRefused, System.nanoTime() + share));
       }
-      for (Evaluation e : evaluations) {
-        try {
-          evalEvents.add(new Event(evaluationEncoder.encode(e), null));
-        } catch (Throwable t) {
-          Throwables.propagateIfFatal(t);
-          droppedEvals++;
-          Log.warn("could not encode evaluation '" + e.label() + "': " + t);
-        }
-      }
-      so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos);
-      eo = send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
-      overflow = keep(so.retry, spanEvents, eo.retry, evalEvents);
-      if (!unencoded.isEmpty()) {
-        synchronized (lock) {
-          for (int i = unencoded.size() - 1; i >= 0; i--) unencodedSpans.addFirst(unencoded.get(i));
-          while (unencodedSpans.size() > config.maxBufferedSpans) {
-            unencodedSpans.pollFirst();
-            overflow[0]++;
-          }
-        }
-      }
+      return results.isEmpty() ? FlushResult.of(List.of()) : FlushResult.of(results);
     } finally {
       synchronized (lock) {
         for (String t : traces) {
@@ -175,75 +101,6 @@ public final class Exporter {
         lock.notifyAll();
       }
     }
-    dropped += so.dropped + overflow[0];
-    droppedEvals += eo.dropped + overflow[1];
-    FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size() + unencoded.size() - overflow[0],
-        eo.retry.size() - overflow[1],
-        dropped, droppedEvals, so.unconfirmed, eo.unconfirmed, truncated, System.nanoTime() - start);
-    boolean notable = dropped > 0 || droppedEvals > 0 || truncated > 0 || annotationsRefused > 0
-        || !so.retry.isEmpty() || !eo.retry.isEmpty() || so.unconfirmed > 0 || eo.unconfirmed > 0
-        || !unencoded.isEmpty();
-    if (notable || Log.isDebug()) { // one summary line per flush, built only when it is printed
-      String summary = "flush: " + r
-          + (annotationsRefused > 0 ? "; " + annotationsRefused + " annotations refused (see earlier lines)" : "");
-      if (notable) Log.info(summary);
-      else Log.debug(summary);
-    }
-    return r;
-  }
-
-  private Sink.Outcome send(Sink.Kind kind, List<Event> events, long deadline) {
-    if (events.isEmpty()) return Sink.Outcome.NOTHING;
-    List<byte[]> bytes = new ArrayList<>(events.size());
-    for (Event e : events) bytes.add(e.bytes);
-    try {
-      return sink.send(kind, bytes, deadline);
-    } catch (Throwable t) {
-      Throwables.propagateIfFatal(t);
-      Log.warn("sink failed: " + t + "; " + events.size() + " events are counted as unconfirmed");
-      return new Sink.Outcome(0, List.of(), 0, events.size());
-    }
-  }
-
-  /**
-   * Keeps what the destination provably does not have, within the buffer's bounds, dropping the oldest first.
-   * Returns how many spans and evaluations that dropped.
-   */
-  private int[] keep(List<byte[]> spanRetry, List<Event> spanEvents, List<byte[]> evalRetry, List<Event> evalEvents) {
-    int[] overflow = new int[2];
-    if (spanRetry.isEmpty() && evalRetry.isEmpty()) return overflow;
-    List<Event> spans = eventsOf(spanRetry, spanEvents), evals = eventsOf(evalRetry, evalEvents);
-    synchronized (lock) {
-      // Events kept now are older than anything kept since by a concurrent flush: put them in front.
-      for (int i = spans.size() - 1; i >= 0; i--) {
-        keptSpans.addFirst(spans.get(i));
-        keptBytes += spans.get(i).bytes.length;
-      }
-      while (keptSpans.size() > config.maxBufferedSpans || keptBytes > config.maxRetainedBytes) {
-        keptBytes -= keptSpans.pollFirst().bytes.length;
-        overflow[0]++;
-      }
-      for (int i = evals.size() - 1; i >= 0; i--) keptEvaluations.addFirst(evals.get(i));
-      while (keptEvaluations.size() > config.maxBufferedSpans) {
-        keptEvaluations.pollFirst();
-        overflow[1]++;
-      }
-    }
-    if (overflow[0] + overflow[1] > 0) {
-      Log.warn("retry buffer full: dropped the " + overflow[0] + " oldest spans and " + overflow[1]
-          + " oldest evaluations that the intake never took");
-    }
-    return overflow;
-  }
-
-  /** The events whose bytes the sink handed back, in order. */
-  private static List<Event> eventsOf(List<byte[]> retry, List<Event> events) {
-    if (retry.isEmpty()) return List.of();
-    Map<byte[], Event> byBytes = new IdentityHashMap<>(events.size() * 2);
-    for (Event e : events) byBytes.put(e.bytes, e);
-    List<Event> out = new ArrayList<>(retry.size());
-    for (byte[] b : retry) out.add(byBytes.get(b));
-    return out;
   }
 
   /** What {@link #awaitTrace} found. */
@@ -274,19 +131,16 @@ public final class Exporter {
     }
   }
 
-  /** Whether any event waits for a next flush. */
+  /** Whether any destination keeps events for a next flush. */
   public boolean hasKept() {
-    synchronized (lock) {
-      return !keptSpans.isEmpty() || !keptEvaluations.isEmpty() || !unencodedSpans.isEmpty();
-    }
+    for (Destination d : destinations) if (d.hasKept()) return true;
+    return false;
   }
 
-  /** Whether events of {@code traceId} wait for a next flush. */
+  /** Whether events of {@code traceId} wait for a next flush at any destination. */
   public boolean keeps(String traceId) {
-    synchronized (lock) {
-      for (Event e : keptSpans) if (traceId.equals(e.traceId)) return true;
-      for (FinishedSpan s : unencodedSpans) if (traceId.equals(s.traceId())) return true;
-      return false;
-    }
+    Set<String> kept = new LinkedHashSet<>();
+    for (Destination d : destinations) d.keptTraces(kept);
+    return kept.contains(traceId);
   }
 }

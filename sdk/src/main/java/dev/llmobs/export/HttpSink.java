@@ -10,8 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends events to the Datadog intake (agentless, with the API key) or to the Datadog agent or Lambda extension's
- * EVP proxy (no key in the process). Packs events into request bodies no larger than the route's cap.
+ * Sends events over HTTP: to the Datadog intake (agentless, with the API key), to the Datadog agent or Lambda
+ * extension's EVP proxy (no key in the process), or to an OTLP/HTTP endpoint. Each stream (spans, evaluations) has
+ * its {@link Endpoint}: URL, headers and the request envelope around its events. Packs events into bodies no
+ * larger than the destination's cap.
  *
  * <p>What happens to a request decides what happens to its events ({@link HttpPoster.Fate}): accepted, they are
  * sent; refused for good, dropped with one clear log line per status code per process; provably not taken (no
@@ -24,17 +26,37 @@ final class HttpSink implements Sink {
   static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final int MAX_ATTEMPTS = 3;
 
-  private final URI spansUrl, evaluationsUrl;
-  private final String[] spanHeaders, evalHeaders;
+  /** Where one stream of events goes: URL, headers, and the envelope a request wraps around its events. */
+  static final class Endpoint {
+    final URI url;
+    final String[] headers; // name, value, name, value...
+    final byte[] head, tail;
+
+    Endpoint(String url, String[] headers, byte[] head, byte[] tail) {
+      this.url = URI.create(url);
+      this.headers = headers;
+      this.head = head;
+      this.tail = tail;
+    }
+  }
+
+  private final Endpoint spans, evaluations;
   private final int maxRequestBytes;
   private final HttpPoster poster;
+  private final String refusalHint;
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-  HttpSink(Config config, HttpPoster poster) {
-    this.spansUrl = URI.create(config.spansUrl());
-    this.evaluationsUrl = URI.create(config.evaluationsUrl());
-    this.maxRequestBytes = config.payloadBytes;
+  HttpSink(Endpoint spans, Endpoint evaluations, int maxRequestBytes, HttpPoster poster, String refusalHint) {
+    this.spans = spans;
+    this.evaluations = evaluations;
+    this.maxRequestBytes = maxRequestBytes;
     this.poster = poster;
+    this.refusalHint = refusalHint;
+  }
+
+  /** The Datadog route the configuration names (agentless or the agent/extension's EVP proxy). */
+  static HttpSink datadog(Config config, HttpPoster poster) {
+    String[] spanHeaders, evalHeaders;
     if (config.route == Config.Route.AGENTLESS) {
       spanHeaders = new String[] {"Content-Type", "application/json", "DD-API-KEY", config.apiKey()};
       evalHeaders = spanHeaders;
@@ -42,6 +64,9 @@ final class HttpSink implements Sink {
       spanHeaders = new String[] {"Content-Type", "application/json", "X-Datadog-EVP-Subdomain", "llmobs-intake"};
       evalHeaders = new String[] {"Content-Type", "application/json", "X-Datadog-EVP-Subdomain", "api"};
     }
+    return new HttpSink(new Endpoint(config.spansUrl(), spanHeaders, Kind.SPANS.head, Kind.SPANS.tail),
+        new Endpoint(config.evaluationsUrl(), evalHeaders, Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail),
+        config.payloadBytes, poster, " (check DD_API_KEY and DD_SITE)");
   }
 
   @Override public int maxRequestBytes() {
@@ -53,8 +78,9 @@ final class HttpSink implements Sink {
   }
 
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
-    boolean spans = kind == Kind.SPANS;
-    int room = maxRequestBytes - kind.envelopeBytes();
+    boolean isSpans = kind == Kind.SPANS;
+    Endpoint endpoint = isSpans ? spans : evaluations;
+    int room = maxRequestBytes - endpoint.head.length - endpoint.tail.length;
     int sent = 0, dropped = 0, unconfirmed = 0;
     List<byte[]> retry = new ArrayList<>();
     int i = 0;
@@ -69,7 +95,7 @@ final class HttpSink implements Sink {
       }
       if (j == i) { // a single event larger than any request: cannot ever be sent
         dropped++;
-        Log.warn("dropped one " + (spans ? "span" : "evaluation") + " of " + events.get(i).length
+        Log.warn("dropped one " + (isSpans ? "span" : "evaluation") + " of " + events.get(i).length
             + " bytes: larger than the " + maxRequestBytes + "-byte request limit");
         i++;
         continue;
@@ -80,7 +106,7 @@ final class HttpSink implements Sink {
         retry.addAll(batch);
         continue;
       }
-      switch (post(spans, kind.body(batch), deadlineNanos)) {
+      switch (post(endpoint, Kind.pack(endpoint.head, batch, endpoint.tail), deadlineNanos)) {
         case ACCEPTED: sent += batch.size(); break;
         case REFUSED: dropped += batch.size(); break;
         case UNKNOWN: unconfirmed += batch.size(); break;
@@ -90,9 +116,9 @@ final class HttpSink implements Sink {
     return new Outcome(sent, retry, dropped, unconfirmed);
   }
 
-  private HttpPoster.Fate post(boolean spans, byte[] body, long deadlineNanos) {
-    URI url = spans ? spansUrl : evaluationsUrl;
-    String[] headers = spans ? spanHeaders : evalHeaders;
+  private HttpPoster.Fate post(Endpoint endpoint, byte[] body, long deadlineNanos) {
+    URI url = endpoint.url;
+    String[] headers = endpoint.headers;
     HttpPoster.Result r = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (attempt > 1) {
@@ -107,7 +133,7 @@ final class HttpSink implements Sink {
       case ACCEPTED:
         break;
       case REFUSED:
-        String hint = r.status == 403 || r.status == 401 ? " (check DD_API_KEY and DD_SITE)"
+        String hint = r.status == 403 || r.status == 401 ? refusalHint
             : r.status == 413 ? " (request too large: lower DD_LLMOBS_PAYLOAD_SIZE_BYTES)" : "";
         report("refused " + r.status, url.getHost() + " refused a batch with HTTP " + r.status + hint
             + "; it is dropped. Response: " + r.problem);

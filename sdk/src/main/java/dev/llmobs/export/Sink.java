@@ -21,8 +21,13 @@ public interface Sink {
       this.tail = tail.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A complete request body holding {@code events}. */
+    /** A complete request body holding {@code events}, in this stream's Datadog envelope. */
     public byte[] body(List<byte[]> events) {
+      return pack(head, events, tail);
+    }
+
+    /** {@code head}, the events separated by commas, {@code tail}: one request body. */
+    static byte[] pack(byte[] head, List<byte[]> events, byte[] tail) {
       int size = head.length + tail.length + Math.max(0, events.size() - 1);
       for (byte[] e : events) size += e.length;
       byte[] body = new byte[size];
@@ -39,10 +44,6 @@ public interface Sink {
       return body;
     }
 
-    /** Bytes the envelope adds to a request. */
-    int envelopeBytes() {
-      return head.length + tail.length;
-    }
   }
 
   /**

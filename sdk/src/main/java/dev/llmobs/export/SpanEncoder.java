@@ -1,5 +1,6 @@
 package dev.llmobs.export;
 
+import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
 import dev.llmobs.SpanKind;
 import dev.llmobs.internal.Config;
@@ -8,20 +9,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a finished span as one element of the span request array, in the format of
- * {@code shared/docs/datadog-llmobs-wire-format.md} (sections 2 to 4).
+ * Datadog LLM Observability's format: a finished span as one element of the span request array
+ * ({@code shared/docs/datadog-llmobs-wire-format.md}, sections 2 to 4); evaluations through {@link EvaluationEncoder}.
  */
-final class SpanEncoder {
+final class SpanEncoder implements Encoder {
   static final String DROPPED_IO_MARKER =
       "[This value has been dropped because this span's size exceeds the 5MB size limit.]";
 
   private final Config config;
   private final String tracerVersion;
   private final byte[] head;
+  private final EvaluationEncoder evaluations;
 
   SpanEncoder(Config config, String tracerVersion) {
     this.config = config;
     this.tracerVersion = tracerVersion;
+    this.evaluations = new EvaluationEncoder(tracerVersion);
     JsonWriter w = new JsonWriter(96);
     w.raw("{\"_dd.stage\":\"raw\",\"_dd.tracer_version\":").string(tracerVersion)
         .raw(",\"event_type\":\"span\",\"spans\":[");
@@ -32,7 +35,11 @@ final class SpanEncoder {
    * Encodes {@code span} into {@code w} (reset first). With {@code dropIo}, input and output are replaced by the
    * size marker and the event says {@code collection_errors: ["dropped_io"]}, as Datadog's SDKs do.
    */
-  void encode(FinishedSpan span, JsonWriter w, boolean dropIo) {
+  @Override public byte[] evaluation(Evaluation e) {
+    return evaluations.encode(e);
+  }
+
+  @Override public void span(FinishedSpan span, JsonWriter w, boolean dropIo) {
     w.reset();
     String sessionId = span.sessionId();
     String traceId = span.traceId();

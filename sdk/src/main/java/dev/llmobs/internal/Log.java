@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  *
  * <p>Level from {@code LLMOBS_LOG_LEVEL} ({@code debug}, {@code info}, {@code warn}, {@code off}); default
  * {@code info}. Every line, at every level, passes through {@link #redact}: no substring of 8 characters or more
- * of the API key (nor of its Base64 form) is ever printed, whatever a peer echoed back or an exception carried.
+ * of a secret (the API key, an OTLP header value) nor of its Base64 form is ever printed, whatever a peer echoed
+ * back or an exception carried.
  */
 public final class Log {
   public static final int DEBUG = 0, INFO = 1, WARN = 2, OFF = 3;
@@ -39,16 +40,17 @@ public final class Log {
 
   /**
    * Installs a configuration's log settings, replacing the previous ones: the level (null = the default,
-   * {@code info}) and the secret that no line may show (null = none).
+   * {@code info}) and the secrets that no line may show (the API key, OTLP header values).
    */
-  public static void configure(String levelName, String secret) {
+  public static void configure(String levelName, java.util.List<String> secretValues) {
     level = parse(levelName);
-    if (secret == null || secret.isEmpty()) {
-      secrets = new String[0];
-    } else {
-      String b64 = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
-      secrets = new String[] {lower(secret), lower(b64)};
+    java.util.List<String> all = new java.util.ArrayList<>();
+    for (String secret : secretValues) {
+      if (secret == null || secret.isEmpty()) continue;
+      all.add(lower(secret));
+      all.add(lower(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8))));
     }
+    secrets = all.toArray(new String[0]);
   }
 
   /** Redirects output; for tests. Returns the previous consumer. */

@@ -85,6 +85,45 @@ class ConverseTest extends BedrockTest {
     assertTrue(tags(llm).contains("bedrock.model_vendor:anthropic"));
   }
 
+  @Test void converseOverOtlpFollowsTheGenAiConventions() throws Exception {
+    configure(Map.of("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
+    stub.reply(Reply.json(TEXT_REPLY));
+    inWorkflow(() -> sync.converse(question()));
+    LLMObs.flush(java.time.Duration.ofSeconds(5));
+    io.opentelemetry.proto.trace.v1.ScopeSpans scope = dev.llmobs.testing.OtlpBodies.traces(
+        intake.requestsTo("/v1/traces").get(0).body).getResourceSpans(0).getScopeSpans(0);
+    io.opentelemetry.proto.trace.v1.Span caller = scope.getSpansList().stream()
+        .filter(s -> s.getName().equals("invoke_workflow caller")).findFirst().orElseThrow();
+    io.opentelemetry.proto.trace.v1.Span llm = scope.getSpansList().stream()
+        .filter(s -> s.getName().equals("chat " + MODEL)).findFirst().orElseThrow();
+    assertEquals(caller.getSpanId(), llm.getParentSpanId());
+    assertEquals(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT, llm.getKind());
+    Map<String, Object> a = dev.llmobs.testing.OtlpBodies.attributes(llm.getAttributesList());
+    assertEquals("chat", a.get("gen_ai.operation.name"));
+    assertEquals("aws.bedrock", a.get("gen_ai.provider.name"));
+    assertEquals(MODEL, a.get("gen_ai.request.model"));
+    assertEquals(1040L, a.get("gen_ai.usage.input_tokens"));
+    assertEquals(185L, a.get("gen_ai.usage.output_tokens"));
+    assertEquals(400L, a.get("gen_ai.request.max_tokens"));
+    assertEquals(0.2, (Double) a.get("gen_ai.request.temperature"), 1e-6);
+    assertEquals(0.9, (Double) a.get("gen_ai.request.top_p"), 1e-6);
+    assertEquals(List.of("end_turn"), a.get("gen_ai.response.finish_reasons"));
+    assertEquals("bedrock", a.get("llmobs.tag.integration"));
+    assertTrue(((String) a.get("gen_ai.output.messages")).contains("Sudden water damage is covered."));
+  }
+
+  @Test void aFailedConverseOverOtlpHasAnErrorStatus() {
+    configure(Map.of("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
+    stub.reply(Reply.error(400, "ValidationException", "max_tokens too big"));
+    assertThrows(ValidationException.class, () -> sync.converse(question()));
+    LLMObs.flush(java.time.Duration.ofSeconds(5));
+    io.opentelemetry.proto.trace.v1.Span llm = dev.llmobs.testing.OtlpBodies.traces(
+        intake.requestsTo("/v1/traces").get(0).body).getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR, llm.getStatus().getCode());
+    assertEquals(ValidationException.class.getName(),
+        dev.llmobs.testing.OtlpBodies.attributes(llm.getAttributesList()).get("error.type"));
+  }
+
   @Test void theCallerGetsTheSameResponseAsWithoutTracing() throws Exception {
     stub.reply(Reply.json(TEXT_REPLY), Reply.json(TEXT_REPLY));
     ConverseResponse traced = sync.converse(question());

@@ -22,7 +22,7 @@ class HttpSinkContractTest extends SinkContract {
   static HttpSink sinkFor(String origin) {
     Config config = Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true",
         "DD_API_KEY", "test-api-key-0123456789abcdef", "DD_LLMOBS_OVERRIDE_ORIGIN", origin), false);
-    return new HttpSink(config, new HttpPoster("contract-test"));
+    return HttpSink.datadog(config, new HttpPoster("contract-test"));
   }
 
   @Override Sink sink() {

@@ -1,0 +1,221 @@
+package dev.llmobs.export;
+
+import dev.llmobs.Evaluation;
+import dev.llmobs.FinishedSpan;
+import dev.llmobs.FlushResult;
+import dev.llmobs.internal.Config;
+import dev.llmobs.internal.Log;
+import dev.llmobs.internal.Throwables;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One destination of the export: its sink (the Datadog intake or agent, stdout, a file, an OTLP endpoint) and its
+ * encoding. Encodes each finished span once for it, applies the size limits, hands the events to the sink, keeps
+ * what the destination provably does not have for its next flush, counts everything else, and writes one summary
+ * line per flush. Runs on the flushing thread; never throws.
+ */
+final class Destination {
+  final String name;
+  private final Config config;
+  final Sink sink;
+  private final Encoder encoder;
+
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private final ArrayDeque<Event> keptSpans = new ArrayDeque<>();
+  private final ArrayDeque<Event> keptEvaluations = new ArrayDeque<>();
+  /** Spans a flush had no time left to encode: they go first at the next flush. */
+  private final ArrayDeque<FinishedSpan> unencodedSpans = new ArrayDeque<>();
+  private long keptBytes;
+
+  Destination(String name, Config config, Sink sink, Encoder encoder) {
+    this.name = name;
+    this.config = config;
+    this.sink = sink;
+    this.encoder = encoder;
+  }
+
+  /** An encoded event and the trace it belongs to (null for evaluations). */
+  private static final class Event {
+    final byte[] bytes;
+    final String traceId;
+
+    Event(byte[] bytes, String traceId) {
+      this.bytes = bytes;
+      this.traceId = traceId;
+    }
+  }
+
+  /** The traces whose events wait here for a next flush. */
+  void keptTraces(Set<String> out) {
+    synchronized (lock) {
+      for (Event e : keptSpans) out.add(e.traceId);
+      for (FinishedSpan s : unencodedSpans) out.add(s.traceId());
+    }
+  }
+
+  /**
+   * Sends {@code spans}, {@code evaluations} and whatever earlier flushes kept, before {@code deadlineNanos}.
+   * The counts of what the recorder already lost ({@code spansDropped}, {@code evaluationsDropped}, annotations
+   * refused) join this flush's summary.
+   */
+  FlushResult export(List<FinishedSpan> spans, List<Evaluation> evaluations, int spansDropped,
+      int evaluationsDropped, long annotationsRefused, long deadlineNanos) {
+    long start = System.nanoTime();
+    List<Event> spanEvents, evalEvents;
+    synchronized (lock) {
+      spanEvents = new ArrayList<>(keptSpans.size() + spans.size());
+      spanEvents.addAll(keptSpans);
+      keptSpans.clear();
+      evalEvents = new ArrayList<>(keptEvaluations.size() + evaluations.size());
+      evalEvents.addAll(keptEvaluations);
+      keptEvaluations.clear();
+      keptBytes = 0;
+      if (!unencodedSpans.isEmpty()) {
+        List<FinishedSpan> all = new ArrayList<>(unencodedSpans.size() + spans.size());
+        all.addAll(unencodedSpans);
+        all.addAll(spans);
+        unencodedSpans.clear();
+        spans = all;
+      }
+    }
+    int dropped = spansDropped, droppedEvals = evaluationsDropped, truncated = 0;
+    List<FinishedSpan> unencoded = new ArrayList<>();
+    Sink.Outcome so = Sink.Outcome.NOTHING, eo = Sink.Outcome.NOTHING;
+    int[] overflow = {0, 0};
+    {
+      int limit = Math.min(config.eventBytes, sink.maxRequestBytes() - 2);
+      JsonWriter w = new JsonWriter(4096);
+      for (FinishedSpan s : spans) {
+        if (deadlineNanos - System.nanoTime() <= 0) { // out of time: later spans wait, unencoded
+          unencoded.add(s);
+          continue;
+        }
+        try {
+          encoder.span(s, w, false);
+          if (w.size() >= limit) {
+            int before = w.size();
+            encoder.span(s, w, true);
+            if (w.size() >= limit) {
+              dropped++;
+              Log.warn("dropped span '" + s.name() + "': " + w.size() + " bytes even without its input and output");
+              continue;
+            }
+            truncated++;
+            Log.warn("span '" + s.name() + "' is " + before + " bytes, over the " + limit
+                + "-byte event limit: its input and output were replaced by a marker");
+          }
+          spanEvents.add(new Event(w.toByteArray(), s.traceId()));
+        } catch (Throwable t) {
+          Throwables.propagateIfFatal(t);
+          dropped++;
+          Log.warn("could not encode span '" + s.name() + "': " + t);
+        }
+      }
+      for (Evaluation e : evaluations) {
+        try {
+          evalEvents.add(new Event(encoder.evaluation(e), null));
+        } catch (Throwable t) {
+          Throwables.propagateIfFatal(t);
+          droppedEvals++;
+          Log.warn("could not encode evaluation '" + e.label() + "': " + t);
+        }
+      }
+      so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos);
+      eo = send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
+      overflow = keep(so.retry, spanEvents, eo.retry, evalEvents);
+      if (!unencoded.isEmpty()) {
+        synchronized (lock) {
+          for (int i = unencoded.size() - 1; i >= 0; i--) unencodedSpans.addFirst(unencoded.get(i));
+          while (unencodedSpans.size() > config.maxBufferedSpans) {
+            unencodedSpans.pollFirst();
+            overflow[0]++;
+          }
+        }
+      }
+    }
+    dropped += so.dropped + overflow[0];
+    droppedEvals += eo.dropped + overflow[1];
+    FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size() + unencoded.size() - overflow[0],
+        eo.retry.size() - overflow[1], dropped, droppedEvals, so.unconfirmed, eo.unconfirmed, truncated,
+        System.nanoTime() - start, name);
+    boolean notable = dropped > 0 || droppedEvals > 0 || truncated > 0 || annotationsRefused > 0
+        || !so.retry.isEmpty() || !eo.retry.isEmpty() || so.unconfirmed > 0 || eo.unconfirmed > 0
+        || !unencoded.isEmpty();
+    if (notable || Log.isDebug()) { // one summary line per flush, built only when it is printed
+      String summary = "flush to " + name + ": " + r
+          + (annotationsRefused > 0 ? "; " + annotationsRefused + " annotations refused (see earlier lines)" : "");
+      if (notable) Log.info(summary);
+      else Log.debug(summary);
+    }
+    return r;
+  }
+
+  private Sink.Outcome send(Sink.Kind kind, List<Event> events, long deadline) {
+    if (events.isEmpty()) return Sink.Outcome.NOTHING;
+    List<byte[]> bytes = new ArrayList<>(events.size());
+    for (Event e : events) bytes.add(e.bytes);
+    try {
+      return sink.send(kind, bytes, deadline);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.warn("sink failed: " + t + "; " + events.size() + " events are counted as unconfirmed");
+      return new Sink.Outcome(0, List.of(), 0, events.size());
+    }
+  }
+
+  /**
+   * Keeps what the destination provably does not have, within the buffer's bounds, dropping the oldest first.
+   * Returns how many spans and evaluations that dropped.
+   */
+  private int[] keep(List<byte[]> spanRetry, List<Event> spanEvents, List<byte[]> evalRetry, List<Event> evalEvents) {
+    int[] overflow = new int[2];
+    if (spanRetry.isEmpty() && evalRetry.isEmpty()) return overflow;
+    List<Event> spans = eventsOf(spanRetry, spanEvents), evals = eventsOf(evalRetry, evalEvents);
+    synchronized (lock) {
+      // Events kept now are older than anything kept since by a concurrent flush: put them in front.
+      for (int i = spans.size() - 1; i >= 0; i--) {
+        keptSpans.addFirst(spans.get(i));
+        keptBytes += spans.get(i).bytes.length;
+      }
+      while (keptSpans.size() > config.maxBufferedSpans || keptBytes > config.maxRetainedBytes) {
+        keptBytes -= keptSpans.pollFirst().bytes.length;
+        overflow[0]++;
+      }
+      for (int i = evals.size() - 1; i >= 0; i--) keptEvaluations.addFirst(evals.get(i));
+      while (keptEvaluations.size() > config.maxBufferedSpans) {
+        keptEvaluations.pollFirst();
+        overflow[1]++;
+      }
+    }
+    if (overflow[0] + overflow[1] > 0) {
+      Log.warn("retry buffer full: dropped the " + overflow[0] + " oldest spans and " + overflow[1]
+          + " oldest evaluations that the intake never took");
+    }
+    return overflow;
+  }
+
+  /** The events whose bytes the sink handed back, in order. */
+  private static List<Event> eventsOf(List<byte[]> retry, List<Event> events) {
+    if (retry.isEmpty()) return List.of();
+    Map<byte[], Event> byBytes = new IdentityHashMap<>(events.size() * 2);
+    for (Event e : events) byBytes.put(e.bytes, e);
+    List<Event> out = new ArrayList<>(retry.size());
+    for (byte[] b : retry) out.add(byBytes.get(b));
+    return out;
+  }
+
+  /** Whether any event waits for a next flush. */
+  boolean hasKept() {
+    synchronized (lock) {
+      return !keptSpans.isEmpty() || !keptEvaluations.isEmpty() || !unencodedSpans.isEmpty();
+    }
+  }
+
+
+}

@@ -1,0 +1,16 @@
+package dev.llmobs.export;
+
+import dev.llmobs.Evaluation;
+import dev.llmobs.FinishedSpan;
+
+/** A destination's wire format: how one span and one evaluation become the events its sink packs into requests. */
+interface Encoder {
+  /**
+   * Encodes {@code span} into {@code w} (reset first). With {@code dropIo}, its input and output are replaced by a
+   * size marker: the span was too large for the destination.
+   */
+  void span(FinishedSpan span, JsonWriter w, boolean dropIo);
+
+  /** One evaluation, already checked and resolved by the recorder. */
+  byte[] evaluation(Evaluation evaluation);
+}

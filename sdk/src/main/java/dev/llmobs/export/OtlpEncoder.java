@@ -1,0 +1,438 @@
+package dev.llmobs.export;
+
+import dev.llmobs.Document;
+import dev.llmobs.Evaluation;
+import dev.llmobs.FinishedSpan;
+import dev.llmobs.Message;
+import dev.llmobs.SpanContext;
+import dev.llmobs.SpanKind;
+import dev.llmobs.ToolCall;
+import dev.llmobs.ToolResult;
+import dev.llmobs.internal.Config;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OTLP/HTTP JSON with OpenTelemetry's GenAI semantic conventions, pinned to v1.41.0 of
+ * {@code open-telemetry/semantic-conventions} ({@code docs/gen-ai/}): each finished span as one element of
+ * {@code ExportTraceServiceRequest.resourceSpans[0].scopeSpans[0].spans}, each evaluation as one
+ * {@code gen_ai.evaluation.result} event in {@code ExportLogsServiceRequest}, parented to the evaluated span.
+ *
+ * <p>OTLP/JSON rules followed: trace and span ids as lower-case hex, 64-bit integers as strings, enums as numbers,
+ * attribute values as {@code AnyValue}. The mapping of span kinds and fields is in the README ("OTLP export").
+ */
+final class OtlpEncoder implements Encoder {
+  static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.41.0";
+  private static final int KIND_INTERNAL = 1, KIND_SERVER = 2, KIND_CLIENT = 3;
+  private static final int STATUS_ERROR = 2;
+
+  private final Config.Otlp otlp;
+  private final byte[] tracesHead, logsHead;
+  private static final byte[] TAIL = "]}]}]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  OtlpEncoder(Config config, String tracerVersion) {
+    this.otlp = config.otlp;
+    JsonWriter resource = new JsonWriter(512);
+    resource.raw("{\"resource\":{\"attributes\":[");
+    Attributes a = new Attributes(resource);
+    for (Map.Entry<String, String> e : otlp.resourceAttributes.entrySet()) {
+      if (e.getKey().equals("faas.max_memory")) a.integer(e.getKey(), parseLongOr(e.getValue(), 0));
+      else a.string(e.getKey(), e.getValue());
+    }
+    a.string("telemetry.sdk.name", "llmobs-lambda").string("telemetry.sdk.language", "java")
+        .string("telemetry.sdk.version", tracerVersion);
+    resource.raw("]},");
+    String scope = "{\"scope\":{\"name\":\"dev.llmobs\",\"version\":" + new JsonWriter(32).string(tracerVersion)
+        + "},\"schemaUrl\":\"" + SCHEMA_URL + "\",";
+    byte[] res = resource.toByteArray();
+    tracesHead = concat("{\"resourceSpans\":[", res, "\"scopeSpans\":[" + scope + "\"spans\":[");
+    logsHead = concat("{\"resourceLogs\":[", res, "\"scopeLogs\":[" + scope + "\"logRecords\":[");
+  }
+
+  /** The sink for this encoding: spans to {@code /v1/traces}, evaluations to {@code /v1/logs}. */
+  HttpSink sink(HttpPoster poster) {
+    return new HttpSink(
+        new HttpSink.Endpoint(otlp.tracesUrl, withJson(otlp.tracesHeaders), tracesHead, TAIL),
+        new HttpSink.Endpoint(otlp.logsUrl, withJson(otlp.logsHeaders), logsHead, TAIL),
+        otlp.payloadBytes, poster, " (check OTEL_EXPORTER_OTLP_HEADERS)");
+  }
+
+  private static String[] withJson(String[] headers) {
+    String[] out = new String[headers.length + 2];
+    out[0] = "Content-Type";
+    out[1] = "application/json";
+    System.arraycopy(headers, 0, out, 2, headers.length);
+    return out;
+  }
+
+  private static byte[] concat(String a, byte[] b, String c) {
+    JsonWriter w = new JsonWriter(a.length() + b.length + c.length());
+    return w.raw(a).raw(b).raw(c).toByteArray();
+  }
+
+  // ---- spans --------------------------------------------------------------------------------------------------
+
+  @Override public void span(FinishedSpan s, JsonWriter w, boolean dropIo) {
+    w.reset();
+    SpanKind kind = s.kind();
+    boolean lambdaRoot = s.parentId() == null && tag(s, "request_id") != null;
+    String model = s.modelName();
+    String operation = operation(kind);
+    String name;
+    int spanKind;
+    switch (kind) {
+      case LLM: case EMBEDDING:
+        name = model == null ? operation : operation + " " + model;
+        spanKind = KIND_CLIENT;
+        break;
+      case TASK:
+        name = s.name();
+        spanKind = KIND_INTERNAL;
+        break;
+      default:
+        name = operation + " " + s.name();
+        spanKind = KIND_INTERNAL;
+    }
+    if (lambdaRoot) { // the invocation, per the FaaS conventions: a server span named after the function
+      name = s.name();
+      spanKind = KIND_SERVER;
+    }
+    long end = s.startEpochNanos() + Math.max(0, s.durationNanos());
+    w.raw("{\"traceId\":\"").raw(s.traceId()).raw('"');
+    w.raw(",\"spanId\":\"").raw(hex(s.spanId())).raw('"');
+    if (s.parentId() != null) w.raw(",\"parentSpanId\":\"").raw(hex(s.parentId())).raw('"');
+    w.raw(",\"name\":").string(name);
+    w.raw(",\"kind\":").number(spanKind);
+    w.raw(",\"startTimeUnixNano\":\"").number(s.startEpochNanos()).raw('"');
+    w.raw(",\"endTimeUnixNano\":\"").number(end).raw('"');
+    w.raw(",\"attributes\":[");
+    Attributes a = new Attributes(w);
+    if (operation != null) a.string("gen_ai.operation.name", operation);
+    a.string("llmobs.span.kind", kind.wireName());
+    a.string("llmobs.ml_app", s.mlApp());
+    if (s.sessionId() != null) a.string("gen_ai.conversation.id", s.sessionId());
+    switch (kind) {
+      case LLM: case EMBEDDING:
+        String provider = provider(s.modelProvider());
+        a.string("gen_ai.provider.name", provider);
+        if (!otlp.latestGenAiOnly) a.string("gen_ai.system", provider); // v1.36.0's name, until opted out
+        if (model != null) a.string("gen_ai.request.model", model);
+        break;
+      case TOOL:
+        a.string("gen_ai.tool.name", s.name());
+        break;
+      case AGENT:
+        a.string("gen_ai.agent.name", s.name());
+        break;
+      case WORKFLOW:
+        a.string("gen_ai.workflow.name", s.name());
+        break;
+      default:
+    }
+    if (lambdaRoot) faas(s, a);
+    metrics(s, a);
+    metadata(s, a);
+    for (int i = 0; i < s.tagCount(); i++) {
+      String key = s.tagKey(i);
+      if (!key.equals("request_id") || !lambdaRoot) a.string("llmobs.tag." + key, s.tagValue(i));
+    }
+    if (dropIo) a.stringArray("llmobs.collection_errors", List.of("dropped_io"));
+    else content(s, a);
+    if (s.errorType() != null) a.string("error.type", s.errorType());
+    w.raw(']');
+    if (s.errorType() != null) {
+      w.raw(",\"events\":[{\"timeUnixNano\":\"").number(end).raw("\",\"name\":\"exception\",\"attributes\":[");
+      new Attributes(w).string("exception.type", s.errorType()).string("exception.message", s.errorMessage())
+          .string("exception.stacktrace", s.errorStack());
+      w.raw("]}]");
+      w.raw(",\"status\":{\"code\":").number(STATUS_ERROR).raw(",\"message\":").string(s.errorMessage()).raw('}');
+    }
+    w.raw('}');
+  }
+
+  /** The GenAI operation of a span kind, or null for {@code task}, which the conventions do not name. */
+  static String operation(SpanKind kind) {
+    switch (kind) {
+      case LLM: return "chat";
+      case EMBEDDING: return "embeddings";
+      case TOOL: return "execute_tool";
+      case AGENT: return "invoke_agent";
+      case WORKFLOW: return "invoke_workflow";
+      case RETRIEVAL: return "retrieval";
+      default: return null;
+    }
+  }
+
+  /** Our provider names (Datadog's) to the conventions' well-known {@code gen_ai.provider.name} values. */
+  static String provider(String ours) {
+    if (ours == null) return "custom";
+    switch (ours) {
+      case "amazon_bedrock": case "bedrock": return "aws.bedrock";
+      case "azure_openai": return "azure.ai.openai";
+      case "vertexai": case "vertex_ai": return "gcp.vertex_ai";
+      case "gemini": case "google": return "gcp.gemini";
+      case "mistral": return "mistral_ai";
+      default: return ours;
+    }
+  }
+
+  /** The root span of a traced Lambda invocation, per the FaaS and cloud conventions. */
+  private static void faas(FinishedSpan s, Attributes a) {
+    a.string("faas.trigger", "other");
+    a.string("faas.invocation_id", tag(s, "request_id"));
+    String cold = tag(s, "cold_start");
+    if (cold != null) a.bool("faas.coldstart", cold.equals("true"));
+    String arn = tag(s, "function_arn");
+    if (arn != null) a.string("cloud.resource_id", arn);
+    String account = tag(s, "account_id");
+    if (account != null) a.string("cloud.account.id", account);
+  }
+
+  private static void metrics(FinishedSpan s, Attributes a) {
+    for (int i = 0; i < s.metricCount(); i++) {
+      String key = s.metricKey(i);
+      double v = s.metricValue(i);
+      switch (key) {
+        case "input_tokens": a.integer("gen_ai.usage.input_tokens", (long) v); break;
+        case "output_tokens": a.integer("gen_ai.usage.output_tokens", (long) v); break;
+        default: a.dbl("llmobs.metric." + key, v);
+      }
+    }
+  }
+
+  private static void metadata(FinishedSpan s, Attributes a) {
+    for (Map.Entry<String, Object> e : s.metadata().entrySet()) {
+      String key = e.getKey();
+      Object v = e.getValue();
+      if (v instanceof Number) {
+        double d = ((Number) v).doubleValue();
+        switch (key) {
+          case "temperature": a.dbl("gen_ai.request.temperature", d); continue;
+          case "top_p": a.dbl("gen_ai.request.top_p", d); continue;
+          case "top_k": a.dbl("gen_ai.request.top_k", d); continue;
+          case "max_tokens": a.integer("gen_ai.request.max_tokens", (long) d); continue;
+          default:
+        }
+      } else if (v instanceof String && (key.equals("stop_reason") || key.equals("finish_reason"))) {
+        a.stringArray("gen_ai.response.finish_reasons", List.of((String) v));
+        continue;
+      }
+      String k = "llmobs.metadata." + key;
+      if (v == null) continue;
+      if (v instanceof Boolean) a.bool(k, (Boolean) v);
+      else if (v instanceof Number) a.dbl(k, ((Number) v).doubleValue());
+      else a.string(k, v.toString()); // a string, or a container's JSON text
+    }
+  }
+
+  /** Inputs and outputs, as the conventions' opt-in content attributes: present only when I/O was captured. */
+  private static void content(FinishedSpan s, Attributes a) {
+    switch (s.kind()) {
+      case LLM:
+        List<Message> in = s.inputMessages();
+        if (in != null) {
+          String system = systemInstructions(in);
+          if (system != null) a.string("gen_ai.system_instructions", system);
+          a.string("gen_ai.input.messages", messages(in, null));
+        } else if (s.inputText() != null) {
+          a.string("gen_ai.input.messages", messages(List.of(Message.user(s.inputText())), null));
+        }
+        String finish = finishReason(s);
+        List<Message> out = s.outputMessages();
+        if (out != null) a.string("gen_ai.output.messages", messages(out, finish));
+        else if (s.outputText() != null) {
+          a.string("gen_ai.output.messages", messages(List.of(Message.assistant(s.outputText())), finish));
+        }
+        return;
+      case TOOL:
+        if (s.inputText() != null) a.string("gen_ai.tool.call.arguments", s.inputText());
+        if (s.outputText() != null) a.string("gen_ai.tool.call.result", s.outputText());
+        return;
+      default:
+        if (s.inputText() != null) a.string("llmobs.input", s.inputText());
+        if (s.inputDocuments() != null) a.string("llmobs.input.documents", documents(s.inputDocuments()));
+        if (s.outputText() != null) a.string("llmobs.output", s.outputText());
+        if (s.outputDocuments() != null) a.string("llmobs.output.documents", documents(s.outputDocuments()));
+    }
+  }
+
+  private static String finishReason(FinishedSpan s) {
+    Object v = s.metadata().get("stop_reason");
+    if (v == null) v = s.metadata().get("finish_reason");
+    return v instanceof String ? (String) v : "stop";
+  }
+
+  private static String systemInstructions(List<Message> messages) {
+    JsonWriter w = new JsonWriter(128).raw('[');
+    boolean any = false;
+    for (Message m : messages) {
+      if (!"system".equals(m.role())) continue;
+      if (any) w.raw(',');
+      any = true;
+      w.raw("{\"type\":\"text\",\"content\":").string(m.content() == null ? "" : m.content()).raw('}');
+    }
+    return any ? w.raw(']').toString() : null;
+  }
+
+  /** Messages in the conventions' JSON schema ({@code gen-ai-input-messages.json}), system messages left out. */
+  private static String messages(List<Message> messages, String finishReason) {
+    JsonWriter w = new JsonWriter(256).raw('[');
+    boolean first = true;
+    for (Message m : messages) {
+      if ("system".equals(m.role())) continue;
+      if (!first) w.raw(',');
+      first = false;
+      w.raw("{\"role\":").string(m.role()).raw(",\"parts\":[");
+      boolean part = false;
+      if (m.content() != null && !m.content().isEmpty()) {
+        w.raw("{\"type\":\"text\",\"content\":").string(m.content()).raw('}');
+        part = true;
+      }
+      for (ToolCall c : m.toolCalls()) {
+        if (part) w.raw(',');
+        part = true;
+        w.raw("{\"type\":\"tool_call\",\"name\":").string(c.name());
+        if (c.toolId() != null) w.raw(",\"id\":").string(c.toolId());
+        w.raw(",\"arguments\":").value(c.arguments()).raw('}');
+      }
+      for (ToolResult r : m.toolResults()) {
+        if (part) w.raw(',');
+        part = true;
+        w.raw("{\"type\":\"tool_call_response\"");
+        if (r.toolId() != null) w.raw(",\"id\":").string(r.toolId());
+        w.raw(",\"result\":").string(r.result()).raw('}');
+      }
+      w.raw(']');
+      if (finishReason != null) w.raw(",\"finish_reason\":").string(finishReason);
+      w.raw('}');
+    }
+    return w.raw(']').toString();
+  }
+
+  private static String documents(List<Document> documents) {
+    return new JsonWriter(256).documents(documents).toString();
+  }
+
+  // ---- evaluations ----------------------------------------------------------------------------------------------
+
+  /**
+   * A {@code gen_ai.evaluation.result} event as an OTLP log record, parented to the evaluated span; an evaluation
+   * joined by tag has no span to point at and carries the tag instead.
+   */
+  @Override public byte[] evaluation(Evaluation e) {
+    JsonWriter w = new JsonWriter(256);
+    long nanos = e.timestampMillis() * 1_000_000L;
+    w.raw("{\"timeUnixNano\":\"").number(nanos).raw("\",\"observedTimeUnixNano\":\"").number(nanos).raw('"');
+    w.raw(",\"severityNumber\":9,\"severityText\":\"INFO\",\"eventName\":\"gen_ai.evaluation.result\"");
+    SpanContext span = e.joinedSpan();
+    if (span != null) {
+      w.raw(",\"traceId\":\"").raw(span.traceId()).raw("\",\"spanId\":\"").raw(hex(span.spanId())).raw('"');
+    }
+    w.raw(",\"attributes\":[");
+    Attributes a = new Attributes(w);
+    a.string("gen_ai.evaluation.name", e.label());
+    Object value = e.value();
+    switch (e.metricType()) {
+      case "score":
+        a.dbl("gen_ai.evaluation.score.value", (Double) value);
+        break;
+      case "boolean":
+        a.dbl("gen_ai.evaluation.score.value", Boolean.TRUE.equals(value) ? 1 : 0);
+        a.string("gen_ai.evaluation.score.label", String.valueOf(value));
+        break;
+      default:
+        a.string("gen_ai.evaluation.score.label", String.valueOf(value));
+    }
+    if (e.assessment() != null && !"categorical".equals(e.metricType()) && !"boolean".equals(e.metricType())) {
+      a.string("gen_ai.evaluation.score.label", e.assessment());
+    }
+    if (e.reasoning() != null) a.string("gen_ai.evaluation.explanation", e.reasoning());
+    a.string("llmobs.ml_app", e.mlApp());
+    a.string("llmobs.evaluation.metric_type", e.metricType());
+    if (e.assessment() != null) a.string("llmobs.evaluation.assessment", e.assessment());
+    if (e.joinTagKey() != null) {
+      a.string("llmobs.join.tag.key", e.joinTagKey()).string("llmobs.join.tag.value", e.joinTagValue());
+    }
+    for (String t : e.tags()) {
+      int colon = t.indexOf(':');
+      if (colon > 0) a.string("llmobs.tag." + t.substring(0, colon), t.substring(colon + 1));
+    }
+    if (e.metadata() != null) a.string("llmobs.metadata", new JsonWriter(128).value(e.metadata()).toString());
+    w.raw("]}");
+    return w.toByteArray();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------------------
+
+  private static String tag(FinishedSpan s, String key) {
+    for (int i = 0; i < s.tagCount(); i++) if (s.tagKey(i).equals(key)) return s.tagValue(i);
+    return null;
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /** A span id as sent to Datadog (unsigned decimal) as OTLP wants it: 16 lower-case hex digits. */
+  static String hex(String unsignedDecimal) {
+    long v = Long.parseUnsignedLong(unsignedDecimal);
+    char[] c = new char[16];
+    for (int i = 15; i >= 0; i--) {
+      c[i] = HEX[(int) (v & 0xf)];
+      v >>>= 4;
+    }
+    return new String(c);
+  }
+
+  private static long parseLongOr(String s, long dflt) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return dflt;
+    }
+  }
+
+  /** Writes OTLP {@code KeyValue} elements, with the commas between them. */
+  static final class Attributes {
+    private final JsonWriter w;
+    private boolean first = true;
+
+    Attributes(JsonWriter w) {
+      this.w = w;
+    }
+
+    private JsonWriter key(String key) {
+      if (!first) w.raw(',');
+      first = false;
+      return w.raw("{\"key\":").string(key).raw(",\"value\":");
+    }
+
+    Attributes string(String key, String value) {
+      key(key).raw("{\"stringValue\":").string(value == null ? "" : value).raw("}}");
+      return this;
+    }
+
+    Attributes integer(String key, long value) {
+      key(key).raw("{\"intValue\":\"").number(value).raw("\"}}");
+      return this;
+    }
+
+    Attributes dbl(String key, double value) {
+      key(key).raw("{\"doubleValue\":").number(value).raw("}}");
+      return this;
+    }
+
+    Attributes bool(String key, boolean value) {
+      key(key).raw(value ? "{\"boolValue\":true}}" : "{\"boolValue\":false}}");
+      return this;
+    }
+
+    Attributes stringArray(String key, List<String> values) {
+      key(key).raw("{\"arrayValue\":{\"values\":[");
+      for (int i = 0; i < values.size(); i++) {
+        if (i > 0) w.raw(',');
+        w.raw("{\"stringValue\":").string(values.get(i)).raw('}');
+      }
+      w.raw("]}}}");
+      return this;
+    }
+  }
+}

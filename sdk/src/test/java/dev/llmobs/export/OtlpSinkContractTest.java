@@ -1,0 +1,66 @@
+package dev.llmobs.export;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.llmobs.internal.Config;
+import dev.llmobs.testing.TestIntake;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The OTLP sink: the contract's events travel inside the OTLP envelopes (spans in {@code resourceSpans}, evaluations
+ * in {@code resourceLogs}), to {@code /v1/traces} and {@code /v1/logs}.
+ */
+class OtlpSinkContractTest extends SinkContract {
+  TestIntake intake;
+
+  @BeforeEach void start() throws Exception {
+    intake = new TestIntake();
+  }
+
+  @AfterEach void stop() {
+    intake.close();
+  }
+
+  static HttpSink sinkFor(String origin) {
+    Config config = Config.fromEnv(Map.of("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", origin), false);
+    return new OtlpEncoder(config, "test").sink(new HttpPoster("contract-test"));
+  }
+
+  @Override Sink sink() {
+    return sinkFor(intake.origin());
+  }
+
+  @Override Sink brokenSink() {
+    String origin = intake.origin();
+    intake.close();
+    return sinkFor(origin);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> elements(List<TestIntake.Request> requests, String outer, String scope,
+      String items) throws Exception {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (TestIntake.Request r : requests) {
+      Map<String, Object> body = JSON.std.mapFrom(r.body);
+      Map<String, Object> resource = ((List<Map<String, Object>>) body.get(outer)).get(0);
+      Map<String, Object> scoped = ((List<Map<String, Object>>) resource.get(scope)).get(0);
+      out.addAll((List<Map<String, Object>>) scoped.get(items));
+    }
+    return out;
+  }
+
+  @Override List<Map<String, Object>> receivedSpans() throws Exception {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> e : elements(intake.requestsTo("/v1/traces"), "resourceSpans", "scopeSpans", "spans")) {
+      out.addAll(InMemorySinkAccess.spans(e));
+    }
+    return out;
+  }
+
+  @Override List<Map<String, Object>> receivedEvaluations() throws Exception {
+    return elements(intake.requestsTo("/v1/logs"), "resourceLogs", "scopeLogs", "logRecords");
+  }
+}
