@@ -31,18 +31,29 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class SerializeBenchmark {
   SpanEncoder encoder;
+  OtlpEncoder otlp;
   List<FinishedSpan> finished;
   JsonWriter writer = new JsonWriter(4096);
 
   @Setup(Level.Trial) public void configure() {
     encoder = new SpanEncoder(Config.fromEnv(Map.of(), false), "bench");
+    otlp = new OtlpEncoder(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "otlp"), false), "bench");
     finished = BenchSpans.llmSpans(1000);
   }
 
   @Benchmark @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public void serializeThousandSpans(Blackhole bh) {
     for (FinishedSpan s : finished) {
-      encoder.encode(s, writer, false);
+      encoder.span(s, writer, false);
+      bh.consume(writer.toByteArray());
+    }
+  }
+
+  /** The same spans in OTLP/JSON with the GenAI conventions. */
+  @Benchmark @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public void serializeThousandSpansOtlp(Blackhole bh) {
+    for (FinishedSpan s : finished) {
+      otlp.span(s, writer, false);
       bh.consume(writer.toByteArray());
     }
   }
