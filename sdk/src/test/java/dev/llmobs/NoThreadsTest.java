@@ -22,6 +22,24 @@ class NoThreadsTest {
     return names;
   }
 
+  @Test void theOtlpRouteStartsNoThreadEither() throws Exception {
+    try (TestIntake intake = new TestIntake()) {
+      Set<String> before = liveThreads();
+      LLMObs.configure(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()),
+          false), new ManualClock());
+      for (int i = 0; i < 3; i++) {
+        try (LLMObsSpan wf = LLMObs.workflow("w")) {
+          LLMObs.llm("l", "m", "p").tokens(1, 1).finish();
+        }
+        LLMObs.submitEvaluation(Evaluation.score("s", 1).forTag("a", "b"));
+        assertEquals(2, LLMObs.flush(Duration.ofSeconds(5)).spansSent());
+      }
+      Set<String> started = liveThreads();
+      started.removeAll(before);
+      assertEquals(Set.of(), started);
+    }
+  }
+
   @Test void recordingAndFlushingStartNoThread() throws Exception {
     try (TestIntake intake = new TestIntake()) {
       Set<String> before = liveThreads();

@@ -92,7 +92,9 @@ class OtlpExportTest {
               .metadata("guardrail", Map.of("applied", false))
               .tokens(180, 32);
         }
-        LLMObs.tool("get_claim_status", () -> "{\"status\":\"open\"}");
+        try (LLMObsSpan tool = LLMObs.tool("get_claim_status")) {
+          tool.tag("tool_call_id", "tool-1").output("{\"status\":\"open\"}");
+        }
       }
       try (LLMObsSpan task = LLMObs.task("format-answer")) {
         task.error(new IllegalStateException("template missing"));
@@ -187,6 +189,7 @@ class OtlpExportTest {
     Map<String, Object> ta = attrs(tool);
     assertEquals("execute_tool", ta.get("gen_ai.operation.name"));
     assertEquals("get_claim_status", ta.get("gen_ai.tool.name"));
+    assertEquals("tool-1", ta.get("gen_ai.tool.call.id"), "joins the model's tool call");
     assertEquals("{\"status\":\"open\"}", ta.get("gen_ai.tool.call.result"));
     assertEquals(Span.SpanKind.SPAN_KIND_INTERNAL, tool.getKind());
 
@@ -281,6 +284,19 @@ class OtlpExportTest {
             .getBytes()), "a span id of three hex digits");
   }
 
+  @Test void aCollectorThatNeverAnswersCannotHoldTheFlushPastItsBudget() throws Exception {
+    configure();
+    intake.always(TestIntake.Answer.neverAnswer());
+    invocation();
+    long start = System.nanoTime();
+    FlushResult r = LLMObs.flush(Duration.ofMillis(300));
+    long took = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(took <= 300 + 150, "took " + took + " ms");
+    assertEquals(7, r.spansUnconfirmed(), r.toString());
+    intake.always(202);
+    assertEquals(0, LLMObs.flush(Duration.ofSeconds(2)).spansSent(), "never sent twice");
+  }
+
   @Test void optingIntoTheLatestConventionsDropsTheDeprecatedName() throws Exception {
     configure("OTEL_SEMCONV_STABILITY_OPT_IN", "http,gen_ai_latest_experimental");
     LLMObs.llm("converse", "amazon.nova-micro-v1:0", "amazon_bedrock").tokens(1, 1).finish();
@@ -297,7 +313,8 @@ class OtlpExportTest {
     for (Span s : spansByName().values()) {
       for (String k : attrs(s).keySet()) {
         assertFalse(k.endsWith(".messages") || k.equals("gen_ai.system_instructions") || k.startsWith("llmobs.input")
-            || k.startsWith("llmobs.output") || k.startsWith("gen_ai.tool.call."), s.getName() + " has " + k);
+            || k.startsWith("llmobs.output") || k.equals("gen_ai.tool.call.arguments")
+            || k.equals("gen_ai.tool.call.result"), s.getName() + " has " + k);
       }
     }
   }

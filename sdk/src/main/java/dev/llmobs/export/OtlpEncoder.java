@@ -120,6 +120,8 @@ final class OtlpEncoder implements Encoder {
         break;
       case TOOL:
         a.string("gen_ai.tool.name", s.name());
+        String callId = tag(s, "tool_call_id");
+        if (callId != null) a.string("gen_ai.tool.call.id", callId);
         break;
       case AGENT:
         a.string("gen_ai.agent.name", s.name());
@@ -134,7 +136,8 @@ final class OtlpEncoder implements Encoder {
     metadata(s, a);
     for (int i = 0; i < s.tagCount(); i++) {
       String key = s.tagKey(i);
-      if (!key.equals("request_id") || !lambdaRoot) a.string("llmobs.tag." + key, s.tagValue(i));
+      if ((lambdaRoot && key.equals("request_id")) || (kind == SpanKind.TOOL && key.equals("tool_call_id"))) continue;
+      a.string("llmobs.tag." + key, s.tagValue(i));
     }
     if (dropIo) a.stringArray("llmobs.collection_errors", List.of("dropped_io"));
     else content(s, a);

@@ -52,6 +52,15 @@ public final class LambdaHarness implements AutoCloseable {
   /** As above; {@code withLayer=false} runs the function alone, as it would be deployed without llmobs. */
   public LambdaHarness(String name, String handler, Map<String, String> env, boolean execWrapper, boolean withLayer)
       throws Exception {
+    this(name, handler, env, execWrapper, withLayer, List.of());
+  }
+
+  /**
+   * As above, with more in the function's package: each directory in {@code extra} is copied into the task root,
+   * each jar into its {@code lib/} (a comparator's own dependencies).
+   */
+  public LambdaHarness(String name, String handler, Map<String, String> env, boolean execWrapper, boolean withLayer,
+      List<Path> extra) throws Exception {
     startNanos = System.nanoTime();
     Path target = targetDir();
     Path work = target.resolve("e2e").resolve(name);
@@ -59,6 +68,10 @@ public final class LambdaHarness implements AutoCloseable {
     Path task = work.resolve("task");
     copyTree(target.resolve("classes"), task);
     copyTree(target.resolve("function/lib"), task.resolve("lib"));
+    for (Path p : extra) {
+      if (Files.isDirectory(p)) copyTree(p, task);
+      else Files.copy(p, task.resolve("lib").resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     Path layer = work.resolve("opt");
     unzip(target.resolve("layer.zip"), layer);
     Path jni = work.resolve("libaws-lambda-jni.so");

@@ -1,7 +1,13 @@
 package dev.llmobs.examples.harness;
 
 import dev.llmobs.testing.TestIntake;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -9,95 +15,141 @@ import java.util.concurrent.TimeUnit;
  * What the layer costs a function, under the real runtime client: example 2 (a plain handler calling Bedrock)
  * deployed alone, and with the layer and the exec wrapper (zero code), alternately, several cold starts each.
  * Cold start = from starting the function's JVM to the first response at the Runtime API (Init plus the first
- * invocation). Warm = a later invocation, from queueing it to its response (the layer's flush included).
+ * invocation), and the function process's CPU time by then. Warm = a later invocation, from queueing it to its
+ * response (the layer's flush included).
+ *
+ * <p>With {@code otlp} as the third argument, three sides: the function alone, our layer exporting OTLP to a local
+ * collector, and the same function traced by OpenTelemetry's own Lambda wrapper with its OTLP/HTTP exporter
+ * ({@link OtelPlainHandler}), doing the same work.
  *
  * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java
  * -Dexec.mainClass=dev.llmobs.examples.harness.LayerColdStart -Dexec.args="5 100"} (cold starts per side, warm
- * calls per cold start).
+ * calls per cold start; a third argument is {@code otlp} or one {@code NAME=VALUE} for the function's environment).
  */
 public final class LayerColdStart {
   private LayerColdStart() {}
 
+  /** One way of deploying example 2. */
+  static final class Side {
+    final String label, handler;
+    final boolean layer;
+    final String[] env;
+    final List<Path> extra;
+
+    Side(String label, String handler, boolean layer, List<Path> extra, String... env) {
+      this.label = label;
+      this.handler = handler;
+      this.layer = layer;
+      this.extra = extra;
+      this.env = env;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int warmCalls = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-    String[] extraEnv = args.length > 2 ? args[2].split("=", 2) : new String[0]; // e.g. LLMOBS_BEDROCK_ENABLED=false
-    long[][] cold = new long[2][runs];
-    long[][] coldCpu = new long[2][runs];
-    long[][] warm = new long[2][runs * warmCalls];
-    try (TestIntake intake = new TestIntake(); FakeBedrock bedrock = new FakeBedrock()) {
+    String third = args.length > 2 ? args[2] : "";
+    boolean otlp = third.equals("otlp");
+    String[] extraEnv = !otlp && third.contains("=") ? third.split("=", 2) : new String[0];
+    try (TestIntake intake = new TestIntake().keepOnlyTheLast(); FakeBedrock bedrock = new FakeBedrock()) {
+      List<Side> sides = new ArrayList<>();
+      sides.add(new Side("without layer", "dev.llmobs.examples.PlainHandler", false, List.of(), extraEnv));
+      if (otlp) {
+        sides.add(new Side("with layer, OTLP", "dev.llmobs.examples.PlainHandler", true, List.of(),
+            "LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
+        sides.add(new Side("OpenTelemetry's wrapper", "dev.llmobs.examples.harness.OtelPlainHandler", false,
+            otelPackage(), "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
+      } else {
+        sides.add(new Side("with layer", "dev.llmobs.examples.PlainHandler", true, List.of(), extraEnv));
+      }
+      int n = sides.size();
+      long[][] cold = new long[n][runs], coldCpu = new long[n][runs], warm = new long[n][runs * warmCalls];
+      List<List<Double>> flushMs = new ArrayList<>(), coldFlushMs = new ArrayList<>();
       String mode = null;
+      for (int i = 0; i < n; i++) {
+        flushMs.add(new ArrayList<>());
+        coldFlushMs.add(new ArrayList<>());
+      }
       for (int r = 0; r < runs; r++) {
-        for (int layer = 0; layer < 2; layer++) {
-          try (LambdaHarness fn = new LambdaHarness("plain-" + layer, "dev.llmobs.examples.PlainHandler",
-              LambdaHarness.env(intake.origin(), bedrock, extraEnv), layer == 1, layer == 1)) {
-            if (layer == 1) mode = fn.layerMode;
+        for (int k = 0; k < n; k++) { // alternate, so that machine noise hits every side alike
+          Side side = sides.get(k);
+          try (LambdaHarness fn = new LambdaHarness("plain-" + k, side.handler,
+              LambdaHarness.env(intake.origin(), bedrock, side.env), side.layer, side.layer, side.extra)) {
+            if (side.layer) mode = fn.layerMode;
             RuntimeApi.Outcome first = fn.runtimeApi.invoke("cold-" + r, "{\"text\":\"claim\"}",
                 System.currentTimeMillis() + 60_000).get(120, TimeUnit.SECONDS);
             if (first.error) throw new IllegalStateException(first + "\n" + fn.output());
-            cold[layer][r] = first.nanos - fn.startNanos;
-            coldCpu[layer][r] = fn.cpuNanos(); // read at once: the function now waits for its next event
+            cold[k][r] = first.nanos - fn.startNanos;
+            coldCpu[k][r] = fn.cpuNanos(); // read at once: the function now waits for its next event
             for (int i = 0; i < warmCalls; i++) {
               long t0 = System.nanoTime();
               RuntimeApi.Outcome o = fn.runtimeApi.invoke("warm-" + r + "-" + i, "{\"text\":\"claim\"}",
                   System.currentTimeMillis() + 60_000).get(60, TimeUnit.SECONDS);
               if (o.error) throw new IllegalStateException(o.toString());
-              warm[layer][r * warmCalls + i] = o.nanos - t0; // all kept; the median is robust to the first, slower ones
+              warm[k][r * warmCalls + i] = o.nanos - t0; // all kept; the median is robust to the first, slower ones
+              if (side.layer) flushOf(intake.last(), i == 0, flushMs.get(k), coldFlushMs.get(k));
             }
           }
         }
       }
-      double c0 = median(cold[0]) / 1e6, c1 = median(cold[1]) / 1e6, w0 = median(warm[0]) / 1e6, w1 = median(warm[1]) / 1e6;
-      System.out.printf(Locale.ROOT, "example 2 under the real runtime client, %d cold starts and %d warm calls each side; %s; %s%n",
-          runs, runs * warmCalls, mode, System.getProperty("java.vm.version"));
-      System.out.printf(Locale.ROOT, "cold start (JVM start to first response): without layer median %.1f ms, with layer"
-          + " %.1f ms: ratio %.3fx, added %.1f ms%n", c0, c1, c1 / c0, c1 - c0);
-      double p0 = median(coldCpu[0]) / 1e6, p1 = median(coldCpu[1]) / 1e6;
-      System.out.printf(Locale.ROOT, "cold start CPU (the function's process, all threads, to its first response):"
-          + " without layer median %.1f ms, with layer %.1f ms: ratio %.3fx, added %.1f ms%n", p0, p1, p1 / p0, p1 - p0);
-      System.out.printf(Locale.ROOT, "warm invocation: without layer median %.3f ms, with layer %.3f ms: ratio %.2fx,"
-          + " added %.3f ms%n", w0, w1, w1 / w0, w1 - w0);
-      long bytes = 0;
-      for (TestIntake.Request q : intake.requests()) bytes += q.body.length;
-      System.out.println("span requests acknowledged: " + intake.requests().size() + " (" + bytes + " bytes)");
-      // The flush's own share of a warm invocation, as the function measured it (metric on the next root span).
-      java.util.List<Double> flushMs = new java.util.ArrayList<>();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"llmobs\\.previous_flush_ms\":([0-9.eE-]+)").matcher("");
-      for (TestIntake.Request q : intake.requestsTo("/api/v2/llmobs")) {
-        m.reset(q.bodyText());
-        while (m.find()) flushMs.add(Double.parseDouble(m.group(1)));
-      }
-      java.util.Collections.sort(flushMs);
-      if (!flushMs.isEmpty()) {
-        System.out.printf(Locale.ROOT, "flush inside the function (previous_flush_ms): median %.3f ms over %d invocations%n",
-            flushMs.get(flushMs.size() / 2), flushMs.size());
-      }
-      // The cold flush: the first invocation's, as the second invocation of each cold start reports it.
-      java.util.List<Double> coldFlushMs = new java.util.ArrayList<>();
-      for (TestIntake.Request q : intake.requestsTo("/api/v2/llmobs")) {
-        for (Object element : (java.util.List<?>) q.json()) {
-          for (Object o : (java.util.List<?>) ((java.util.Map<?, ?>) element).get("spans")) {
-            java.util.Map<?, ?> span = (java.util.Map<?, ?>) o;
-            Object tags = span.get("tags");
-            if (tags instanceof java.util.List && ((java.util.List<?>) tags).stream()
-                .anyMatch(t -> String.valueOf(t).matches("request_id:warm-[0-9]+-0"))) {
-              Object v = ((java.util.Map<?, ?>) span.get("metrics")).get("llmobs.previous_flush_ms");
-              if (v instanceof Number) coldFlushMs.add(((Number) v).doubleValue());
-            }
-          }
+      System.out.printf(Locale.ROOT, "example 2 under the real runtime client, %d cold starts and %d warm calls each"
+          + " side; %s; %s%n", runs, runs * warmCalls, mode, System.getProperty("java.vm.version"));
+      double c0 = median(cold[0]) / 1e6, p0 = median(coldCpu[0]) / 1e6, w0 = median(warm[0]) / 1e6;
+      System.out.printf(Locale.ROOT, "  %-24s cold %.1f ms, cold CPU %.1f ms, warm %.3f ms%n", sides.get(0).label,
+          c0, p0, w0);
+      for (int k = 1; k < n; k++) {
+        double c = median(cold[k]) / 1e6, p = median(coldCpu[k]) / 1e6, w = median(warm[k]) / 1e6;
+        System.out.printf(Locale.ROOT, "  %-24s cold %.1f ms (%.3fx, %+.1f ms), cold CPU %.1f ms (%.3fx, %+.1f ms),"
+            + " warm %.3f ms (%+.3f ms)%n", sides.get(k).label, c, c / c0, c - c0, p, p / p0, p - p0, w, w - w0);
+        if (!flushMs.get(k).isEmpty()) {
+          System.out.printf(Locale.ROOT, "  %-24s flush inside the function: first (cold) %.1f ms median over %d,"
+              + " warm %.3f ms median over %d%n", "", median(coldFlushMs.get(k)), coldFlushMs.get(k).size(),
+              median(flushMs.get(k)), flushMs.get(k).size());
         }
-      }
-      java.util.Collections.sort(coldFlushMs);
-      if (!coldFlushMs.isEmpty()) {
-        System.out.printf(Locale.ROOT, "first (cold) flush inside the function: median %.1f ms over %d cold starts%n",
-            coldFlushMs.get(coldFlushMs.size() / 2), coldFlushMs.size());
       }
     }
+  }
+
+  /**
+   * The flush the function measured itself, from the next invocation's root span ({@code llmobs.previous_flush_ms}
+   * in Datadog's format, {@code llmobs.metric.llmobs.previous_flush_ms} over OTLP).
+   */
+  static void flushOf(TestIntake.Request last, boolean afterCold, List<Double> warm, List<Double> cold) {
+    if (last == null) return;
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "llmobs\\.previous_flush_ms\"(?::|,\"value\":\\{\"doubleValue\":)([0-9.eE-]+)").matcher(last.bodyText());
+    if (!m.find()) return;
+    double v = Double.parseDouble(m.group(1));
+    (afterCold ? cold : warm).add(v);
+  }
+
+  /** OpenTelemetry's jars, from this harness's own class path, for the comparator's package. */
+  static List<Path> otelPackage() throws Exception {
+    List<Path> out = new ArrayList<>();
+    out.add(Path.of(OtelPlainHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    List<URL> urls = new ArrayList<>();
+    for (; cl != null; cl = cl.getParent()) if (cl instanceof URLClassLoader) urls.addAll(Arrays.asList(((URLClassLoader) cl).getURLs()));
+    if (urls.isEmpty()) for (String e : System.getProperty("java.class.path").split(":")) urls.add(Path.of(e).toUri().toURL());
+    for (URL u : urls) {
+      String p = u.getPath();
+      if (p.endsWith(".jar") && (p.contains("/io/opentelemetry/") || p.contains("/com/squareup/okhttp3/")
+          || p.contains("/com/squareup/okio/") || p.contains("/org/jetbrains/kotlin/kotlin-stdlib/"))) {
+        out.add(Path.of(u.toURI()));
+      }
+    }
+    return out;
   }
 
   static long median(long[] v) {
     long[] c = v.clone();
     Arrays.sort(c);
     return c[c.length / 2];
+  }
+
+  static double median(List<Double> v) {
+    List<Double> c = new ArrayList<>(v);
+    Collections.sort(c);
+    return c.isEmpty() ? Double.NaN : c.get(c.size() / 2);
   }
 }
