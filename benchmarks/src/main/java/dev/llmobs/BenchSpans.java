@@ -23,7 +23,7 @@ public final class BenchSpans {
       s.outputMessages(List.of(Message.assistant(SpanBenchmark.ANSWER)));
       s.tokens(231, 18).metadata("temperature", 0.2).metadata("max_tokens", 400).sessionId("claim-88412");
       s.durationNanos = 1_840_000_000L;
-      out.add(new FinishedSpan(s, s.effectiveSessionId(), s.effectiveMlApp()));
+      out.add(s.freeze());
     }
     return out;
   }

@@ -16,7 +16,7 @@ public final class FinishedSpan {
   private final String name, traceId, spanId, parentId;
   private final long startEpochNanos, durationNanos;
   private final String modelName, modelProvider, sessionId, mlApp;
-  private final Object input, output; // String | IoValues.Messages | IoValues.Documents | null
+  private final Object input, output; // String | Messages | Documents | null
   private final Map<String, Object> metadata;
   private final String[] tags; // key, value, key, value...
   private final int tagCount;
@@ -26,30 +26,35 @@ public final class FinishedSpan {
   private final String errorType, errorMessage, errorStack;
   final long approxBytes;
 
-  FinishedSpan(RealSpan s, String sessionId, String mlApp) {
-    this.kind = s.kind;
-    this.name = s.name;
-    this.traceId = s.trace.hexId;
-    this.spanId = Long.toUnsignedString(s.spanId);
-    this.parentId = s.parentId == 0 ? null : Long.toUnsignedString(s.parentId);
-    this.startEpochNanos = s.startEpochNanos;
-    this.durationNanos = s.durationNanos;
-    this.modelName = s.modelName;
-    this.modelProvider = s.modelProvider;
+  /** Made by {@link RealSpan#freeze}: plain values only, so that a value never refers back to a recording span. */
+  FinishedSpan(SpanKind kind, String name, String traceId, long spanId, long parentId, long startEpochNanos,
+      long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
+      Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
+      double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
+      long approxBytes) {
+    this.kind = kind;
+    this.name = name;
+    this.traceId = traceId;
+    this.spanId = Long.toUnsignedString(spanId);
+    this.parentId = parentId == 0 ? null : Long.toUnsignedString(parentId);
+    this.startEpochNanos = startEpochNanos;
+    this.durationNanos = durationNanos;
+    this.modelName = modelName;
+    this.modelProvider = modelProvider;
     this.sessionId = sessionId;
     this.mlApp = mlApp;
-    this.input = s.input;
-    this.output = s.output;
-    this.metadata = s.metadata == null ? Map.of() : Collections.unmodifiableMap(s.metadata);
-    this.tags = s.tags;
-    this.tagCount = s.tagCount;
-    this.metricKeys = s.metricKeys;
-    this.metricValues = s.metricValues;
-    this.metricCount = s.metricCount;
-    this.errorType = s.errorType;
-    this.errorMessage = s.errorMessage;
-    this.errorStack = s.errorStack;
-    this.approxBytes = s.approxBytes + 256;
+    this.input = input;
+    this.output = output;
+    this.metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(metadata);
+    this.tags = tags;
+    this.tagCount = tagCount;
+    this.metricKeys = metricKeys;
+    this.metricValues = metricValues;
+    this.metricCount = metricCount;
+    this.errorType = errorType;
+    this.errorMessage = errorMessage;
+    this.errorStack = errorStack;
+    this.approxBytes = approxBytes + 256;
   }
 
   public SpanKind kind() { return kind; }
@@ -84,17 +89,17 @@ public final class FinishedSpan {
   public String inputText() { return input instanceof String ? (String) input : null; }
 
   /** The input messages ({@code llm} spans), or null. */
-  public List<Message> inputMessages() { return IoValues.messages(input); }
+  public List<Message> inputMessages() { return input instanceof Messages ? ((Messages) input).list : null; }
 
   /** The input documents ({@code embedding} spans), or null. */
-  public List<Document> inputDocuments() { return IoValues.documents(input); }
+  public List<Document> inputDocuments() { return input instanceof Documents ? ((Documents) input).list : null; }
 
   public String outputText() { return output instanceof String ? (String) output : null; }
 
-  public List<Message> outputMessages() { return IoValues.messages(output); }
+  public List<Message> outputMessages() { return output instanceof Messages ? ((Messages) output).list : null; }
 
   /** The output documents ({@code retrieval} spans), or null. */
-  public List<Document> outputDocuments() { return IoValues.documents(output); }
+  public List<Document> outputDocuments() { return output instanceof Documents ? ((Documents) output).list : null; }
 
   /**
    * Metadata in the order it was set. A value is a string, number, boolean, null, or a {@link JsonText} holding a
@@ -128,6 +133,28 @@ public final class FinishedSpan {
 
   @Override public String toString() {
     return "FinishedSpan{" + kind.wireName + " '" + name + "' " + spanId + " in " + traceId + "}";
+  }
+
+  /** Messages as recorded: a private, unmodifiable copy. */
+  static final class Messages {
+    final List<Message> list;
+
+    Messages(List<?> in) {
+      List<Message> copy = new java.util.ArrayList<>(in.size());
+      for (Object m : in) if (m instanceof Message) copy.add((Message) m);
+      list = Collections.unmodifiableList(copy);
+    }
+  }
+
+  /** Documents as recorded: a private, unmodifiable copy. */
+  static final class Documents {
+    final List<Document> list;
+
+    Documents(List<?> in) {
+      List<Document> copy = new java.util.ArrayList<>(in.size());
+      for (Object d : in) if (d instanceof Document) copy.add((Document) d);
+      list = Collections.unmodifiableList(copy);
+    }
   }
 
   /** A container value copied to JSON text when it was recorded, so that later changes cannot reach the span. */

@@ -2,8 +2,6 @@ package dev.llmobs;
 
 import dev.llmobs.export.JsonWriter;
 import dev.llmobs.internal.Throwables;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -13,54 +11,24 @@ import java.util.List;
 final class IoValues {
   private IoValues() {}
 
-  /** Messages as recorded: a private, unmodifiable copy. */
-  static final class Messages {
-    final List<Message> list;
-
-    Messages(List<?> in) {
-      List<Message> copy = new ArrayList<>(in.size());
-      for (Object m : in) if (m instanceof Message) copy.add((Message) m);
-      list = Collections.unmodifiableList(copy);
-    }
-  }
-
-  /** Documents as recorded: a private, unmodifiable copy. */
-  static final class Documents {
-    final List<Document> list;
-
-    Documents(List<?> in) {
-      List<Document> copy = new ArrayList<>(in.size());
-      for (Object d : in) if (d instanceof Document) copy.add((Document) d);
-      list = Collections.unmodifiableList(copy);
-    }
-  }
-
-  static List<Message> messages(Object io) {
-    return io instanceof Messages ? ((Messages) io).list : null;
-  }
-
-  static List<Document> documents(Object io) {
-    return io instanceof Documents ? ((Documents) io).list : null;
-  }
-
   /** Turns a value into what the wire accepts for {@code kind}: messages, documents, or a text value. */
   static Object convert(SpanKind kind, String spanName, boolean isInput, Object value) {
     if (value instanceof String) return value;
-    if (value instanceof List && !(value instanceof Messages) && !(value instanceof Documents)) {
+    if (value instanceof List && !(value instanceof FinishedSpan.Messages) && !(value instanceof FinishedSpan.Documents)) {
       value = typedList((List<?>) value);
     }
-    if (value instanceof Messages) {
+    if (value instanceof FinishedSpan.Messages) {
       if (kind == SpanKind.LLM) return value;
       Usage.report("messages-kind", "chat messages are for llm spans; recorded as text on " + kind.wireName
           + " span '" + spanName + "'");
-      return new JsonWriter(256).messages(((Messages) value).list).toString();
+      return new JsonWriter(256).messages(((FinishedSpan.Messages) value).list).toString();
     }
-    if (value instanceof Documents) {
+    if (value instanceof FinishedSpan.Documents) {
       boolean fits = isInput ? kind == SpanKind.EMBEDDING : kind == SpanKind.RETRIEVAL;
       if (fits) return value;
       Usage.report("documents-kind", "documents are the input of embedding spans and the output of retrieval spans;"
           + " recorded as text on " + kind.wireName + " span '" + spanName + "'");
-      return new JsonWriter(256).documents(((Documents) value).list).toString();
+      return new JsonWriter(256).documents(((FinishedSpan.Documents) value).list).toString();
     }
     if (value instanceof CharSequence) return value.toString();
     try {
@@ -72,7 +40,7 @@ final class IoValues {
     }
   }
 
-  /** A List whose elements are all Messages or all Documents becomes a typed copy; others are left as they are. */
+  /** A List whose elements are all messages or all documents becomes a typed copy; others are left as they are. */
   private static Object typedList(List<?> list) {
     if (list.isEmpty()) return list;
     boolean allMessages = true, allDocuments = true;
@@ -80,7 +48,7 @@ final class IoValues {
       allMessages &= o instanceof Message;
       allDocuments &= o instanceof Document;
     }
-    return allMessages ? new Messages(list) : allDocuments ? new Documents(list) : list;
+    return allMessages ? new FinishedSpan.Messages(list) : allDocuments ? new FinishedSpan.Documents(list) : list;
   }
 
   /**
@@ -104,10 +72,10 @@ final class IoValues {
     if (io instanceof String) return ((String) io).length();
     if (io instanceof FinishedSpan.JsonText) return ((FinishedSpan.JsonText) io).size();
     long n = 64;
-    if (io instanceof Messages) {
-      for (Message m : ((Messages) io).list) n += 64 + (m.content == null ? 0 : m.content.length());
-    } else if (io instanceof Documents) {
-      for (Document d : ((Documents) io).list) n += 64 + d.text.length();
+    if (io instanceof FinishedSpan.Messages) {
+      for (Message m : ((FinishedSpan.Messages) io).list) n += 64 + (m.content == null ? 0 : m.content.length());
+    } else if (io instanceof FinishedSpan.Documents) {
+      for (Document d : ((FinishedSpan.Documents) io).list) n += 64 + d.text.length();
     }
     return n;
   }

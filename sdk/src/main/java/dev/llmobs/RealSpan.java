@@ -32,7 +32,7 @@ final class RealSpan extends LLMObsSpan {
   long parentId; // 0 = root
   String name;
   String modelName, modelProvider, sessionId, mlApp;
-  Object input, output; // String | IoValues.Messages | IoValues.Documents
+  Object input, output; // String | FinishedSpan.Messages | FinishedSpan.Documents
   Map<String, Object> metadata;
   String[] tags; // key, value, key, value...
   int tagCount;
@@ -132,19 +132,19 @@ final class RealSpan extends LLMObsSpan {
   }
 
   @Override public LLMObsSpan inputMessages(List<Message> messages) {
-    return setIo(true, messages == null ? null : new IoValues.Messages(messages));
+    return setIo(true, messages == null ? null : new FinishedSpan.Messages(messages));
   }
 
   @Override public LLMObsSpan outputMessages(List<Message> messages) {
-    return setIo(false, messages == null ? null : new IoValues.Messages(messages));
+    return setIo(false, messages == null ? null : new FinishedSpan.Messages(messages));
   }
 
   @Override public LLMObsSpan inputDocuments(List<Document> documents) {
-    return setIo(true, documents == null ? null : new IoValues.Documents(documents));
+    return setIo(true, documents == null ? null : new FinishedSpan.Documents(documents));
   }
 
   @Override public LLMObsSpan outputDocuments(List<Document> documents) {
-    return setIo(false, documents == null ? null : new IoValues.Documents(documents));
+    return setIo(false, documents == null ? null : new FinishedSpan.Documents(documents));
   }
 
   private LLMObsSpan setIo(boolean isInput, Object value) {
@@ -408,6 +408,16 @@ final class RealSpan extends LLMObsSpan {
       isRoot = parent == null;
     }
     tracer.recorder.onFinish(this, isRoot);
+  }
+
+  /** This finished span as a value, with the session and ml_app its trace has now. */
+  FinishedSpan freeze() {
+    String session = effectiveSessionId(), app = effectiveMlApp();
+    synchronized (this) {
+      return new FinishedSpan(kind, name, trace.hexId, spanId, parentId, startEpochNanos, durationNanos, modelName,
+          modelProvider, session, app, input, output, metadata, tags, tagCount, metricKeys, metricValues,
+          metricCount, errorType, errorMessage, errorStack, approxBytes);
+    }
   }
 
   synchronized String effectiveSessionId() {

@@ -90,7 +90,7 @@ final class Recorder {
     List<FinishedSpan> frozen = null;
     if (done != null) {
       frozen = new ArrayList<>(done.size());
-      for (RealSpan s : done) frozen.add(new FinishedSpan(s, s.effectiveSessionId(), s.effectiveMlApp()));
+      for (RealSpan s : done) frozen.add(s.freeze());
       if (isRoot) rememberFinishedHere(trace.hexId);
     }
     synchronized (lock) {
