@@ -1,0 +1,180 @@
+package dev.llmobs.cdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.ILayerVersion;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+
+/** The construct on real synthesized stacks (CDK's own assertions on the template; no hand-built JSON). */
+class LLMObsInstrumentationTest {
+  static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dd-api-key-AbCdEf";
+  static final String EXTENSION_ARN = "arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Extension:77";
+
+  @TempDir Path dir;
+  Path code, layerZip;
+  App app;
+  Stack stack;
+  ISecret secret;
+
+  @BeforeEach void stack() throws IOException {
+    code = zip("function.zip", "dev/example/Handler.class");
+    layerZip = zip("layer.zip", "java/lib/llmobs-lambda.jar");
+    app = new App();
+    stack = new Stack(app, "Test");
+    secret = Secret.fromSecretCompleteArn(stack, "DdKey", SECRET_ARN);
+  }
+
+  Path zip(String name, String entry) throws IOException {
+    Path p = dir.resolve(name);
+    try (OutputStream out = Files.newOutputStream(p); ZipOutputStream z = new ZipOutputStream(out)) {
+      z.putNextEntry(new ZipEntry(entry));
+      z.write(new byte[] {1, 2, 3});
+      z.closeEntry();
+    }
+    return p;
+  }
+
+  Function function(String id, Runtime runtime) {
+    return Function.Builder.create(stack, id).runtime(runtime).handler("dev.example.Handler")
+        .code(Code.fromAsset(code.toString())).build();
+  }
+
+  LLMObsLayer layer;
+  ILayerVersion extension;
+
+  /** Props over this stack's one llmobs layer (constructs are made once: ids are unique in a stack). */
+  LLMObsProps.Builder props() {
+    if (layer == null) layer = new LLMObsLayer(stack, "LlmObs", layerZip.toString());
+    return LLMObsProps.builder().layer(layer.layer()).mlApp("claims-assistant").site("datadoghq.eu");
+  }
+
+  ILayerVersion extension() {
+    if (extension == null) extension = LLMObsLayer.fromArn(stack, "DatadogExtension", EXTENSION_ARN);
+    return extension;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> onlyResource(Template t, String type) {
+    Map<String, Map<String, Object>> found = t.findResources(type);
+    assertEquals(1, found.size(), type + ": " + found.keySet());
+    return (Map<String, Object>) found.values().iterator().next().get("Properties");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> environment(Template t) {
+    return (Map<String, Object>) ((Map<String, Object>) onlyResource(t, "AWS::Lambda::Function").get("Environment"))
+        .get("Variables");
+  }
+
+  @Test void zeroCodeThroughTheExtensionMakesTheTemplatesChoices() {
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21),
+        props().extension(extension(), secret).unifiedTags("claims-api", "prod", "1.4.0").build());
+    Template t = Template.fromStack(stack);
+    Map<String, Object> fn = onlyResource(t, "AWS::Lambda::Function");
+    assertEquals("dev.example.Handler", fn.get("Handler"), "the handler is left alone: the exec wrapper redirects it");
+    assertEquals(Map.of("DD_LLMOBS_ML_APP", "claims-assistant", "DD_SITE", "datadoghq.eu",
+        "DD_SERVICE", "claims-api", "DD_ENV", "prod", "DD_VERSION", "1.4.0",
+        "AWS_LAMBDA_EXEC_WRAPPER", "/opt/llmobs-wrapper", "DD_API_KEY_SECRET_ARN", SECRET_ARN,
+        "DD_LLMOBS_AGENTLESS_ENABLED", "false"), environment(t));
+    List<?> layers = (List<?>) fn.get("Layers");
+    assertEquals(2, layers.size());
+    assertEquals(EXTENSION_ARN, layers.get(1));
+    assertTrue(layers.get(0).toString().contains("Ref"), "our layer, from this stack: " + layers.get(0));
+    t.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", List.of(Map.of(
+        "Action", "secretsmanager:GetSecretValue", "Effect", "Allow", "Resource", SECRET_ARN)))));
+    assertFalse(t.toJSON().toString().contains("DD_API_KEY\""), "no key in the template");
+  }
+
+  @Test void ourLayerIsForJava17To25OnBothArchitectures() {
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_17), props().extension(extension(), secret).build());
+    Map<String, Object> layer = onlyResource(Template.fromStack(stack), "AWS::Lambda::LayerVersion");
+    assertEquals(List.of("java17", "java21", "java25"), layer.get("CompatibleRuntimes"));
+    assertEquals(List.of("x86_64", "arm64"), layer.get("CompatibleArchitectures"));
+    assertEquals("llmobs-lambda", layer.get("LayerName"));
+  }
+
+  @Test void aFunctionThatWrapsInCodeKeepsItsHandlerAndGetsNoExecWrapper() {
+    LLMObsInstrumentation.instrument(function("Fn", LLMObsLayer.JAVA_25),
+        props().extension(extension(), secret).wrappedInCode().captureIo(false).flushTimeoutMillis(500).build());
+    Map<String, Object> env = environment(Template.fromStack(stack));
+    assertFalse(env.containsKey("AWS_LAMBDA_EXEC_WRAPPER"));
+    assertEquals("false", env.get("LLMOBS_CAPTURE_IO"));
+    assertEquals("500", env.get("LLMOBS_FLUSH_TIMEOUT_MS"));
+  }
+
+  @Test void agentlessReadsTheKeyThroughADynamicReferenceNeverAPlainValue() {
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().agentless(secret).build());
+    Template t = Template.fromStack(stack);
+    Map<String, Object> env = environment(t);
+    assertEquals("true", env.get("DD_LLMOBS_AGENTLESS_ENABLED"));
+    assertEquals("{{resolve:secretsmanager:" + SECRET_ARN + ":SecretString:::}}", env.get("DD_API_KEY"));
+    assertEquals(1, ((List<?>) onlyResource(t, "AWS::Lambda::Function").get("Layers")).size(), "no extension");
+  }
+
+  @Test void aPublishedLayerIsUsedByItsArn() {
+    ILayerVersion published = LLMObsLayer.fromArn(stack, "Published",
+        "arn:aws:lambda:eu-west-1:123456789012:layer:llmobs-lambda:3");
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21),
+        LLMObsProps.builder().layer(published).extension(extension(), secret).build());
+    Template t = Template.fromStack(stack);
+    assertEquals(List.of("arn:aws:lambda:eu-west-1:123456789012:layer:llmobs-lambda:3", EXTENSION_ARN),
+        onlyResource(t, "AWS::Lambda::Function").get("Layers"));
+    assertTrue(t.findResources("AWS::Lambda::LayerVersion").isEmpty());
+  }
+
+  @Test void refusesARuntimeThatIsNotJava() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LLMObsInstrumentation.instrument(
+        function("Py", Runtime.PYTHON_3_12), props().extension(extension(), secret).build()));
+    assertTrue(e.getMessage().contains("instruments Java functions") && e.getMessage().contains("python3.12"), e.getMessage());
+  }
+
+  @Test void refusesJavaOlderThanTheLayersBytecode() {
+    for (Runtime old : List.of(Runtime.JAVA_8, Runtime.JAVA_8_CORRETTO, Runtime.JAVA_11)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LLMObsInstrumentation.instrument(
+          function("Old" + old.getName().replace(".", ""), old), LLMObsProps.builder()
+              .layer(LLMObsLayer.fromArn(stack, "L" + old.getName().replace(".", ""), "arn:aws:lambda:eu-west-1:1:layer:x:1"))
+              .agentless(secret).build()));
+      assertTrue(e.getMessage().contains("needs java17 or newer"), e.getMessage());
+    }
+  }
+
+  @Test void refusesTwoRoutesOrNoneOrNoLayer() {
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+        () -> props().extension(extension(), secret).agentless(secret));
+    assertTrue(both.getMessage().contains("not both"), both.getMessage());
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> props().build());
+    assertTrue(none.getMessage().contains("choose a route"), none.getMessage());
+    IllegalArgumentException noLayer = assertThrows(IllegalArgumentException.class,
+        () -> LLMObsProps.builder().agentless(secret).build());
+    assertTrue(noLayer.getMessage().contains("layer(...) is required"), noLayer.getMessage());
+  }
+
+  @Test void aPlainTextKeyInTheFunctionsEnvironmentFailsTheSynth() {
+    Function fn = function("Fn", Runtime.JAVA_21);
+    LLMObsInstrumentation.instrument(fn, props().extension(extension(), secret).build());
+    fn.addEnvironment("DD_API_KEY", "0123456789abcdef0123456789abcdef");
+    RuntimeException e = assertThrows(RuntimeException.class, () -> app.synth());
+    assertTrue(e.getMessage().contains("DD_API_KEY of Test/Fn is plain text"), e.getMessage());
+  }
+}

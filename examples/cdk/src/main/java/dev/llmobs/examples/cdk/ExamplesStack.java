@@ -1,0 +1,98 @@
+package dev.llmobs.examples.cdk;
+
+import dev.llmobs.cdk.LLMObsInstrumentation;
+import dev.llmobs.cdk.LLMObsLayer;
+import dev.llmobs.cdk.LLMObsProps;
+import java.nio.file.Path;
+import java.util.List;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.ILayerVersion;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretAttributes;
+import software.constructs.Construct;
+
+/**
+ * The layer and the three examples, as {@code sam-template.yaml} deploys them: the same parameters, functions,
+ * handlers, environment, layers and grants (a test holds the two side by side). Spans go through the Datadog Lambda
+ * extension, which reads the API key from Secrets Manager.
+ */
+public final class ExamplesStack extends Stack {
+
+  /** @param repo the repository's root: the layer and function zips are taken from its build output */
+  public ExamplesStack(Construct scope, String id, Path repo) {
+    super(scope, id);
+    CfnParameter site = CfnParameter.Builder.create(this, "DdSite").defaultValue("datadoghq.com")
+        .allowedValues(List.of("datadoghq.com", "datadoghq.eu", "us3.datadoghq.com", "us5.datadoghq.com",
+            "ap1.datadoghq.com", "ap2.datadoghq.com"))
+        .description("Datadog site of your account.").build();
+    CfnParameter mlApp = CfnParameter.Builder.create(this, "MlApp").defaultValue("claims-assistant")
+        .allowedPattern("[a-z0-9_:./-]{1,193}").description("ml_app the spans are grouped under").build();
+    CfnParameter secretArn = CfnParameter.Builder.create(this, "DdApiKeySecretArn")
+        .allowedPattern("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+")
+        .description("ARN of the Secrets Manager secret that holds the Datadog API key. There is no default, on purpose.")
+        .build();
+    CfnParameter extensionArn = CfnParameter.Builder.create(this, "DatadogExtensionLayerArn")
+        .description("The Datadog Lambda extension layer for your region and architecture").build();
+    CfnParameter modelId = CfnParameter.Builder.create(this, "ModelId")
+        .defaultValue("us.anthropic.claude-3-5-haiku-20241022-v1:0")
+        .description("Bedrock model (or inference profile) the examples call.").build();
+
+    LLMObsLayer layer = new LLMObsLayer(this, "LlmObs", repo.resolve("layer/target/llmobs-lambda-layer.zip").toString());
+    ILayerVersion extension = LLMObsLayer.fromArn(this, "DatadogExtension", extensionArn.getValueAsString());
+    ISecret apiKey = Secret.fromSecretAttributes(this, "DdApiKey",
+        SecretAttributes.builder().secretCompleteArn(secretArn.getValueAsString()).build());
+    String code = repo.resolve("examples/target/llmobs-examples-function.zip").toString();
+
+    // Example 1: RAG-style assistant, adopting through the base class (TracedRequestHandler).
+    Function claims = function("ClaimsAssistantFunction", "dev.llmobs.examples.ClaimsAssistant",
+        "Claims assistant (base-class adoption), Bedrock Converse with a retrieval and a tool call", code,
+        modelId.getValueAsString());
+    claims.addToRolePolicy(bedrock("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"));
+    LLMObsInstrumentation.instrument(claims, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+
+    // Example 2: a plain RequestHandler traced with zero code, through the layer's exec wrapper.
+    Function plain = function("PlainFunction", "dev.llmobs.examples.PlainHandler",
+        "Plain RequestHandler traced with zero code (exec wrapper)", code, "amazon.nova-micro-v1:0");
+    plain.addToRolePolicy(bedrock("bedrock:InvokeModel"));
+    LLMObsInstrumentation.instrument(plain, props(layer, extension, apiKey, site, mlApp).build());
+
+    // Example 3: manual spans and evaluations, adopting through LLMObsLambda.wrap(...).
+    Function evaluated = function("EvaluatedAnswerFunction", "dev.llmobs.examples.EvaluatedAnswer",
+        "Manual spans and an evaluation submitted from code (wrap adoption)", code, modelId.getValueAsString());
+    LLMObsInstrumentation.instrument(evaluated, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+
+    CfnOutput.Builder.create(this, "LayerArn").value(layer.layer().getLayerVersionArn())
+        .description("ARN of the llmobs-lambda layer version").build();
+    CfnOutput.Builder.create(this, "ClaimsAssistantFunctionArn").value(claims.getFunctionArn()).build();
+    CfnOutput.Builder.create(this, "PlainFunctionArn").value(plain.getFunctionArn()).build();
+    CfnOutput.Builder.create(this, "EvaluatedAnswerFunctionArn").value(evaluated.getFunctionArn()).build();
+  }
+
+  private Function function(String id, String handler, String description, String code, String model) {
+    Function fn = Function.Builder.create(this, id).runtime(Runtime.JAVA_21).architecture(Architecture.X86_64)
+        .memorySize(1024).timeout(Duration.seconds(30)).code(Code.fromAsset(code)).handler(handler)
+        .description(description).build();
+    fn.addEnvironment("MODEL_ID", model);
+    return fn;
+  }
+
+  private static PolicyStatement bedrock(String... actions) {
+    return PolicyStatement.Builder.create().effect(Effect.ALLOW).actions(List.of(actions)).resources(List.of("*")).build();
+  }
+
+  private static LLMObsProps.Builder props(LLMObsLayer layer, ILayerVersion extension, ISecret apiKey,
+      CfnParameter site, CfnParameter mlApp) {
+    return LLMObsProps.builder().layer(layer.layer()).extension(extension, apiKey)
+        .site(site.getValueAsString()).mlApp(mlApp.getValueAsString());
+  }
+}

@@ -1,0 +1,136 @@
+package dev.llmobs.examples.cdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmobs.examples.harness.CfnYaml;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The CDK app and {@code sam-template.yaml} make the same choices, so they cannot drift apart: for every function
+ * of the SAM template, the synthesized CDK function with the same handler has the same runtime, memory, timeout,
+ * layers, environment and IAM grants; the parameters and the layer are the same.
+ */
+class CdkMatchesSamTest {
+  static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
+  static Map<String, Object> cdk, sam;
+
+  @BeforeAll static void synthesize() throws Exception {
+    App app = new App();
+    cdk = Template.fromStack(new ExamplesStack(app, "LlmObsExamples", REPO)).toJSON();
+    sam = CfnYaml.load(Files.readString(REPO.resolve("sam-template.yaml")));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object o) {
+    return o == null ? Map.of() : (Map<String, Object>) o;
+  }
+
+  static Map<String, Map<String, Object>> resources(Map<String, Object> template, String type) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : map(template.get("Resources")).entrySet()) {
+      if (type.equals(map(e.getValue()).get("Type"))) out.put(e.getKey(), map(e.getValue()));
+    }
+    return out;
+  }
+
+  /** Our layer, wherever it comes from, is one token; anything else is compared as it stands. */
+  static Object layer(Object ref, Map<String, Object> template, String ourType) {
+    Object name = map(ref).get("Ref");
+    if (name != null && ourType.equals(map(map(template.get("Resources")).get(name)).get("Type"))) return "llmobs-layer";
+    return ref;
+  }
+
+  /** Each (action, resource) a role is granted, statements and arrays flattened. */
+  static Set<String> grants(List<?> statements) {
+    Set<String> out = new TreeSet<>();
+    for (Object s : statements) {
+      Map<String, Object> st = map(s);
+      assertEquals("Allow", st.get("Effect"));
+      Object actions = st.get("Action"), res = st.get("Resource");
+      for (Object a : actions instanceof List ? (List<?>) actions : List.of(actions)) {
+        for (Object r : res instanceof List ? (List<?>) res : List.of(res)) out.add(a + " on " + r);
+      }
+    }
+    return out;
+  }
+
+  @Test void everySamFunctionHasACdkTwinWithTheSameChoices() {
+    Map<String, Object> globals = map(map(sam.get("Globals")).get("Function"));
+    Map<String, Map<String, Object>> cdkFunctions = resources(cdk, "AWS::Lambda::Function");
+    Map<String, Map<String, Object>> samFunctions = resources(sam, "AWS::Serverless::Function");
+    assertEquals(3, samFunctions.size());
+    assertEquals(samFunctions.size(), cdkFunctions.size(), "one CDK function per SAM function");
+    for (Map.Entry<String, Map<String, Object>> e : samFunctions.entrySet()) {
+      Map<String, Object> s = map(e.getValue().get("Properties"));
+      String handler = (String) s.get("Handler");
+      List<Map<String, Object>> twins = new ArrayList<>();
+      for (Map<String, Object> c : cdkFunctions.values()) if (handler.equals(map(c.get("Properties")).get("Handler"))) twins.add(c);
+      assertEquals(1, twins.size(), "the CDK function with handler " + handler);
+      Map<String, Object> c = map(twins.get(0).get("Properties"));
+      String what = e.getKey() + " (" + handler + ")";
+
+      assertEquals(globals.get("Runtime"), c.get("Runtime"), what);
+      assertEquals(globals.get("MemorySize"), c.get("MemorySize"), what);
+      assertEquals(globals.get("Timeout"), c.get("Timeout"), what);
+      assertEquals(globals.get("Architectures"), c.get("Architectures"), what);
+      assertEquals(s.get("Description"), c.get("Description"), what);
+
+      Map<String, Object> env = new LinkedHashMap<>(map(map(globals.get("Environment")).get("Variables")));
+      env.putAll(map(map(s.get("Environment")).get("Variables")));
+      assertEquals(env, map(map(c.get("Environment")).get("Variables")), what + " environment");
+
+      List<Object> samLayers = new ArrayList<>(), cdkLayers = new ArrayList<>();
+      for (Object l : (List<?>) globals.get("Layers")) samLayers.add(layer(l, sam, "AWS::Serverless::LayerVersion"));
+      for (Object l : (List<?>) c.get("Layers")) cdkLayers.add(layer(l, cdk, "AWS::Lambda::LayerVersion"));
+      assertEquals(samLayers, cdkLayers, what + " layers");
+
+      List<Object> samStatements = new ArrayList<>();
+      for (Object p : (List<?>) s.get("Policies")) samStatements.addAll((List<?>) map(p).get("Statement"));
+      String role = (String) ((List<?>) map(c.get("Role")).get("Fn::GetAtt")).get(0); // {"Fn::GetAtt": [role, "Arn"]}
+      List<Object> cdkStatements = new ArrayList<>();
+      for (Map<String, Object> policy : resources(cdk, "AWS::IAM::Policy").values()) {
+        Map<String, Object> pp = map(policy.get("Properties"));
+        if (((List<?>) pp.get("Roles")).contains(Map.of("Ref", role))) {
+          cdkStatements.addAll((List<?>) map(pp.get("PolicyDocument")).get("Statement"));
+        }
+      }
+      assertEquals(grants(samStatements), grants(cdkStatements), what + " grants");
+    }
+  }
+
+  @Test void theParametersAreTheSame() {
+    Set<String> cdkParameters = new HashSet<>(map(cdk.get("Parameters")).keySet());
+    cdkParameters.remove("BootstrapVersion"); // CDK's own
+    assertEquals(map(sam.get("Parameters")).keySet(), cdkParameters);
+    for (String p : List.of("DdSite", "MlApp", "ModelId")) {
+      assertEquals(map(map(sam.get("Parameters")).get(p)).get("Default"), map(map(cdk.get("Parameters")).get(p)).get("Default"), p);
+    }
+    assertEquals(null, map(map(cdk.get("Parameters")).get("DdApiKeySecretArn")).get("Default"), "no default key, on purpose");
+  }
+
+  @Test void theLayerIsTheSame() {
+    Map<String, Object> s = map(resources(sam, "AWS::Serverless::LayerVersion").values().iterator().next().get("Properties"));
+    Map<String, Map<String, Object>> layers = resources(cdk, "AWS::Lambda::LayerVersion");
+    assertEquals(1, layers.size());
+    Map<String, Object> c = map(layers.values().iterator().next().get("Properties"));
+    assertEquals(s.get("LayerName"), c.get("LayerName"));
+    assertEquals(s.get("CompatibleRuntimes"), c.get("CompatibleRuntimes"));
+    assertEquals(s.get("CompatibleArchitectures"), c.get("CompatibleArchitectures"));
+    assertEquals(s.get("LicenseInfo"), c.get("LicenseInfo"));
+    assertEquals(s.get("Description"), c.get("Description"));
+    assertTrue(!cdk.toString().contains("DD_API_KEY\"") && !cdk.toString().contains("DD_API_KEY="), "no key in the template");
+  }
+}
