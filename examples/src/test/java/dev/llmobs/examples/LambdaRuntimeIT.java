@@ -150,6 +150,28 @@ class LambdaRuntimeIT {
     }
   }
 
+  /**
+   * Without the layer, the function's own package carries us: the SDK, the wrapper and their two small dependencies
+   * in its {@code lib/}, as a build with the README's coordinates in compile scope makes it.
+   */
+  @Test void aFunctionThatBundlesUsWithoutTheLayerIsTraced() throws Exception {
+    List<Path> bundled = new java.util.ArrayList<>();
+    for (Class<?> c : List.of(dev.llmobs.LLMObs.class, dev.llmobs.lambda.LLMObsLambda.class,
+        com.fasterxml.jackson.jr.ob.JSON.class, com.fasterxml.jackson.core.JsonFactory.class, org.crac.Core.class)) {
+      bundled.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    }
+    try (LambdaHarness fn = new LambdaHarness("evaluated-bundled", "dev.llmobs.examples.EvaluatedAnswer",
+        LambdaHarness.env(intake, bedrock), false, false, bundled)) {
+      assertEquals("no layer", fn.layerMode);
+      RuntimeApi.Outcome o = invoke(fn, "bundled-1", "{\"question\":\"Is water damage covered?\"}", 30_000);
+      assertFalse(o.error, o + "\n" + fn.output());
+      List<Map<String, Object>> trace = intake.trace("bundled-1");
+      assertEquals(3, trace.size(), "the same trace as with the layer: " + trace);
+      assertTrue(tags(root(trace)).contains("function_name:evaluated-bundled"), tags(root(trace)).toString());
+      assertFalse(intake.evaluations.isEmpty(), "evaluations too");
+    }
+  }
+
   @Test void closeToTheDeadlineTheNetworkIsSkippedAndSpansGoNextTime() throws Exception {
     try (LambdaHarness fn = new LambdaHarness("evaluated-late", "dev.llmobs.examples.EvaluatedAnswer",
         LambdaHarness.env(intake, bedrock, "LLMOBS_FLUSH_MARGIN_MS", "1000", "LLMOBS_LOG_LEVEL", "debug"), false)) {
