@@ -16,7 +16,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class Evaluation implements Cloneable {
-  enum Type { CATEGORICAL, SCORE, BOOLEAN }
+  enum Type { CATEGORICAL, SCORE, BOOLEAN, JSON }
 
   final Type type;
   final String label;
@@ -50,6 +50,22 @@ public final class Evaluation implements Cloneable {
   /** A yes/no value, e.g. {@code ("pii_free", true)}. */
   public static Evaluation bool(String label, boolean value) {
     return new Evaluation(Type.BOOLEAN, label, value);
+  }
+
+  /**
+   * A structured result ({@code json_value}), e.g. a rubric's scores: a JSON-like map, copied now so that later
+   * changes do not reach it. A map that cannot be read is refused when submitted.
+   */
+  public static Evaluation json(String label, Map<String, ?> value) {
+    Map<String, Object> copy = null;
+    if (value != null) {
+      try {
+        copy = Collections.unmodifiableMap(new LinkedHashMap<>(value));
+      } catch (RuntimeException e) {
+        Usage.rejected("bad-map", "could not read the value of json evaluation '" + label + "': " + e);
+      }
+    }
+    return new Evaluation(Type.JSON, label, copy);
   }
 
   /** Joins the evaluation to the span with these exported ids. */
@@ -113,7 +129,11 @@ public final class Evaluation implements Cloneable {
 
   public Evaluation metadata(Map<String, ?> metadata) {
     Evaluation e = copy();
-    e.metadata = metadata == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    try {
+      e.metadata = metadata == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    } catch (RuntimeException ex) { // a concurrently modified or broken map
+      Usage.rejected("bad-map", "could not read the metadata of evaluation '" + label + "': " + ex);
+    }
     return e;
   }
 
@@ -123,10 +143,15 @@ public final class Evaluation implements Cloneable {
 
   /** {@code categorical}, {@code score} or {@code boolean}, as on the wire. */
   public String metricType() {
-    return type == Type.CATEGORICAL ? "categorical" : type == Type.SCORE ? "score" : "boolean";
+    switch (type) {
+      case CATEGORICAL: return "categorical";
+      case SCORE: return "score";
+      case JSON: return "json";
+      default: return "boolean";
+    }
   }
 
-  /** A {@code String}, a {@code Double} or a {@code Boolean}, by {@link #metricType()}. */
+  /** A {@code String}, a {@code Double}, a {@code Boolean} or a {@code Map}, by {@link #metricType()}. */
   public Object value() {
     return value;
   }
@@ -191,11 +216,20 @@ public final class Evaluation implements Cloneable {
     if (label.indexOf('.') >= 0) return "evaluation label '" + label + "' must not contain '.'";
     if (type == Type.CATEGORICAL && value == null) return "categorical evaluation '" + label + "' has a null value";
     if (type == Type.SCORE && !Double.isFinite((Double) value)) return "score of evaluation '" + label + "' is not finite";
+    if (type == Type.JSON && value == null) return "json evaluation '" + label + "' has no readable value";
     if (span == null && joinTagKey == null) return "evaluation '" + label + "' is joined to no span: call forSpan or forTag";
     if (span != null && (span.traceId() == null || span.spanId() == null)) return "evaluation '" + label + "' names an incomplete span";
+    if (span != null && ("0".equals(span.spanId()) || allZeros(span.traceId()))) {
+      return "evaluation '" + label + "' names no span: no span was current when its ids were exported";
+    }
     if (joinTagKey != null && (joinTagKey.isEmpty() || joinTagValue == null)) return "evaluation '" + label + "' has an empty join tag";
     if (timestampMs != null && timestampMs < 0) return "evaluation '" + label + "' has a negative timestamp";
     return null;
+  }
+
+  private static boolean allZeros(String s) {
+    for (int i = 0; i < s.length(); i++) if (s.charAt(i) != '0') return false;
+    return true;
   }
 
   @Override public String toString() {

@@ -13,6 +13,7 @@ final class IoValues {
 
   /** Turns a value into what the wire accepts for {@code kind}: messages, documents, or a text value. */
   static Object convert(SpanKind kind, String spanName, boolean isInput, Object value) {
+    if (kind == SpanKind.RETRIEVAL && !isInput) value = asDocuments(value); // the spec wants documents there
     if (value instanceof String) return value;
     if (value instanceof List && !(value instanceof FinishedSpan.Messages) && !(value instanceof FinishedSpan.Documents)) {
       value = typedList((List<?>) value);
@@ -32,12 +33,29 @@ final class IoValues {
     }
     if (value instanceof CharSequence) return value.toString();
     try {
-      return new JsonWriter(256).value(value).toString();
+      JsonWriter w = new JsonWriter(256).value(value);
+      saidOnce(w, spanName);
+      return w.toString();
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Usage.rejected("unserializable", "could not serialize " + value.getClass().getName() + ": " + t);
       return "[unserializable " + value.getClass().getName() + "]";
     }
+  }
+
+  /** A retrieval's output as documents: a string is one, a list of strings one each; documents stay as they are. */
+  private static Object asDocuments(Object value) {
+    if (value instanceof CharSequence) return new FinishedSpan.Documents(List.of(Document.of(value.toString())));
+    if (value instanceof List && !((List<?>) value).isEmpty()) {
+      boolean allText = true;
+      for (Object o : (List<?>) value) allText &= o instanceof CharSequence;
+      if (allText) {
+        List<Document> docs = new java.util.ArrayList<>();
+        for (Object o : (List<?>) value) docs.add(Document.of(o.toString()));
+        return new FinishedSpan.Documents(docs);
+      }
+    }
+    return value;
   }
 
   /** A List whose elements are all messages or all documents becomes a typed copy; others are left as they are. */
@@ -56,13 +74,26 @@ final class IoValues {
    * that cannot be serialized, cannot affect the span at flush time.
    */
   static Object snapshot(Object value) {
-    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) return value;
+    if (value == null || value instanceof String || value instanceof Boolean) return value;
+    if (value instanceof Number && !(value instanceof java.math.BigDecimal) && !(value instanceof java.math.BigInteger)
+        && Double.isFinite(((Number) value).doubleValue())) {
+      return value;
+    }
     try {
-      return new FinishedSpan.JsonText(new JsonWriter(128).value(value).toByteArray());
+      JsonWriter w = new JsonWriter(128).valueBelow(value, 2); // meta > metadata > this value
+      saidOnce(w, null);
+      return new FinishedSpan.JsonText(w.toByteArray());
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Usage.rejected("unserializable", "could not serialize metadata value of " + value.getClass().getName() + ": " + t);
       return "[unserializable " + value.getClass().getName() + "]";
+    }
+  }
+
+  private static void saidOnce(JsonWriter w, String spanName) {
+    if (w.unreadableNumbers() > 0) {
+      Usage.rejected("number", w.unreadableNumbers() + " number(s)" + (spanName == null ? "" : " on span '" + spanName + "'")
+          + " not a finite JSON number (NaN, infinity, or beyond a double's range): sent as strings");
     }
   }
 

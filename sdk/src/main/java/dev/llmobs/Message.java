@@ -62,10 +62,15 @@ public final class Message {
   }
 
   private static <T> List<T> copy(List<T> in) {
-    if (in == null || in.isEmpty()) return List.of();
-    List<T> out = new ArrayList<>(in.size());
-    for (T t : in) if (t != null) out.add(t);
-    return Collections.unmodifiableList(out);
+    try {
+      if (in == null || in.isEmpty()) return List.of();
+      List<T> out = new ArrayList<>(in.size());
+      for (T t : in) if (t != null) out.add(t);
+      return Collections.unmodifiableList(out);
+    } catch (RuntimeException e) { // a list whose iteration throws
+      Usage.rejected("bad-list", "could not read a message's tool calls or results: " + e + "; none recorded");
+      return List.of();
+    }
   }
 
   @Override public String toString() {

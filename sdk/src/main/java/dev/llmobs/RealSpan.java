@@ -132,19 +132,30 @@ final class RealSpan extends LLMObsSpan {
   }
 
   @Override public LLMObsSpan inputMessages(List<Message> messages) {
-    return setIo(true, messages == null ? null : new FinishedSpan.Messages(messages));
+    return setIo(true, messages == null ? null : copy(messages, true));
   }
 
   @Override public LLMObsSpan outputMessages(List<Message> messages) {
-    return setIo(false, messages == null ? null : new FinishedSpan.Messages(messages));
+    return setIo(false, messages == null ? null : copy(messages, true));
   }
 
   @Override public LLMObsSpan inputDocuments(List<Document> documents) {
-    return setIo(true, documents == null ? null : new FinishedSpan.Documents(documents));
+    return setIo(true, documents == null ? null : copy(documents, false));
   }
 
   @Override public LLMObsSpan outputDocuments(List<Document> documents) {
-    return setIo(false, documents == null ? null : new FinishedSpan.Documents(documents));
+    return setIo(false, documents == null ? null : copy(documents, false));
+  }
+
+  /** A private copy of the user's list; a list that cannot be read is refused, and says so. */
+  private Object copy(List<?> list, boolean messages) {
+    try {
+      return messages ? new FinishedSpan.Messages(list) : new FinishedSpan.Documents(list);
+    } catch (RuntimeException e) {
+      Usage.rejected("bad-list", "could not read the " + (messages ? "messages" : "documents") + " given to span '"
+          + name + "': " + e + "; ignored");
+      return null;
+    }
   }
 
   private LLMObsSpan setIo(boolean isInput, Object value) {
@@ -154,7 +165,13 @@ final class RealSpan extends LLMObsSpan {
       return this;
     }
     if (!tracer.config.captureIo) return this;
-    Object converted = IoValues.convert(kind, name, isInput, value); // outside the lock: may serialize a large object
+    Object converted; // outside the lock: may serialize a large object
+    try {
+      converted = IoValues.convert(kind, name, isInput, value);
+    } catch (RuntimeException e) { // a collection whose iteration throws, before serialization could catch it
+      Usage.rejected("bad-io", "could not read the " + what + " given to span '" + name + "': " + e + "; ignored");
+      return this;
+    }
     synchronized (this) {
       if (open(what)) {
         Object old = isInput ? input : output;
@@ -198,6 +215,9 @@ final class RealSpan extends LLMObsSpan {
     return this;
   }
 
+  /** More tokens than any model call has: a unit mix-up or a corrupted count. */
+  static final double MAX_TOKENS = 1e9;
+
   @Override public LLMObsSpan metric(String key, double value) {
     if (key == null) {
       Usage.rejected("null-key", "metric with a null key ignored on span '" + name + "'");
@@ -205,6 +225,11 @@ final class RealSpan extends LLMObsSpan {
     }
     if (!Double.isFinite(value)) {
       Usage.rejected("nan-metric", "metric '" + key + "' = " + value + " on span '" + name + "' ignored: not a finite number");
+      return this;
+    }
+    if (key.endsWith("_tokens") && (value < 0 || value > MAX_TOKENS)) {
+      Usage.rejected("bad-tokens", "token count '" + key + "' = " + value + " on span '" + name + "' refused: negative"
+          + " or beyond " + (long) MAX_TOKENS);
       return this;
     }
     synchronized (this) {
@@ -231,13 +256,29 @@ final class RealSpan extends LLMObsSpan {
   @Override public LLMObsSpan tokens(long inputTokens, long outputTokens) {
     metric("input_tokens", inputTokens);
     metric("output_tokens", outputTokens);
-    return metric("total_tokens", inputTokens + outputTokens);
+    if (sane(inputTokens) && sane(outputTokens)) metric("total_tokens", inputTokens + outputTokens);
+    return this;
+  }
+
+  private static boolean sane(long tokens) {
+    return tokens >= 0 && tokens <= MAX_TOKENS;
   }
 
   @Override public LLMObsSpan tag(String key, String value) {
     if (key == null || key.isEmpty()) {
       Usage.rejected("null-key", "tag with a null or empty key ignored on span '" + name + "'");
       return this;
+    }
+    if (dev.llmobs.internal.Config.RESERVED_TAGS.contains(key)) { // the SDK sets these: a user value would duplicate them
+      Usage.rejected("reserved-tag", "tag '" + key + "' is reserved: the SDK's own value is sent (ml_app, session_id"
+          + " and service have their own setters or settings); ignored on span '" + name + "'");
+      return this;
+    }
+    if (key.indexOf(':') >= 0) {
+      String clean = key.replace(':', '_');
+      Usage.rejected("tag-colon", "tag key '" + key + "' contains ':', which splits key from value on the wire; sent as '"
+          + clean + "'");
+      key = clean;
     }
     String v = value == null ? "" : value;
     synchronized (this) {

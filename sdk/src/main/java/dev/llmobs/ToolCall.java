@@ -13,9 +13,18 @@ public final class ToolCall {
 
   private ToolCall(String name, Map<String, ?> arguments, String toolId, String type) {
     this.name = name == null ? "" : name;
-    this.arguments = arguments == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+    this.arguments = copy(this.name, arguments);
     this.toolId = toolId;
     this.type = type;
+  }
+
+  private static Map<String, Object> copy(String name, Map<String, ?> arguments) {
+    try {
+      return arguments == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+    } catch (RuntimeException e) { // a concurrently modified or broken map
+      Usage.rejected("bad-map", "could not read the arguments of tool call '" + name + "': " + e + "; none recorded");
+      return Map.of();
+    }
   }
 
   /** @param arguments the arguments as a JSON-like map; may be null */

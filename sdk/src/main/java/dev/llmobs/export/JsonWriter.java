@@ -33,7 +33,10 @@ import java.util.Optional;
  * </ul>
  */
 public final class JsonWriter {
-  /** Containers deeper than this are written as their JSON text, as Datadog's Python SDK does. */
+  /**
+   * Containers more than this many levels below {@code meta} are written as their JSON text, as Datadog's Python SDK
+   * does ({@code _MAX_NESTED_META_DEPTH}).
+   */
   public static final int MAX_NESTING = 12;
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -42,6 +45,7 @@ public final class JsonWriter {
   private byte[] buf;
   private int size;
   private IdentityHashMap<Object, Boolean> inProgress; // cycle guard, created on first container
+  private int unreadableNumbers;
 
   public JsonWriter() {
     this(512);
@@ -207,8 +211,25 @@ public final class JsonWriter {
    * arrays and Optionals natively; anything else through jackson-jr. Never throws for a user value.
    */
   public JsonWriter value(Object v) {
-    value(v, 0, 0);
+    value(v, 1, 0);
     return this;
+  }
+
+  /**
+   * Writes {@code v}, a value that stands {@code levels} containers below {@code meta} on the wire (a metadata
+   * value: 2), so that the nesting limit is measured from {@code meta}, not from the value.
+   */
+  public JsonWriter valueBelow(Object v, int levels) {
+    value(v, levels, 0);
+    return this;
+  }
+
+  /**
+   * How many numbers were written as strings because JSON consumers cannot read them as doubles (NaN, infinities,
+   * and big numbers out of a double's range): the caller says so once.
+   */
+  public int unreadableNumbers() {
+    return unreadableNumbers;
   }
 
   /**
@@ -227,9 +248,16 @@ public final class JsonWriter {
     } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       number(((Number) v).longValue());
     } else if (v instanceof Double || v instanceof Float) {
-      number(((Number) v).doubleValue());
+      double d = ((Number) v).doubleValue();
+      if (!Double.isFinite(d)) unreadableNumbers++;
+      number(d);
     } else if (v instanceof BigInteger || v instanceof BigDecimal) {
-      raw(v.toString());
+      if (Double.isInfinite(((Number) v).doubleValue())) {
+        unreadableNumbers++;
+        string(v.toString()); // beyond a double's range: JSON readers would fail or read infinity
+      } else {
+        raw(v.toString());
+      }
     } else if (v instanceof Number) {
       number(((Number) v).doubleValue());
     } else if (v instanceof Character || v instanceof Enum) {
@@ -249,7 +277,7 @@ public final class JsonWriter {
       return;
     }
     if (inProgress == null) inProgress = new IdentityHashMap<>();
-    if (depth >= MAX_NESTING) {
+    if (depth > MAX_NESTING) {
       // Deep structures break the intake's parser: send the subtree as its JSON text instead.
       JsonWriter inner = new JsonWriter(64);
       inner.inProgress = inProgress;
@@ -342,7 +370,8 @@ public final class JsonWriter {
         for (int j = 0; j < calls.size(); j++) {
           ToolCall c = calls.get(j);
           if (j > 0) raw(',');
-          raw("{\"name\":").string(c.name()).raw(",\"arguments\":").value(c.arguments());
+          // meta > input > messages > message > tool_calls > call > arguments: six levels down
+          raw("{\"name\":").string(c.name()).raw(",\"arguments\":").valueBelow(c.arguments(), 6);
           if (c.toolId() != null) raw(",\"tool_id\":").string(c.toolId());
           if (c.type() != null) raw(",\"type\":").string(c.type());
           raw('}');

@@ -343,10 +343,13 @@ final class OtlpEncoder implements Encoder {
         a.dbl("gen_ai.evaluation.score.value", Boolean.TRUE.equals(value) ? 1 : 0);
         a.string("gen_ai.evaluation.score.label", String.valueOf(value));
         break;
+      case "json":
+        a.string("llmobs.evaluation.json_value", new JsonWriter(128).value(value).toString());
+        break;
       default:
         a.string("gen_ai.evaluation.score.label", String.valueOf(value));
     }
-    if (e.assessment() != null && !"categorical".equals(e.metricType()) && !"boolean".equals(e.metricType())) {
+    if (e.assessment() != null && ("score".equals(e.metricType()) || "json".equals(e.metricType()))) {
       a.string("gen_ai.evaluation.score.label", e.assessment());
     }
     if (e.reasoning() != null) a.string("gen_ai.evaluation.explanation", e.reasoning());

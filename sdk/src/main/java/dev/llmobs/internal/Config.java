@@ -334,11 +334,23 @@ public final class Config {
     return b.length() == 0 ? "unnamed-ml-app" : b.toString();
   }
 
+  /** Tag keys the SDK sets itself; a {@code DD_TAGS} entry may not duplicate them on the wire. */
+  public static final java.util.Set<String> RESERVED_TAGS = java.util.Set.of("ml_app", "session_id", "service", "env",
+      "version", "source", "language", "error", "error_type", "ddtrace.version");
+
   static List<String> parseTags(String s) {
     if (s == null || s.isBlank()) return Collections.emptyList();
     List<String> out = new ArrayList<>();
     for (String t : s.split("[,\\s]+")) {
-      if (!t.isEmpty()) out.add(t.indexOf(':') < 0 ? t + ":" : t);
+      if (t.isEmpty()) continue;
+      String tag = t.indexOf(':') < 0 ? t + ":" : t;
+      String key = tag.substring(0, tag.indexOf(':'));
+      if (RESERVED_TAGS.contains(key)) {
+        Log.warn("DD_TAGS entry '" + key + ":...' is ignored: " + key + " is set by the SDK (DD_SERVICE, DD_ENV, DD_VERSION"
+            + " and DD_LLMOBS_ML_APP set those)");
+        continue;
+      }
+      out.add(tag);
     }
     return Collections.unmodifiableList(out);
   }
