@@ -42,8 +42,9 @@ public final class Exporter {
     switch (config.route) {
       case AGENTLESS:
       case AGENT:
-        out.add(new Destination("datadog", config, HttpSink.datadog(config, new HttpPoster(userAgent)),
-            new SpanEncoder(config, tracerVersion)));
+        HttpPoster poster = new HttpPoster(userAgent);
+        Sink sink = config.discoverRoute ? new DiscoveringSink(config, poster) : HttpSink.datadog(config, poster);
+        out.add(new Destination("datadog", config, sink, new SpanEncoder(config, tracerVersion)));
         break;
       case FILE:
         out.add(new Destination("datadog", config, StreamSink.file(config.exportFile), new SpanEncoder(config, tracerVersion)));

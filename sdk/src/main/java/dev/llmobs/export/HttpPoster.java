@@ -56,11 +56,15 @@ final class HttpPoster {
     UNKNOWN
   }
 
-  /** The fate of a request, its status (or -1) and a printable description of what went wrong (or null). */
+  /**
+   * The fate of a request, its status (or -1), a printable description of what went wrong (or null), and, for a
+   * {@link #get}, the start of the answer's body.
+   */
   static final class Result {
     final Fate fate;
     final int status;
     final String problem;
+    String body = "";
 
     Result(Fate fate, int status, String problem) {
       this.fate = fate;
@@ -99,6 +103,15 @@ final class HttpPoster {
    * one that died while idle (a Lambda freeze, a proxy's idle timeout) is found before anything is written to it.
    */
   Result post(URI url, String[] headers, byte[] body, long deadlineNanos) {
+    return request("POST", url, headers, body, deadlineNanos, KEPT_BODY_BYTES);
+  }
+
+  /** GETs {@code url} (the agent's {@code /info}), keeping up to 64 KiB of the answer's body. Never throws. */
+  Result get(URI url, long deadlineNanos) {
+    return request("GET", url, new String[0], null, deadlineNanos, 64 * 1024);
+  }
+
+  private Result request(String method, URI url, String[] headers, byte[] body, long deadlineNanos, int keep) {
     Origin origin;
     try {
       origin = Origin.of(url);
@@ -113,7 +126,7 @@ final class HttpPoster {
         return new Result(Fate.NOT_TAKEN, -1, describe(e));
       }
     }
-    return exchange(conn, url, headers, body, deadlineNanos);
+    return exchange(conn, method, url, headers, body, deadlineNanos, keep);
   }
 
   /** Closes pooled connections, e.g. before a SnapStart snapshot. */
@@ -133,8 +146,9 @@ final class HttpPoster {
     return null;
   }
 
-  private Result exchange(Conn conn, URI url, String[] headers, byte[] body, long deadline) {
-    ByteBuffer[] request = {ByteBuffer.wrap(head(conn.origin, url, headers, body.length)), ByteBuffer.wrap(body)};
+  private Result exchange(Conn conn, String method, URI url, String[] headers, byte[] body, long deadline, int keep) {
+    ByteBuffer[] request = body == null ? new ByteBuffer[] {ByteBuffer.wrap(head(method, conn.origin, url, headers, -1))}
+        : new ByteBuffer[] {ByteBuffer.wrap(head(method, conn.origin, url, headers, body.length)), ByteBuffer.wrap(body)};
     try {
       conn.write(request, deadline);
     } catch (IOException | RuntimeException e) {
@@ -162,7 +176,7 @@ final class HttpPoster {
         else if (name.equals("transfer-encoding")) chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
         else if (name.equals("connection")) close |= value.equalsIgnoreCase("close");
       }
-      Kept kept = new Kept();
+      Kept kept = new Kept(keep);
       if (status == 204 || status == 304 || status < 200) {
         // no body
       } else if (chunked) {
@@ -179,7 +193,9 @@ final class HttpPoster {
         conn.reused = true;
         idle.push(conn);
       }
-      return byStatus(status, kept.printable());
+      Result r = byStatus(status, kept.printable());
+      if (keep > KEPT_BODY_BYTES) r.body = kept.text();
+      return r;
     } catch (IOException | RuntimeException e) {
       conn.close();
       // The request was written. Once the status line arrived, it says what happened; before, nobody knows.
@@ -197,15 +213,15 @@ final class HttpPoster {
     return new Result(fate, status, fate == Fate.ACCEPTED ? null : bodyStart);
   }
 
-  private byte[] head(Origin origin, URI url, String[] headers, int length) {
+  private byte[] head(String method, Origin origin, URI url, String[] headers, int length) {
     StringBuilder head = new StringBuilder(256);
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
-    head.append("POST ").append(path).append(" HTTP/1.1\r\n")
+    head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
         .append("Host: ").append(origin.hostHeader()).append("\r\n")
-        .append("User-Agent: ").append(userAgent).append("\r\n")
-        .append("Content-Length: ").append(length).append("\r\n")
-        .append("Connection: keep-alive\r\n");
+        .append("User-Agent: ").append(userAgent).append("\r\n");
+    if (length >= 0) head.append("Content-Length: ").append(length).append("\r\n");
+    head.append("Connection: keep-alive\r\n");
     for (int i = 0; i + 1 < headers.length; i += 2) {
       head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
     }
@@ -262,8 +278,12 @@ final class HttpPoster {
 
   /** The first bytes of a response body, kept for the log line. */
   private static final class Kept {
-    final byte[] buf = new byte[KEPT_BODY_BYTES];
+    final byte[] buf;
     int size;
+
+    Kept(int capacity) {
+      buf = new byte[capacity];
+    }
 
     void add(ByteBuffer b, int n) {
       int take = Math.min(n, buf.length - size);
@@ -274,6 +294,10 @@ final class HttpPoster {
 
     String printable() {
       return HttpPoster.printable(new String(buf, 0, size, StandardCharsets.ISO_8859_1), 200);
+    }
+
+    String text() {
+      return new String(buf, 0, size, StandardCharsets.UTF_8);
     }
   }
 

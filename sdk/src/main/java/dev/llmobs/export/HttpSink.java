@@ -56,16 +56,21 @@ final class HttpSink implements Sink {
 
   /** The Datadog route the configuration names (agentless or the agent/extension's EVP proxy). */
   static HttpSink datadog(Config config, HttpPoster poster) {
+    return datadog(config, config.route, poster);
+  }
+
+  /** A Datadog route, agentless or the EVP proxy, as {@code route} says (route discovery may switch). */
+  static HttpSink datadog(Config config, Config.Route route, HttpPoster poster) {
     String[] spanHeaders, evalHeaders;
-    if (config.route == Config.Route.AGENTLESS) {
+    if (route == Config.Route.AGENTLESS) {
       spanHeaders = new String[] {"Content-Type", "application/json", "DD-API-KEY", config.apiKey()};
       evalHeaders = spanHeaders;
     } else {
       spanHeaders = new String[] {"Content-Type", "application/json", "X-Datadog-EVP-Subdomain", "llmobs-intake"};
       evalHeaders = new String[] {"Content-Type", "application/json", "X-Datadog-EVP-Subdomain", "api"};
     }
-    return new HttpSink(new Endpoint(config.spansUrl(), spanHeaders, Kind.SPANS.head, Kind.SPANS.tail),
-        new Endpoint(config.evaluationsUrl(), evalHeaders, Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail),
+    return new HttpSink(new Endpoint(config.spansUrl(route), spanHeaders, Kind.SPANS.head, Kind.SPANS.tail),
+        new Endpoint(config.evaluationsUrl(route), evalHeaders, Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail),
         config.payloadBytes, poster, " (check DD_API_KEY and DD_SITE)");
   }
 

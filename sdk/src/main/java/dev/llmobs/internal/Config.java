@@ -123,6 +123,11 @@ public final class Config {
   public final Route route;
   /** Why {@link #route} was chosen, for the one start-up line. */
   public final String routeReason;
+  /**
+   * The agent route was detected, not asked for: the first flush asks the agent's {@code /info} whether it has the
+   * EVP proxy before using it (wire format §1.4).
+   */
+  public final boolean discoverRoute;
   public final String agentUrl;
   public final String overrideOrigin;
   public final String exportFile;
@@ -201,6 +206,7 @@ public final class Config {
       r = null;
       why = null;
     }
+    boolean detected = false;
     if (otlpOnly) {
       r = Route.NONE;
       why = "LLMOBS_EXPORTER=otlp";
@@ -215,9 +221,11 @@ public final class Config {
       } else if (trimToNull(e.get("DD_TRACE_AGENT_URL")) != null || trimToNull(e.get("DD_AGENT_HOST")) != null) {
         r = Route.AGENT;
         why = "an agent address is configured";
+        detected = true;
       } else if (extensionPresent) {
         r = Route.AGENT;
         why = "the Datadog Lambda extension is installed";
+        detected = true;
       } else if (apiKey != null) {
         r = Route.AGENTLESS;
         why = "DD_API_KEY is set and no agent is configured";
@@ -240,6 +248,7 @@ public final class Config {
     }
     route = r;
     routeReason = why;
+    discoverRoute = detected && r == Route.AGENT;
     otlp = withOtlp ? new Otlp(e, firstNonBlank(service, e.get("AWS_LAMBDA_FUNCTION_NAME"))) : null;
     int defaultPayload = r == Route.AGENT ? EXTENSION_PAYLOAD_BYTES : DEFAULT_PAYLOAD_BYTES;
     payloadBytes = (int) clamp(longValue(e, "DD_LLMOBS_PAYLOAD_SIZE_BYTES", defaultPayload), 1024, Integer.MAX_VALUE - 16);
@@ -270,7 +279,16 @@ public final class Config {
   }
 
   public String spansUrl() {
-    switch (route) {
+    return spansUrl(route);
+  }
+
+  public String evaluationsUrl() {
+    return evaluationsUrl(route);
+  }
+
+  /** Where spans go on {@code r}, whatever route this configuration chose (discovery may switch). */
+  public String spansUrl(Route r) {
+    switch (r) {
       case AGENTLESS:
         return (overrideOrigin != null ? overrideOrigin : "https://llmobs-intake." + site) + "/api/v2/llmobs";
       case AGENT:
@@ -280,8 +298,8 @@ public final class Config {
     }
   }
 
-  public String evaluationsUrl() {
-    switch (route) {
+  public String evaluationsUrl(Route r) {
+    switch (r) {
       case AGENTLESS:
         return (overrideOrigin != null ? overrideOrigin : "https://api." + site) + "/api/intake/llm-obs/v2/eval-metric";
       case AGENT:

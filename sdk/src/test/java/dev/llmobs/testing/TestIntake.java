@@ -163,6 +163,10 @@ public final class TestIntake implements AutoCloseable {
   private volatile Consumer<Request> listener;
   private final Thread accept;
   private volatile boolean keepAll = true;
+  /** What {@code GET /info} answers: the Lambda extension's concrete EVP routes by default; null answers 404. */
+  private volatile String info = "{\"version\":\"test\",\"endpoints\":[\"/v0.4/traces\","
+      + "\"/evp_proxy/v2/api/v2/llmobs\",\"/evp_proxy/v2/api/intake/llm-obs/v2/eval-metric\"],"
+      + "\"client_drop_p0s\":false}";
   private volatile Request last;
 
   public TestIntake() throws IOException {
@@ -233,6 +237,13 @@ public final class TestIntake implements AutoCloseable {
         }
         Request r = read(in);
         if (r == null) return;
+        if (r.method.equals("GET") && r.path.equals("/info")) { // the agent's discovery endpoint
+          requests.add(r);
+          String body = info;
+          out.write(body == null ? response(404, "{}") : response(200, body));
+          out.flush();
+          continue;
+        }
         Answer a = next(); // chosen once the request is in: a script changed meanwhile applies to it
         last = r;
         if (keepAll) requests.add(r);
@@ -334,6 +345,12 @@ public final class TestIntake implements AutoCloseable {
     byte[] body = in.readNBytes(length);
     if (body.length < length) return null;
     return new Request(first[0], first[1], headers, head.toByteArray(), body);
+  }
+
+  /** What {@code GET /info} answers from now on (an agent's or extension's JSON); null answers 404. */
+  public TestIntake info(String json) {
+    this.info = json;
+    return this;
   }
 
   /** Keeps only the last request (benchmarks send millions); {@link #requests()} then stays empty. */

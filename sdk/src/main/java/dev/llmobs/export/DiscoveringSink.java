@@ -1,0 +1,76 @@
+package dev.llmobs.export;
+
+import dev.llmobs.internal.Config;
+import dev.llmobs.internal.Log;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The agent route when it was detected rather than asked for: before the first send, asks the agent's
+ * {@code GET /info}, once, within the flush's budget and on the connection later requests reuse, and uses the EVP
+ * proxy only if one of the listed endpoints contains {@code evp_proxy/v2} (Datadog's Python rule, which the wire
+ * format makes a MUST: the Lambda extension lists only concrete routes). Without the proxy (an extension older than
+ * v77) or without an answer, spans go agentless when an API key is set; otherwise they are kept, and the user is told
+ * once, rather than handed to an agent that would silently drop them.
+ */
+final class DiscoveringSink implements Sink {
+  private final Config config;
+  private final HttpPoster poster;
+  private final URI info;
+  private volatile Sink chosen; // null until decided
+  private boolean told; // guarded by this
+
+  DiscoveringSink(Config config, HttpPoster poster) {
+    this.config = config;
+    this.poster = poster;
+    this.info = URI.create(config.agentUrl + "/info");
+  }
+
+  @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
+    if (events.isEmpty()) return Outcome.NOTHING;
+    Sink s = decide(deadlineNanos);
+    if (s == null) return new Outcome(0, new ArrayList<>(events), 0, 0); // kept: nowhere safe to send yet
+    return s.send(kind, events, deadlineNanos);
+  }
+
+  private synchronized Sink decide(long deadline) {
+    if (chosen != null) return chosen;
+    if (deadline - System.nanoTime() < HttpSink.MIN_ATTEMPT_NANOS) return null; // ask when there is time
+    HttpPoster.Result r = poster.get(info, deadline);
+    boolean answered = r.fate == HttpPoster.Fate.ACCEPTED;
+    if (answered && hasEvpProxy(r.body)) {
+      Log.debug("the agent at " + config.agentUrl + " offers the EVP proxy: spans go through it");
+      return chosen = HttpSink.datadog(config, Config.Route.AGENT, poster);
+    }
+    String why = answered ? "the agent at " + config.agentUrl + " offers no EVP proxy (a Datadog Lambda extension older"
+        + " than v77?)" : "the agent at " + config.agentUrl + " did not answer /info (" + r + ")";
+    if (config.apiKey() != null) {
+      Log.info(why + ": sending spans agentless, with DD_API_KEY");
+      return chosen = HttpSink.datadog(config, Config.Route.AGENTLESS, poster);
+    }
+    if (!told) {
+      told = true;
+      Log.warn(why + ", and DD_API_KEY is not set: spans are kept, not sent. Upgrade the extension, or set"
+          + " DD_LLMOBS_AGENTLESS_ENABLED=true with DD_API_KEY");
+    }
+    return null; // asked again at the next flush
+  }
+
+  /** Python's rule: any string in {@code endpoints} that contains {@code evp_proxy/v2}. */
+  static boolean hasEvpProxy(String infoBody) {
+    int endpoints = infoBody.indexOf("\"endpoints\"");
+    if (endpoints < 0) return false;
+    int open = infoBody.indexOf('[', endpoints), close = infoBody.indexOf(']', open + 1);
+    return open >= 0 && close > open && infoBody.substring(open, close).contains("evp_proxy/v2");
+  }
+
+  @Override public int maxRequestBytes() {
+    Sink s = chosen;
+    return s != null ? s.maxRequestBytes() : config.payloadBytes;
+  }
+
+  @Override public void closeIdle() {
+    poster.closeIdle();
+  }
+}
