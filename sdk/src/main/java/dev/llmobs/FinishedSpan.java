@@ -57,6 +57,91 @@ public final class FinishedSpan {
     this.approxBytes = approxBytes + 256;
   }
 
+  /** A copy with some fields replaced: what a {@link SpanProcessor} returns. */
+  private FinishedSpan(FinishedSpan o, Object input, Object output, Map<String, Object> metadata, String[] tags,
+      int tagCount) {
+    this(o.kind, o.name, o.traceId, o.spanId, o.parentId, o.startEpochNanos, o.durationNanos, o.modelName,
+        o.modelProvider, o.sessionId, o.mlApp, input, output, metadata, tags, tagCount, o.metricKeys, o.metricValues,
+        o.metricCount, o.errorType, o.errorMessage, o.errorStack, o.approxBytes - 256);
+  }
+
+  /** The copy constructor's twin for ids already in their wire form. */
+  private FinishedSpan(SpanKind kind, String name, String traceId, String spanId, String parentId, long startEpochNanos,
+      long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
+      Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
+      double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
+      long approxBytes) {
+    this.kind = kind;
+    this.name = name;
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.parentId = parentId;
+    this.startEpochNanos = startEpochNanos;
+    this.durationNanos = durationNanos;
+    this.modelName = modelName;
+    this.modelProvider = modelProvider;
+    this.sessionId = sessionId;
+    this.mlApp = mlApp;
+    this.input = input;
+    this.output = output;
+    this.metadata = metadata;
+    this.tags = tags;
+    this.tagCount = tagCount;
+    this.metricKeys = metricKeys;
+    this.metricValues = metricValues;
+    this.metricCount = metricCount;
+    this.errorType = errorType;
+    this.errorMessage = errorMessage;
+    this.errorStack = errorStack;
+    this.approxBytes = approxBytes + 256;
+  }
+
+  /** This span with its input replaced by {@code text} (null removes it). */
+  public FinishedSpan withInputText(String text) {
+    return new FinishedSpan(this, text, output, metadata, tags, tagCount);
+  }
+
+  /** This span with its output replaced by {@code text} (null removes it). */
+  public FinishedSpan withOutputText(String text) {
+    return new FinishedSpan(this, input, text, metadata, tags, tagCount);
+  }
+
+  /** This span with its input messages replaced ({@code llm} spans). */
+  public FinishedSpan withInputMessages(List<Message> messages) {
+    return new FinishedSpan(this, messages == null ? null : new Messages(messages), output, metadata, tags, tagCount);
+  }
+
+  /** This span with its output messages replaced ({@code llm} spans). */
+  public FinishedSpan withOutputMessages(List<Message> messages) {
+    return new FinishedSpan(this, input, messages == null ? null : new Messages(messages), metadata, tags, tagCount);
+  }
+
+  /**
+   * This span with its metadata replaced: values as {@link #metadata()} gives them (strings, numbers, booleans,
+   * {@link JsonText}).
+   */
+  public FinishedSpan withMetadata(Map<String, Object> metadata) {
+    Map<String, Object> copy = metadata == null ? Map.of()
+        : Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+    return new FinishedSpan(this, input, output, copy, tags, tagCount);
+  }
+
+  /** This span with tag {@code key} set to {@code value}, or removed when {@code value} is null. */
+  public FinishedSpan withTag(String key, String value) {
+    String[] t = new String[2 * tagCount + 2];
+    int n = 0;
+    for (int i = 0; i < tagCount; i++) {
+      if (tags[2 * i].equals(key)) continue;
+      t[2 * n] = tags[2 * i];
+      t[2 * n++ + 1] = tags[2 * i + 1];
+    }
+    if (value != null && key != null && !dev.llmobs.internal.Config.RESERVED_TAGS.contains(key)) {
+      t[2 * n] = key;
+      t[2 * n++ + 1] = value;
+    }
+    return new FinishedSpan(this, input, output, metadata, t, n);
+  }
+
   public SpanKind kind() { return kind; }
 
   public String name() { return name; }

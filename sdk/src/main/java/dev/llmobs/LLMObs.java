@@ -205,6 +205,27 @@ public final class LLMObs {
     };
   }
 
+  /**
+   * Registers the span processor, replacing any other: it sees each finished span before it is sent and may redact,
+   * rewrite or drop it (see {@link SpanProcessor}). It belongs to the current configuration: {@link #configure}
+   * starts without one. Null is ignored, with a log line.
+   */
+  public static void registerProcessor(SpanProcessor processor) {
+    Tracer t = active();
+    if (t == null) return;
+    if (processor == null) {
+      Usage.report("null-processor", "registerProcessor(null) ignored: use deregisterProcessor()");
+      return;
+    }
+    t.processor = processor;
+  }
+
+  /** Removes the span processor, if any. */
+  public static void deregisterProcessor() {
+    Tracer t = active();
+    if (t != null) t.processor = null;
+  }
+
   // ---- evaluations and export ---------------------------------------------------------------------------------
 
   /** The ids of {@code span} as sent on the wire, to join evaluations to it. */

@@ -147,6 +147,16 @@ final class Recorder {
     }
   }
 
+  /** Puts spans a flush could not process back in front of the queue, for the next flush. */
+  void requeue(List<FinishedSpan> spans) {
+    synchronized (lock) {
+      for (int i = spans.size() - 1; i >= 0; i--) {
+        ready.addFirst(spans.get(i));
+        readyBytes += spans.get(i).approxBytes;
+      }
+    }
+  }
+
   /** What a flush takes: everything queued, and what was lost since the last one. */
   static final class Drained {
     final List<FinishedSpan> spans;

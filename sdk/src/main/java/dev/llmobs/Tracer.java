@@ -20,6 +20,8 @@ final class Tracer {
   final Clock clock;
   final Recorder recorder;
   final Exporter exporter;
+  /** The span processor, or null; per configuration. */
+  volatile SpanProcessor processor;
 
   Tracer(Config config, Clock clock, Exporter exporter) {
     this.config = config;
@@ -44,6 +46,32 @@ final class Tracer {
     return new Tracer(config, clock, Exporter.create(config, Version.get()));
   }
 
+  /**
+   * Runs the processor over {@code in} while the budget lasts, into {@code out}; spans it had no time for go back to
+   * the recorder, unprocessed, for the next flush. Returns how many the processor dropped.
+   */
+  private int process(SpanProcessor p, List<FinishedSpan> in, List<FinishedSpan> out, long deadline) {
+    int dropped = 0;
+    for (int i = 0; i < in.size(); i++) {
+      if (deadline - System.nanoTime() <= 0) {
+        recorder.requeue(in.subList(i, in.size()));
+        break;
+      }
+      FinishedSpan s = in.get(i), result;
+      try {
+        result = p.process(s);
+      } catch (Throwable t) {
+        dev.llmobs.internal.Throwables.propagateIfFatal(t);
+        Usage.report("processor", "the span processor threw " + t + " on span '" + s.name() + "': the span is sent as it was");
+        result = s;
+      }
+      if (result == null) dropped++;
+      else out.add(result);
+    }
+    if (dropped > 0) Log.debug("the span processor dropped " + dropped + " span(s)");
+    return dropped;
+  }
+
   RealSpan start(SpanKind kind, String name, RealSpan parent, SpanContext remote, boolean makeCurrent) {
     return recorder.start(this, kind, name, parent, remote, makeCurrent);
   }
@@ -60,8 +88,16 @@ final class Tracer {
     Recorder.Drained d = recorder.drain();
     long refused = Usage.takeRejected();
     FlushResult r = FlushResult.EMPTY;
+    List<FinishedSpan> spans = d.spans;
+    int dropped = d.droppedSpans;
+    SpanProcessor p = processor;
+    if (p != null && !spans.isEmpty()) {
+      List<FinishedSpan> processed = new java.util.ArrayList<>(spans.size());
+      dropped += process(p, spans, processed, deadline);
+      spans = processed;
+    }
     if (!d.isEmpty() || refused > 0 || exporter.hasKept()) {
-      r = exporter.export(d.spans, d.evaluations, d.droppedSpans, d.droppedEvaluations, refused, deadline);
+      r = exporter.export(spans, d.evaluations, dropped, d.droppedEvaluations, refused, deadline);
     }
     for (String trace : mine) {
       Exporter.Wait w = exporter.awaitTrace(trace, deadline);

@@ -1,0 +1,149 @@
+package dev.llmobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmobs.internal.Config;
+import dev.llmobs.testing.LogCapture;
+import dev.llmobs.testing.ManualClock;
+import dev.llmobs.testing.TestIntake;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A span processor redacts, rewrites or drops spans just before they are encoded, on the flushing thread. */
+class SpanProcessorTest {
+  TestIntake intake;
+
+  @BeforeEach void start() throws Exception {
+    intake = new TestIntake();
+    configure();
+  }
+
+  @AfterEach void stop() {
+    intake.close();
+  }
+
+  void configure(String... extra) {
+    Map<String, String> env = new HashMap<>(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true",
+        "DD_API_KEY", "test-api-key-0123456789abcdef", "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin()));
+    for (int i = 0; i + 1 < extra.length; i += 2) env.put(extra[i], extra[i + 1]);
+    LLMObs.configure(Config.fromEnv(env, false), new ManualClock());
+  }
+
+  static String redact(String s) {
+    return s == null ? null : s.replaceAll("[\\w.]+@[\\w.]+", "[email]");
+  }
+
+  static final SpanProcessor REDACT_EMAILS = span -> {
+    FinishedSpan out = span.withInputText(redact(span.inputText())).withOutputText(redact(span.outputText()));
+    if (span.inputMessages() != null) {
+      List<Message> in = new ArrayList<>();
+      for (Message m : span.inputMessages()) in.add(Message.of(m.role(), redact(m.content())));
+      out = out.withInputMessages(in);
+    }
+    Map<String, Object> md = new HashMap<>(span.metadata());
+    md.replaceAll((k, v) -> v instanceof String ? redact((String) v) : v);
+    return out.withMetadata(md).withTag("redacted", "true");
+  };
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> meta(Map<String, Object> span) {
+    return (Map<String, Object>) span.get("meta");
+  }
+
+  Map<String, Object> only(String name) {
+    for (Map<String, Object> s : intake.spans()) if (name.equals(s.get("name"))) return s;
+    throw new AssertionError("no span " + name);
+  }
+
+  @Test void redactsInputsOutputsMessagesMetadataAndAddsATag() {
+    Thread[] ranOn = new Thread[1];
+    LLMObs.registerProcessor(span -> {
+      ranOn[0] = Thread.currentThread();
+      return REDACT_EMAILS.process(span);
+    });
+    try (LLMObsSpan wf = LLMObs.workflow("wf")) {
+      wf.input("mail ana@example.org").output("sent to bo@example.org").metadata("from", "ana@example.org");
+      LLMObs.llm("llm", "m", "p").inputMessages(List.of(Message.user("I am ana@example.org"))).finish();
+    }
+    assertEquals(2, LLMObs.flush(Duration.ofSeconds(2)).spansSent());
+    assertEquals(Thread.currentThread(), ranOn[0], "on the flushing thread");
+    Map<String, Object> wf = only("wf");
+    assertEquals(Map.of("value", "mail [email]"), meta(wf).get("input"));
+    assertEquals(Map.of("value", "sent to [email]"), meta(wf).get("output"));
+    assertEquals(Map.of("from", "[email]"), meta(wf).get("metadata"));
+    assertTrue(((List<?>) wf.get("tags")).contains("redacted:true"));
+    assertEquals(Map.of("messages", List.of(Map.of("role", "user", "content", "I am [email]"))), meta(only("llm")).get("input"));
+    assertFalse(intake.requests().get(0).bodyText().contains("@example.org"), "no address left the process");
+  }
+
+  @Test void aProcessorCanDropASpanAndTheDropIsCounted() {
+    LLMObs.registerProcessor(span -> span.name().startsWith("health") ? null : span);
+    LLMObs.workflow("health-check").finish();
+    LLMObs.workflow("answer").finish();
+    FlushResult r = LLMObs.flush(Duration.ofSeconds(2));
+    assertEquals(1, r.spansSent());
+    assertEquals(1, r.spansDropped());
+    assertEquals(1, intake.spans().size());
+  }
+
+  @Test void aProcessorThatThrowsLeavesTheSpanAsItWasAndIsReportedOnce() {
+    try (LogCapture logs = new LogCapture()) {
+      LLMObs.registerProcessor(span -> {
+        throw new IllegalStateException("processor bug");
+      });
+      LLMObs.workflow("a").finish();
+      LLMObs.workflow("b").finish();
+      assertEquals(2, LLMObs.flush(Duration.ofSeconds(2)).spansSent());
+      assertEquals(1, logs.lines().stream().filter(l -> l.contains("WARN") && l.contains("processor bug")).count(), logs.all());
+    }
+  }
+
+  @Test void aProcessorIsReplacedAndRemovedAndAConfigurationStartsWithout() {
+    AtomicInteger first = new AtomicInteger(), second = new AtomicInteger();
+    LLMObs.registerProcessor(s -> { first.incrementAndGet(); return s; });
+    LLMObs.registerProcessor(s -> { second.incrementAndGet(); return s; });
+    LLMObs.workflow("x").finish();
+    LLMObs.flush(Duration.ofSeconds(2));
+    assertEquals(0, first.get());
+    assertEquals(1, second.get());
+    LLMObs.deregisterProcessor();
+    LLMObs.workflow("y").finish();
+    LLMObs.flush(Duration.ofSeconds(2));
+    assertEquals(1, second.get());
+    LLMObs.registerProcessor(s -> { second.incrementAndGet(); return s; });
+    configure();
+    LLMObs.workflow("z").finish();
+    LLMObs.flush(Duration.ofSeconds(2));
+    assertEquals(1, second.get(), "a new configuration starts without a processor");
+  }
+
+  @Test void withNoBudgetLeftSpansWaitUnprocessedRatherThanLeaveUnredacted() {
+    AtomicInteger calls = new AtomicInteger();
+    LLMObs.registerProcessor(s -> { calls.incrementAndGet(); return REDACT_EMAILS.process(s); });
+    LLMObs.workflow("w").input("ana@example.org").finish();
+    FlushResult none = LLMObs.flush(Duration.ZERO);
+    assertEquals(0, calls.get());
+    assertEquals(0, none.spansSent());
+    assertTrue(intake.requests().isEmpty());
+    assertEquals(1, LLMObs.flush(Duration.ofSeconds(2)).spansSent());
+    assertEquals(Map.of("value", "[email]"), meta(only("w")).get("input"));
+  }
+
+  @Test void bothDestinationsGetTheProcessedSpan() throws Exception {
+    configure("LLMOBS_EXPORTER", "agentless,otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin());
+    LLMObs.registerProcessor(REDACT_EMAILS);
+    LLMObs.workflow("w").input("ana@example.org").finish();
+    LLMObs.flush(Duration.ofSeconds(2));
+    assertEquals(2, intake.requests().size());
+    for (TestIntake.Request r : intake.requests()) assertFalse(r.bodyText().contains("ana@example.org"), r.path);
+  }
+}
