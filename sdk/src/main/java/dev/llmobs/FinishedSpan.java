@@ -25,13 +25,15 @@ public final class FinishedSpan {
   private final int metricCount;
   private final String errorType, errorMessage, errorStack;
   final long approxBytes;
+  private final double sampleRate;
 
   /** Made by {@link RealSpan#freeze}: plain values only, so that a value never refers back to a recording span. */
   FinishedSpan(SpanKind kind, String name, String traceId, long spanId, long parentId, long startEpochNanos,
       long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
       double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
-      long approxBytes) {
+      long approxBytes, double sampleRate) {
+    this.sampleRate = sampleRate;
     this.kind = kind;
     this.name = name;
     this.traceId = traceId;
@@ -62,7 +64,7 @@ public final class FinishedSpan {
       int tagCount) {
     this(o.kind, o.name, o.traceId, o.spanId, o.parentId, o.startEpochNanos, o.durationNanos, o.modelName,
         o.modelProvider, o.sessionId, o.mlApp, input, output, metadata, tags, tagCount, o.metricKeys, o.metricValues,
-        o.metricCount, o.errorType, o.errorMessage, o.errorStack, o.approxBytes - 256);
+        o.metricCount, o.errorType, o.errorMessage, o.errorStack, o.approxBytes - 256, o.sampleRate);
   }
 
   /** The copy constructor's twin for ids already in their wire form. */
@@ -70,7 +72,8 @@ public final class FinishedSpan {
       long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
       double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
-      long approxBytes) {
+      long approxBytes, double sampleRate) {
+    this.sampleRate = sampleRate;
     this.kind = kind;
     this.name = name;
     this.traceId = traceId;
@@ -156,6 +159,9 @@ public final class FinishedSpan {
   public String parentId() { return parentId; }
 
   public long startEpochNanos() { return startEpochNanos; }
+
+  /** The rate its trace was kept at ({@code DD_LLMOBS_SAMPLE_RATE}, or the caller's): only kept spans exist. */
+  public double sampleRate() { return sampleRate; }
 
   public long durationNanos() { return durationNanos; }
 

@@ -100,7 +100,8 @@ final class RealSpan extends LLMObsSpan {
     synchronized (this) {
       t = trace;
     }
-    return new SpanContext(t.hexId, Long.toUnsignedString(spanId), effectiveMlApp(), effectiveSessionId());
+    return new SpanContext(t.hexId, Long.toUnsignedString(spanId), effectiveMlApp(), effectiveSessionId(), t.sampled,
+        t.sampleRate);
   }
 
   @Override public synchronized boolean isRecording() {
@@ -164,7 +165,7 @@ final class RealSpan extends LLMObsSpan {
       Usage.rejected("null-io", "null " + what + " on span '" + name + "' ignored");
       return this;
     }
-    if (!tracer.config.captureIo) return this;
+    if (!tracer.config.captureIo || !traceSnapshot().sampled) return this; // nothing to record: cost nothing
     Object converted; // outside the lock: may serialize a large object
     try {
       converted = IoValues.convert(kind, name, isInput, value);
@@ -184,6 +185,7 @@ final class RealSpan extends LLMObsSpan {
   }
 
   @Override public LLMObsSpan metadata(String key, Object value) {
+    if (!traceSnapshot().sampled) return this;
     if (key == null) {
       Usage.rejected("null-key", "metadata with a null key ignored on span '" + name + "'");
       return this;
@@ -356,7 +358,7 @@ final class RealSpan extends LLMObsSpan {
     Trace t;
     long pid;
     try {
-      t = Trace.fromHex(ctx.traceId());
+      t = Trace.fromHex(ctx.traceId(), ctx, tracer.config.sampleRate);
       pid = Long.parseUnsignedLong(ctx.spanId());
     } catch (RuntimeException e) {
       Usage.rejected("parent", "parent(SpanContext) ignored: malformed ids " + ctx);
@@ -457,7 +459,7 @@ final class RealSpan extends LLMObsSpan {
     synchronized (this) {
       return new FinishedSpan(kind, name, trace.hexId, spanId, parentId, startEpochNanos, durationNanos, modelName,
           modelProvider, session, app, input, output, metadata, tags, tagCount, metricKeys, metricValues,
-          metricCount, errorType, errorMessage, errorStack, approxBytes);
+          metricCount, errorType, errorMessage, errorStack, approxBytes, trace.sampleRate);
     }
   }
 

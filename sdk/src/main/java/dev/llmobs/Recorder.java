@@ -57,7 +57,8 @@ final class Recorder {
       epoch = parent.startEpochNanos + (nano - parent.startNanoTime());
     } else {
       epoch = clock.epochNanos();
-      trace = remote != null ? traceOf(remote, epoch) : new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow());
+      trace = remote != null ? traceOf(remote, epoch, config.sampleRate)
+          : new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow(), config.sampleRate);
     }
     RealSpan span = new RealSpan(tracer, kind, name, trace, parent, remote, epoch, nano);
     if (makeCurrent) {
@@ -68,12 +69,12 @@ final class Recorder {
     return span;
   }
 
-  private static Trace traceOf(SpanContext remote, long epoch) {
+  private static Trace traceOf(SpanContext remote, long epoch, double rate) {
     try {
-      return Trace.fromHex(remote.traceId());
+      return Trace.fromHex(remote.traceId(), remote, rate);
     } catch (RuntimeException e) {
       Usage.rejected("parent", "malformed remote trace id " + remote.traceId() + "; starting a new trace");
-      return new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow());
+      return new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow(), rate);
     }
   }
 
@@ -85,6 +86,7 @@ final class Recorder {
     }
     span.previous = null; // let the chain be collected
     Trace trace = span.traceSnapshot();
+    if (!trace.sampled) return; // sampled out: never buffered, never sent
     List<RealSpan> done = trace.onFinish(span, isRoot, config.maxBufferedSpans);
     int droppedInTrace = trace.takeDropped();
     List<FinishedSpan> frozen = null;

@@ -12,11 +12,21 @@ public final class SpanContext {
   private final String mlApp;
   private final String sessionId;
 
+  /** The trace's sampling decision as the caller made it, or null when unknown; and its rate (NaN when unknown). */
+  final Boolean sampled;
+  final double sampleRate;
+
   SpanContext(String traceId, String spanId, String mlApp, String sessionId) {
+    this(traceId, spanId, mlApp, sessionId, null, Double.NaN);
+  }
+
+  SpanContext(String traceId, String spanId, String mlApp, String sessionId, Boolean sampled, double sampleRate) {
     this.traceId = traceId;
     this.spanId = spanId;
     this.mlApp = mlApp;
     this.sessionId = sessionId;
+    this.sampled = sampled;
+    this.sampleRate = sampleRate;
   }
 
   /** Creates a context from ids known elsewhere (e.g. stored with a chat turn), to submit an evaluation later. */

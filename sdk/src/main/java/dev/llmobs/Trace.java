@@ -9,18 +9,34 @@ import java.util.List;
  */
 final class Trace {
   final String hexId;
+  /** Whether this trace is kept (decided once, at its root) and the rate it was decided at. */
+  final boolean sampled;
+  final double sampleRate;
   private List<RealSpan> finished = new ArrayList<>(4); // null once the root finished
   private int dropped;
 
-  Trace(long high, long low) {
+  /** A new trace, kept or not by {@code rate}, decided from its id: the same id gives the same decision anywhere. */
+  Trace(long high, long low, double rate) {
     this.hexId = dev.llmobs.internal.Ids.traceIdHex(high, low);
+    this.sampleRate = rate;
+    this.sampled = rate >= 1 || (low >>> 11) * 0x1.0p-53 < rate;
   }
 
-  /** Trace of a span continued from another process. */
-  static Trace fromHex(String hex) {
+  private Trace(String hexId, boolean sampled, double rate) {
+    this.hexId = hexId;
+    this.sampled = sampled;
+    this.sampleRate = rate;
+  }
+
+  /** Trace of a span continued from another process: the caller's decision stands when it sent one. */
+  static Trace fromHex(String hex, SpanContext remote, double rate) {
     long high = Long.parseUnsignedLong(hex.substring(0, 16), 16);
     long low = Long.parseUnsignedLong(hex.substring(16, 32), 16);
-    return new Trace(high, low);
+    if (remote != null && remote.sampled != null) {
+      return new Trace(dev.llmobs.internal.Ids.traceIdHex(high, low), remote.sampled,
+          Double.isNaN(remote.sampleRate) ? rate : remote.sampleRate);
+    }
+    return new Trace(high, low, rate);
   }
 
   /**

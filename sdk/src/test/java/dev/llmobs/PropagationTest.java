@@ -39,7 +39,8 @@ class PropagationTest {
     }
     String traceDecimal = new BigInteger(ctx.traceId(), 16).toString();
     assertEquals("_dd.p.tid=" + ctx.traceId().substring(0, 16) + ",_dd.p.llmobs_trace_id=" + traceDecimal
-        + ",_dd.p.llmobs_parent_id=" + ctx.spanId() + ",_dd.p.llmobs_ml_app=claims-assistant,_dd.p.llmobs_sid=claim-1",
+        + ",_dd.p.llmobs_parent_id=" + ctx.spanId() + ",_dd.p.llmobs_sd=1,_dd.p.llmobs_sr=1.0"
+        + ",_dd.p.llmobs_ml_app=claims-assistant,_dd.p.llmobs_sid=claim-1",
         headers.get("x-datadog-tags"));
     assertEquals(ctx.spanId(), headers.get("x-datadog-parent-id"));
     assertEquals(Long.toUnsignedString(Long.parseUnsignedLong(ctx.traceId().substring(16), 16)),
@@ -48,6 +49,51 @@ class PropagationTest {
         headers.get("traceparent"));
     assertTrue(headers.get("tracestate").startsWith("dd=s:1;p:"));
     assertTrue(headers.get("x-datadog-tags").length() <= 512);
+  }
+
+  @Test void injectKeepsAnotherTracersContextAndOtherVendorsEntries() {
+    Map<String, String> headers = new HashMap<>(Map.of(
+        "x-datadog-trace-id", "1234567890", "x-datadog-parent-id", "987654321", "x-datadog-sampling-priority", "2",
+        "X-Datadog-Tags", "_dd.p.dm=-4,_dd.p.tid=640cfd8d00000000,_dd.p.llmobs_parent_id=1",
+        "traceparent", "00-640cfd8d0000000000000000499602d2-000000003ade68b1-01",
+        "tracestate", "dd=s:2;p:000000003ade68b1;t.dm:-4;t.llmobs_parent_id:1,rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"));
+    SpanContext ctx;
+    try (LLMObsSpan s = LLMObs.workflow("caller")) {
+      ctx = s.context();
+      LLMObs.inject(headers);
+    }
+    assertEquals("1234567890", headers.get("x-datadog-trace-id"), "the APM tracer's ids stay");
+    assertEquals("987654321", headers.get("x-datadog-parent-id"));
+    assertEquals("2", headers.get("x-datadog-sampling-priority"));
+    assertEquals("00-640cfd8d0000000000000000499602d2-000000003ade68b1-01", headers.get("traceparent"));
+    String tags = headers.get("x-datadog-tags");
+    assertTrue(tags.startsWith("_dd.p.dm=-4,_dd.p.tid=640cfd8d00000000,_dd.p.llmobs_trace_id="), tags);
+    assertTrue(tags.contains(",_dd.p.llmobs_parent_id=" + ctx.spanId()), tags);
+    assertEquals(1, tags.split("_dd.p.llmobs_parent_id=", -1).length - 1, "ours replaced, not doubled: " + tags);
+    assertEquals(null, headers.get("X-Datadog-Tags"), "one header, whatever the case it came in");
+    String state = headers.get("tracestate");
+    assertTrue(state.startsWith("dd=s:2;p:000000003ade68b1;t.dm:-4;t.llmobs_trace_id:"), state);
+    assertTrue(state.endsWith(",rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"), "other vendors' members stay: " + state);
+    assertEquals(ctx.traceId(), LLMObs.extract(headers).traceId(), "and ours is read back");
+  }
+
+  @Test void aContinuedTraceKeepsItsCallersSamplingDecision() throws Exception {
+    Map<String, String> headers = new HashMap<>();
+    try (LLMObsSpan s = LLMObs.workflow("caller")) {
+      LLMObs.inject(headers);
+    }
+    // The caller decided to drop its trace: the callee, whose own rate keeps everything, follows it.
+    headers.put("x-datadog-tags", headers.get("x-datadog-tags").replace("_dd.p.llmobs_sd=1", "_dd.p.llmobs_sd=0"));
+    headers.remove("tracestate");
+    SpanContext parent = LLMObs.extract(headers);
+    intake.clear();
+    try (LLMObsSpan callee = LLMObs.span(SpanKind.WORKFLOW, "callee").parent(parent).start()) {
+      callee.input("never sent");
+      LLMObs.task("child").finish();
+    }
+    LLMObs.flush(java.time.Duration.ofSeconds(2));
+    assertTrue(intake.spans().stream().noneMatch(s -> "callee".equals(s.get("name")) || "child".equals(s.get("name"))),
+        "a trace its caller dropped is not sent");
   }
 
   @Test void extractContinuesTheCallersTraceSessionAndMlApp() {

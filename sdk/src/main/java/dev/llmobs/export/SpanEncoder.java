@@ -103,7 +103,9 @@ final class SpanEncoder implements Encoder {
 
     w.raw(",\"_dd\":{\"span_id\":").string(spanId)
         .raw(",\"trace_id\":").string(traceId)
-        .raw(",\"apm_trace_id\":").string(traceId).raw('}');
+        .raw(",\"apm_trace_id\":").string(traceId)
+        // Only kept traces are sent: the decision is always "1", the rate the one it was made at.
+        .raw(",\"sample_rate\":").string(Double.toString(span.sampleRate())).raw(",\"sampling_decision\":\"1\"}");
     if (dropIo) w.raw(",\"collection_errors\":[\"dropped_io\"]");
     w.raw("}]}");
   }

@@ -138,6 +138,8 @@ public final class Config {
   public final long maxRetainedBytes;
   public final long flushTimeoutMillis;
   public final boolean captureIo;
+  /** {@code DD_LLMOBS_SAMPLE_RATE}: the share of traces kept, decided at each root; 1.0 keeps all. */
+  public final double sampleRate;
   /** {@code LLMOBS_BEDROCK_ENABLED}: automatic spans for Amazon Bedrock calls. */
   public final boolean bedrockEnabled;
   /** {@code LLMOBS_LOG_LEVEL}, applied when this configuration is installed; null = the default, {@code info}. */
@@ -171,6 +173,7 @@ public final class Config {
     maxBufferedSpans = (int) Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_SPANS", 1000));
     maxRetainedBytes = Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_BYTES", 32L << 20));
     captureIo = bool(e, "LLMOBS_CAPTURE_IO", true);
+    sampleRate = rate(e, "DD_LLMOBS_SAMPLE_RATE");
     bedrockEnabled = bool(e, "LLMOBS_BEDROCK_ENABLED", true);
     logLevel = trimToNull(e.get("LLMOBS_LOG_LEVEL"));
     snapStart = "snap-start".equals(trimToNull(e.get("AWS_LAMBDA_INITIALIZATION_TYPE")))
@@ -386,6 +389,19 @@ public final class Config {
     if (v.equals("false") || v.equals("0") || v.equals("no")) return false;
     Log.warn(key + "=" + v + " is not a boolean; using " + dflt);
     return dflt;
+  }
+
+  private static double rate(Map<String, String> e, String key) {
+    String v = trimToNull(e.get(key));
+    if (v == null) return 1.0;
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 0 && d <= 1) return d;
+    } catch (NumberFormatException ex) {
+      // said below
+    }
+    Log.warn(key + "=" + v + " is not a number from 0 to 1; keeping every trace (1.0)");
+    return 1.0;
   }
 
   /** A whole-number setting; anything else warns and gives {@code dflt}. */
