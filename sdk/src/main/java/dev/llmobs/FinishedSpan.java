@@ -26,14 +26,16 @@ public final class FinishedSpan {
   private final String errorType, errorMessage, errorStack;
   final long approxBytes;
   private final double sampleRate;
+  private final List<ToolDefinition> toolDefinitions;
 
   /** Made by {@link RealSpan#freeze}: plain values only, so that a value never refers back to a recording span. */
   FinishedSpan(SpanKind kind, String name, String traceId, long spanId, long parentId, long startEpochNanos,
       long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
       double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
-      long approxBytes, double sampleRate) {
+      long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions) {
     this.sampleRate = sampleRate;
+    this.toolDefinitions = toolDefinitions == null ? List.of() : toolDefinitions;
     this.kind = kind;
     this.name = name;
     this.traceId = traceId;
@@ -64,7 +66,8 @@ public final class FinishedSpan {
       int tagCount) {
     this(o.kind, o.name, o.traceId, o.spanId, o.parentId, o.startEpochNanos, o.durationNanos, o.modelName,
         o.modelProvider, o.sessionId, o.mlApp, input, output, metadata, tags, tagCount, o.metricKeys, o.metricValues,
-        o.metricCount, o.errorType, o.errorMessage, o.errorStack, o.approxBytes - 256, o.sampleRate);
+        o.metricCount, o.errorType, o.errorMessage, o.errorStack, o.approxBytes - 256, o.sampleRate,
+        o.toolDefinitions);
   }
 
   /** The copy constructor's twin for ids already in their wire form. */
@@ -72,8 +75,9 @@ public final class FinishedSpan {
       long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
       double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
-      long approxBytes, double sampleRate) {
+      long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions) {
     this.sampleRate = sampleRate;
+    this.toolDefinitions = toolDefinitions;
     this.kind = kind;
     this.name = name;
     this.traceId = traceId;
@@ -159,6 +163,9 @@ public final class FinishedSpan {
   public String parentId() { return parentId; }
 
   public long startEpochNanos() { return startEpochNanos; }
+
+  /** The tools the model was offered ({@code llm} spans); empty when none. */
+  public List<ToolDefinition> toolDefinitions() { return toolDefinitions; }
 
   /** The rate its trace was kept at ({@code DD_LLMOBS_SAMPLE_RATE}, or the caller's): only kept spans exist. */
   public double sampleRate() { return sampleRate; }

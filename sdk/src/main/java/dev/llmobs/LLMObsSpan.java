@@ -69,6 +69,12 @@ public abstract class LLMObsSpan implements AutoCloseable {
   /** Documents retrieved ({@code retrieval} spans). */
   public abstract LLMObsSpan outputDocuments(List<Document> documents);
 
+  /**
+   * The tools the model was offered ({@code llm} spans; {@code meta.tool_definitions}). On another kind, ignored with a
+   * log line.
+   */
+  public abstract LLMObsSpan toolDefinitions(List<ToolDefinition> tools);
+
   /** One metadata entry; the value may be any JSON-like value (map, list, string, number, boolean) or a POJO. */
   public abstract LLMObsSpan metadata(String key, Object value);
 

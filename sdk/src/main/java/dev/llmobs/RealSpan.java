@@ -34,6 +34,7 @@ final class RealSpan extends LLMObsSpan {
   String modelName, modelProvider, sessionId, mlApp;
   Object input, output; // String | FinishedSpan.Messages | FinishedSpan.Documents
   Map<String, Object> metadata;
+  List<ToolDefinition> toolDefinitions; // llm spans
   String[] tags; // key, value, key, value...
   int tagCount;
   String[] metricKeys;
@@ -180,6 +181,26 @@ final class RealSpan extends LLMObsSpan {
         if (isInput) input = converted;
         else output = converted;
       }
+    }
+    return this;
+  }
+
+  @Override public LLMObsSpan toolDefinitions(List<ToolDefinition> tools) {
+    if (tools == null || !traceSnapshot().sampled) return this;
+    if (kind != SpanKind.LLM) {
+      Usage.rejected("tool-definitions-kind", "tool definitions are for llm spans; ignored on " + kind.wireName
+          + " span '" + name + "'");
+      return this;
+    }
+    List<ToolDefinition> copy = new java.util.ArrayList<>();
+    try {
+      for (ToolDefinition t : tools) if (t != null) copy.add(t);
+    } catch (RuntimeException e) { // a list whose iteration throws
+      Usage.rejected("bad-list", "could not read the tool definitions given to span '" + name + "': " + e);
+      return this;
+    }
+    synchronized (this) {
+      if (open("tool definitions")) toolDefinitions = java.util.Collections.unmodifiableList(copy);
     }
     return this;
   }
@@ -459,7 +480,7 @@ final class RealSpan extends LLMObsSpan {
     synchronized (this) {
       return new FinishedSpan(kind, name, trace.hexId, spanId, parentId, startEpochNanos, durationNanos, modelName,
           modelProvider, session, app, input, output, metadata, tags, tagCount, metricKeys, metricValues,
-          metricCount, errorType, errorMessage, errorStack, approxBytes, trace.sampleRate);
+          metricCount, errorType, errorMessage, errorStack, approxBytes, trace.sampleRate, toolDefinitions);
     }
   }
 

@@ -72,7 +72,17 @@ final class BedrockCalls {
       if (system != null) {
         for (SystemContentBlock b : system) if (b.text() != null) r.input.add(Message.system(b.text()));
       }
-      if (messages != null) for (var m : messages) r.input.add(message(m));
+      if (messages != null) {
+        // Tool results carry only the call's id: name them after the call that asked for them.
+        Map<String, String> toolNames = new java.util.HashMap<>();
+        for (var m : messages) {
+          if (m.content() == null) continue;
+          for (ContentBlock b : m.content()) {
+            if (b.toolUse() != null) toolNames.put(b.toolUse().toolUseId(), b.toolUse().name());
+          }
+        }
+        for (var m : messages) r.input.addAll(messages(m, toolNames));
+      }
       if (config != null) {
         r.meta("max_tokens", config.maxTokens());
         r.meta("temperature", decimal(config.temperature()));
@@ -80,20 +90,34 @@ final class BedrockCalls {
         if (config.hasStopSequences()) r.meta("stop_sequences", config.stopSequences());
       }
       if (tools != null && tools.hasTools()) {
-        List<Object> defs = new ArrayList<>();
         for (Tool t : tools.tools()) {
           if (t.toolSpec() == null) continue;
-          Map<String, Object> d = new LinkedHashMap<>();
-          d.put("name", t.toolSpec().name());
-          if (t.toolSpec().description() != null) d.put("description", t.toolSpec().description());
-          defs.add(d);
+          Object schema = t.toolSpec().inputSchema() == null ? null : toJava(t.toolSpec().inputSchema().json());
+          r.toolDefinitions.add(dev.llmobs.ToolDefinition.of(t.toolSpec().name(), t.toolSpec().description(),
+              schema instanceof Map ? castMap(schema) : null));
         }
-        r.meta("tool_config", defs);
       }
     }
   }
 
-  /** A Converse message, in Datadog's shape: text, tool calls, tool results; images become a marker. */
+  /**
+   * A Converse request message in Datadog's shape: its text and tool calls, and its tool results as a message of
+   * their own named after their calls (the wire format's Bedrock example). Blocks we do not render leave a marker.
+   */
+  static List<Message> messages(software.amazon.awssdk.services.bedrockruntime.model.Message m,
+      Map<String, String> toolNames) {
+    Message all = message(m);
+    if (all.toolResults().isEmpty()) return List.of(all);
+    List<ToolResult> named = new ArrayList<>();
+    for (ToolResult tr : all.toolResults()) {
+      named.add(ToolResult.of(toolNames.getOrDefault(tr.toolId(), ""), tr.result(), tr.toolId(), tr.type()));
+    }
+    Message results = CallRecord.message(m.roleAsString(), "", null, named);
+    if (all.content().isEmpty() && all.toolCalls().isEmpty()) return List.of(results);
+    return List.of(CallRecord.message(m.roleAsString(), all.content(), all.toolCalls(), null), results);
+  }
+
+  /** A Converse message, in Datadog's shape: text, tool calls, tool results; other blocks become markers. */
   static Message message(software.amazon.awssdk.services.bedrockruntime.model.Message m) {
     StringBuilder text = new StringBuilder();
     List<ToolCall> calls = new ArrayList<>();
@@ -117,6 +141,10 @@ final class BedrockCalls {
           results.add(ToolResult.of("", result.toString(), b.toolResult().toolUseId(), "toolResult"));
         }
         if (b.image() != null) text.append("([IMAGE DETECTED])");
+        if (b.document() != null) text.append("([DOCUMENT DETECTED: ").append(b.document().name()).append("])");
+        if (b.video() != null) text.append("([VIDEO DETECTED])");
+        if (b.guardContent() != null) text.append("([GUARDRAIL CONTENT])");
+        if (b.reasoningContent() != null) text.append("([REASONING])");
       }
     }
     return CallRecord.message(m.roleAsString(), text.toString(), calls, results);

@@ -31,6 +31,7 @@ final class CallRecord {
   final List<Message> output = new ArrayList<>();
   String outputText;
   final Map<String, Object> metadata = new LinkedHashMap<>();
+  final List<dev.llmobs.ToolDefinition> toolDefinitions = new ArrayList<>();
   Long inputTokens, outputTokens, totalTokens, cacheRead, cacheWrite;
   Double timeToFirstToken;
   /** Converse's response body as received, when captured: holds fields older SDK models do not (cache tokens). */
@@ -92,6 +93,7 @@ final class CallRecord {
         span.outputMessages(List.of(Message.assistant("")));
       }
       if (!metadata.isEmpty()) span.metadata(metadata);
+      if (!toolDefinitions.isEmpty()) span.toolDefinitions(toolDefinitions);
       // Datadog counts cached prompt tokens as input tokens (as Bedrock's Converse does not).
       long cached = (cacheRead == null ? 0 : cacheRead) + (cacheWrite == null ? 0 : cacheWrite);
       if (inputTokens != null) span.metric("input_tokens", inputTokens + cached);

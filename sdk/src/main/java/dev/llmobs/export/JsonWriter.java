@@ -396,6 +396,22 @@ public final class JsonWriter {
     return raw(']');
   }
 
+  /** Writes tool definitions in the wire format's shape ({@code meta.tool_definitions}). */
+  public JsonWriter toolDefinitions(List<dev.llmobs.ToolDefinition> tools) {
+    raw('[');
+    for (int i = 0; i < tools.size(); i++) {
+      dev.llmobs.ToolDefinition t = tools.get(i);
+      if (i > 0) raw(',');
+      raw("{\"name\":").string(t.name());
+      if (t.description() != null) raw(",\"description\":").string(t.description());
+      // meta > tool_definitions > definition > schema: three levels down
+      if (t.schema() != null) raw(",\"schema\":").valueBelow(t.schema(), 3);
+      if (t.version() != null) raw(",\"version\":").string(t.version());
+      raw('}');
+    }
+    return raw(']');
+  }
+
   /** Writes documents in the wire format's shape ({@code meta.output.documents}). */
   public JsonWriter documents(List<Document> documents) {
     raw('[');

@@ -240,6 +240,9 @@ final class OtlpEncoder implements Encoder {
         } else if (s.inputText() != null) {
           a.string("gen_ai.input.messages", messages(List.of(Message.user(s.inputText())), null));
         }
+        if (!s.toolDefinitions().isEmpty()) {
+          a.string("gen_ai.tool.definitions", toolDefinitions(s.toolDefinitions()));
+        }
         String finish = finishReason(s);
         List<Message> out = s.outputMessages();
         if (out != null) a.string("gen_ai.output.messages", messages(out, finish));
@@ -307,6 +310,20 @@ final class OtlpEncoder implements Encoder {
       }
       w.raw(']');
       if (finishReason != null) w.raw(",\"finish_reason\":").string(finishReason);
+      w.raw('}');
+    }
+    return w.raw(']').toString();
+  }
+
+  /** The conventions' shape ({@code gen-ai-tool-definitions.json}): type, name, description, parameters. */
+  private static String toolDefinitions(List<dev.llmobs.ToolDefinition> tools) {
+    JsonWriter w = new JsonWriter(256).raw('[');
+    for (int i = 0; i < tools.size(); i++) {
+      dev.llmobs.ToolDefinition t = tools.get(i);
+      if (i > 0) w.raw(',');
+      w.raw("{\"type\":\"function\",\"name\":").string(t.name());
+      if (t.description() != null) w.raw(",\"description\":").string(t.description());
+      if (t.schema() != null) w.raw(",\"parameters\":").value(t.schema());
       w.raw('}');
     }
     return w.raw(']').toString();

@@ -68,6 +68,9 @@ final class SpanEncoder implements Encoder {
       writeIo(w, "input", span.inputText(), span.inputMessages(), span.inputDocuments());
       writeIo(w, "output", span.outputText(), span.outputMessages(), span.outputDocuments());
     }
+    if (span.kind() == SpanKind.LLM && !span.toolDefinitions().isEmpty()) {
+      w.raw(",\"tool_definitions\":").toolDefinitions(span.toolDefinitions());
+    }
     Map<String, Object> metadata = span.metadata();
     if (!metadata.isEmpty()) {
       w.raw(",\"metadata\":{");

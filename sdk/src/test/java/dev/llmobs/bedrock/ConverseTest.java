@@ -155,13 +155,38 @@ class ConverseTest extends BedrockTest {
     List<Map<String, Object>> input = (List<Map<String, Object>>) ((Map<?, ?>) meta(llm).get("input")).get("messages");
     assertEquals(List.of(Map.of("name", "lookup_policy", "arguments", Map.of("claimId", "1"), "tool_id", "t0",
         "type", "toolUse")), input.get(1).get("tool_calls"));
-    assertEquals(List.of(Map.of("name", "", "result", "{\"water\":\"sudden only\"}", "tool_id", "t0",
-        "type", "toolResult")), input.get(2).get("tool_results"));
+    assertEquals(List.of(Map.of("name", "lookup_policy", "result", "{\"water\":\"sudden only\"}", "tool_id", "t0",
+        "type", "toolResult")), input.get(2).get("tool_results"), "named after the call that asked for it");
+    assertEquals("user", input.get(2).get("role"));
     assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "Checking.", "tool_calls",
         List.of(Map.of("name", "lookup_policy", "arguments", Map.of("claimId", "88412"), "tool_id", "tooluse_Q3x9",
             "type", "toolUse"))))), meta(llm).get("output"));
-    assertEquals(List.of(Map.of("name", "lookup_policy", "description", "Finds a policy")), metadata(llm).get("tool_config"));
+    assertEquals(List.of(Map.of("name", "lookup_policy", "description", "Finds a policy", "schema", Map.of("type", "object"))),
+        meta(llm).get("tool_definitions"));
+    assertEquals(null, metadata(llm).get("tool_config"), "definitions are no longer metadata");
     assertEquals("tool_use", metadata(llm).get("stop_reason"));
+  }
+
+  @Test void aMessageWithTextAndAToolResultBecomesTwoAndUnrenderedBlocksLeaveMarkers() throws Exception {
+    stub.reply(Reply.json(TEXT_REPLY));
+    ConverseRequest req = ConverseRequest.builder().modelId("amazon.nova-lite-v1:0")
+        .messages(Message.builder().role(ConversationRole.ASSISTANT).content(ContentBlock.fromToolUse(ToolUseBlock.builder()
+                .toolUseId("t1").name("get_status").input(Document.mapBuilder().build()).build())).build(),
+            Message.builder().role(ConversationRole.USER).content(
+                ContentBlock.fromToolResult(ToolResultBlock.builder().toolUseId("t1")
+                    .content(ToolResultContentBlock.builder().text("open").build()).build()),
+                ContentBlock.fromText("And the deductible?"),
+                ContentBlock.fromDocument(software.amazon.awssdk.services.bedrockruntime.model.DocumentBlock.builder()
+                    .name("policy").format("pdf").source(src -> src.bytes(software.amazon.awssdk.core.SdkBytes
+                        .fromUtf8String("%PDF"))).build())).build())
+        .build();
+    sync.converse(req);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> input = (List<Map<String, Object>>) ((Map<?, ?>) meta(bedrockSpan()).get("input")).get("messages");
+    assertEquals(3, input.size(), input.toString());
+    assertEquals("And the deductible?([DOCUMENT DETECTED: policy])", input.get(1).get("content"));
+    assertEquals(List.of(Map.of("name", "get_status", "result", "open", "tool_id", "t1", "type", "toolResult")),
+        input.get(2).get("tool_results"));
   }
 
   @Test void asyncConverseIsParentedOnTheCallersSpanThoughHooksRunElsewhere() throws Exception {
