@@ -27,14 +27,16 @@ public final class FinishedSpan {
   final long approxBytes;
   private final double sampleRate;
   private final List<ToolDefinition> toolDefinitions;
+  private final Prompt prompt;
 
   /** Made by {@link RealSpan#freeze}: plain values only, so that a value never refers back to a recording span. */
   FinishedSpan(SpanKind kind, String name, String traceId, long spanId, long parentId, long startEpochNanos,
       long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
       double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
-      long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions) {
+      long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions, Prompt prompt) {
     this.sampleRate = sampleRate;
+    this.prompt = prompt;
     this.toolDefinitions = toolDefinitions == null ? List.of() : toolDefinitions;
     this.kind = kind;
     this.name = name;
@@ -67,7 +69,7 @@ public final class FinishedSpan {
     this(o.kind, o.name, o.traceId, o.spanId, o.parentId, o.startEpochNanos, o.durationNanos, o.modelName,
         o.modelProvider, o.sessionId, o.mlApp, input, output, metadata, tags, tagCount, o.metricKeys, o.metricValues,
         o.metricCount, o.errorType, o.errorMessage, o.errorStack, o.approxBytes - 256, o.sampleRate,
-        o.toolDefinitions);
+        o.toolDefinitions, o.prompt);
   }
 
   /** The copy constructor's twin for ids already in their wire form. */
@@ -75,8 +77,9 @@ public final class FinishedSpan {
       long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
       double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
-      long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions) {
+      long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions, Prompt prompt) {
     this.sampleRate = sampleRate;
+    this.prompt = prompt;
     this.toolDefinitions = toolDefinitions;
     this.kind = kind;
     this.name = name;
@@ -166,6 +169,9 @@ public final class FinishedSpan {
 
   /** The tools the model was offered ({@code llm} spans); empty when none. */
   public List<ToolDefinition> toolDefinitions() { return toolDefinitions; }
+
+  /** The prompt template of an {@code llm} span, or null. */
+  public Prompt prompt() { return prompt; }
 
   /** The rate its trace was kept at ({@code DD_LLMOBS_SAMPLE_RATE}, or the caller's): only kept spans exist. */
   public double sampleRate() { return sampleRate; }

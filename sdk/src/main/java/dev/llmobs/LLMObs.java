@@ -61,6 +61,11 @@ public final class LLMObs {
   }
 
   /** The enabled tracer, or null when tracing is off. */
+  static Tracer tracerIfEnabled() {
+    return active();
+  }
+
+  /** The enabled tracer, or null when tracing is off. */
   private static Tracer active() {
     Tracer t = tracer();
     return t.config.enabled ? t : null;
@@ -173,36 +178,70 @@ public final class LLMObs {
     return s != null ? s : NoopSpan.of(SpanKind.TASK);
   }
 
-  /** Runs {@code task}, on whatever thread, with the span current now as its current span. */
+  /**
+   * Runs {@code task}, on whatever thread, with the span current now as its current span and the
+   * {@link AnnotationContext} open now as its annotation context.
+   */
   public static Runnable wrap(Runnable task) {
-    Tracer t = active();
-    RealSpan captured = t == null ? null : t.recorder.currentSpan();
-    if (captured == null) return task;
+    Carried c = Carried.now();
+    if (c == null) return task;
     return () -> {
-      RealSpan before = t.recorder.current.get();
-      t.recorder.current.set(captured);
+      Carried before = c.enter();
       try {
         task.run();
       } finally {
-        t.recorder.current.set(before);
+        c.exit(before);
       }
     };
   }
 
-  /** Calls {@code task}, on whatever thread, with the span current now as its current span. */
+  /** Calls {@code task} as {@link #wrap(Runnable)} runs one. */
   public static <T> Callable<T> wrap(Callable<T> task) {
-    Tracer t = active();
-    RealSpan captured = t == null ? null : t.recorder.currentSpan();
-    if (captured == null) return task;
+    Carried c = Carried.now();
+    if (c == null) return task;
     return () -> {
-      RealSpan before = t.recorder.current.get();
-      t.recorder.current.set(captured);
+      Carried before = c.enter();
       try {
         return task.call();
       } finally {
-        t.recorder.current.set(before);
+        c.exit(before);
       }
     };
+  }
+
+  /** What {@link #wrap} carries to another thread: the current span and the open annotation context. */
+  private static final class Carried {
+    final Tracer tracer;
+    final RealSpan span;
+    final AnnotationContext annotations;
+
+    private Carried(Tracer tracer, RealSpan span, AnnotationContext annotations) {
+      this.tracer = tracer;
+      this.span = span;
+      this.annotations = annotations;
+    }
+
+    /** Null when there is nothing to carry. */
+    static Carried now() {
+      Tracer t = active();
+      if (t == null) return null;
+      RealSpan span = t.recorder.currentSpan();
+      AnnotationContext annotations = t.recorder.annotations.get();
+      return span == null && annotations == null ? null : new Carried(t, span, annotations);
+    }
+
+    /** Installs this on the calling thread; returns what was there, for {@link #exit}. */
+    Carried enter() {
+      Carried before = new Carried(tracer, tracer.recorder.current.get(), tracer.recorder.annotations.get());
+      tracer.recorder.current.set(span);
+      tracer.recorder.annotations.set(annotations);
+      return before;
+    }
+
+    void exit(Carried before) {
+      tracer.recorder.current.set(before.span);
+      tracer.recorder.annotations.set(before.annotations);
+    }
   }
 
   /**

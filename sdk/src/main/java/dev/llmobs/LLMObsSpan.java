@@ -75,6 +75,12 @@ public abstract class LLMObsSpan implements AutoCloseable {
    */
   public abstract LLMObsSpan toolDefinitions(List<ToolDefinition> tools);
 
+  /**
+   * The prompt template this call was made from ({@code llm} spans; {@code meta.input.prompt}). On another kind,
+   * dropped with a log line.
+   */
+  public abstract LLMObsSpan prompt(Prompt prompt);
+
   /** One metadata entry; the value may be any JSON-like value (map, list, string, number, boolean) or a POJO. */
   public abstract LLMObsSpan metadata(String key, Object value);
 

@@ -37,6 +37,8 @@ final class NoopSpan extends LLMObsSpan {
   @Override public LLMObsSpan inputDocuments(List<Document> documents) { return this; }
   @Override public LLMObsSpan outputDocuments(List<Document> documents) { return this; }
   @Override public LLMObsSpan toolDefinitions(List<ToolDefinition> tools) { return this; }
+
+  @Override public LLMObsSpan prompt(Prompt prompt) { return this; }
   @Override public LLMObsSpan metadata(String key, Object value) { return this; }
   @Override public LLMObsSpan metadata(Map<String, ?> entries) { return this; }
   @Override public LLMObsSpan metric(String key, double value) { return this; }

@@ -35,6 +35,7 @@ final class RealSpan extends LLMObsSpan {
   Object input, output; // String | FinishedSpan.Messages | FinishedSpan.Documents
   Map<String, Object> metadata;
   List<ToolDefinition> toolDefinitions; // llm spans
+  Prompt prompt; // llm spans
   String[] tags; // key, value, key, value...
   int tagCount;
   String[] metricKeys;
@@ -201,6 +202,21 @@ final class RealSpan extends LLMObsSpan {
     }
     synchronized (this) {
       if (open("tool definitions")) toolDefinitions = java.util.Collections.unmodifiableList(copy);
+    }
+    return this;
+  }
+
+  @Override public LLMObsSpan prompt(Prompt prompt) {
+    if (prompt == null || !traceSnapshot().sampled) return this;
+    if (kind != SpanKind.LLM) {
+      Usage.rejected("prompt-kind", "a prompt is for llm spans; dropped from " + kind.wireName + " span '" + name + "'");
+      return this;
+    }
+    synchronized (this) {
+      if (open("prompt")) {
+        approxBytes += prompt.approxBytes() - (this.prompt == null ? 0 : this.prompt.approxBytes());
+        this.prompt = prompt;
+      }
     }
     return this;
   }
@@ -480,7 +496,8 @@ final class RealSpan extends LLMObsSpan {
     synchronized (this) {
       return new FinishedSpan(kind, name, trace.hexId, spanId, parentId, startEpochNanos, durationNanos, modelName,
           modelProvider, session, app, input, output, metadata, tags, tagCount, metricKeys, metricValues,
-          metricCount, errorType, errorMessage, errorStack, approxBytes, trace.sampleRate, toolDefinitions);
+          metricCount, errorType, errorMessage, errorStack, approxBytes, trace.sampleRate, toolDefinitions,
+          prompt);
     }
   }
 

@@ -412,6 +412,51 @@ public final class JsonWriter {
     return raw(']');
   }
 
+  /**
+   * Writes a prompt template in the wire format's shape ({@code meta.input.prompt}); without an id it is named
+   * {@code <mlApp>_unnamed-prompt}, as the other SDKs name it.
+   */
+  public JsonWriter prompt(dev.llmobs.Prompt p, String mlApp) {
+    raw("{\"id\":").string(p.id() != null ? p.id() : mlApp + "_unnamed-prompt");
+    if (p.version() != null) raw(",\"version\":").string(p.version());
+    if (p.template() != null) raw(",\"template\":").string(p.template());
+    if (p.chatTemplate() != null) {
+      raw(",\"chat_template\":[");
+      for (int i = 0; i < p.chatTemplate().size(); i++) {
+        Message m = p.chatTemplate().get(i);
+        if (i > 0) raw(',');
+        raw("{\"role\":").string(m.role()).raw(",\"content\":").string(m.content() == null ? "" : m.content());
+        raw('}');
+      }
+      raw(']');
+    }
+    raw(",\"variables\":").stringMap(p.variables());
+    raw(",\"tags\":").stringMap(p.tags());
+    raw(",\"_dd_context_variable_keys\":").stringList(p.contextVariableKeys());
+    raw(",\"_dd_query_variable_keys\":").stringList(p.queryVariableKeys());
+    return raw('}');
+  }
+
+  private JsonWriter stringMap(Map<String, String> m) {
+    raw('{');
+    boolean first = true;
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      if (!first) raw(',');
+      first = false;
+      key(e.getKey()).string(e.getValue());
+    }
+    return raw('}');
+  }
+
+  private JsonWriter stringList(List<String> l) {
+    raw('[');
+    for (int i = 0; i < l.size(); i++) {
+      if (i > 0) raw(',');
+      string(l.get(i));
+    }
+    return raw(']');
+  }
+
   /** Writes documents in the wire format's shape ({@code meta.output.documents}). */
   public JsonWriter documents(List<Document> documents) {
     raw('[');

@@ -243,6 +243,9 @@ final class OtlpEncoder implements Encoder {
         if (!s.toolDefinitions().isEmpty()) {
           a.string("gen_ai.tool.definitions", toolDefinitions(s.toolDefinitions()));
         }
+        if (s.prompt() != null) { // the conventions have no prompt template: ours, as Datadog shapes it
+          a.string("llmobs.prompt", new JsonWriter(256).prompt(s.prompt(), s.mlApp()).toString());
+        }
         String finish = finishReason(s);
         List<Message> out = s.outputMessages();
         if (out != null) a.string("gen_ai.output.messages", messages(out, finish));

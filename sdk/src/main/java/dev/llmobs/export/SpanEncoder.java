@@ -65,8 +65,8 @@ final class SpanEncoder implements Encoder {
       w.raw(",\"input\":{\"value\":").string(DROPPED_IO_MARKER).raw('}');
       w.raw(",\"output\":{\"value\":").string(DROPPED_IO_MARKER).raw('}');
     } else {
-      writeIo(w, "input", span.inputText(), span.inputMessages(), span.inputDocuments());
-      writeIo(w, "output", span.outputText(), span.outputMessages(), span.outputDocuments());
+      writeIo(w, "input", span.inputText(), span.inputMessages(), span.inputDocuments(), span.prompt(), span.mlApp());
+      writeIo(w, "output", span.outputText(), span.outputMessages(), span.outputDocuments(), null, null);
     }
     if (span.kind() == SpanKind.LLM && !span.toolDefinitions().isEmpty()) {
       w.raw(",\"tool_definitions\":").toolDefinitions(span.toolDefinitions());
@@ -154,12 +154,16 @@ final class SpanEncoder implements Encoder {
   }
 
   private static void writeIo(JsonWriter w, String field, String text, List<dev.llmobs.Message> messages,
-      List<dev.llmobs.Document> documents) {
-    if (text == null && messages == null && documents == null) return;
+      List<dev.llmobs.Document> documents, dev.llmobs.Prompt prompt, String mlApp) {
+    if (text == null && messages == null && documents == null && prompt == null) return;
     w.raw(",\"").raw(field).raw("\":{");
     if (messages != null) w.raw("\"messages\":").messages(messages);
     else if (documents != null) w.raw("\"documents\":").documents(documents);
-    else w.raw("\"value\":").string(text);
+    else if (text != null) w.raw("\"value\":").string(text);
+    if (prompt != null) {
+      if (text != null || messages != null || documents != null) w.raw(',');
+      w.raw("\"prompt\":").prompt(prompt, mlApp);
+    }
     w.raw('}');
   }
 }

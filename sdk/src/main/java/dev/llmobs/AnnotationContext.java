@@ -1,0 +1,91 @@
+package dev.llmobs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A scope that annotates every span started inside it, on this thread and in work carried by {@link LLMObs#wrap}:
+ * a prompt (on {@code llm} spans; other kinds leave it out), tags, and a name. Inner scopes win over outer ones for
+ * the prompt and the name; tags add up.
+ * <pre>{@code
+ * try (AnnotationContext ctx = AnnotationContext.builder().prompt(prompt).tag("experiment", "b").open()) {
+ *   answer(question); // every span started here, Bedrock's included, gets them
+ * }
+ * }</pre>
+ * Closing it out of order does nothing but log once.
+ */
+public final class AnnotationContext implements AutoCloseable {
+  final AnnotationContext outer;
+  final Prompt prompt;
+  final String name;
+  final Map<String, String> tags;
+  private final Recorder recorder; // null when tracing is off
+  private boolean closed;
+
+  private AnnotationContext(AnnotationContext outer, Prompt prompt, String name, Map<String, String> tags,
+      Recorder recorder) {
+    this.outer = outer;
+    this.prompt = prompt != null ? prompt : outer != null ? outer.prompt : null;
+    this.name = name != null ? name : outer != null ? outer.name : null;
+    Map<String, String> all = new LinkedHashMap<>();
+    if (outer != null) all.putAll(outer.tags);
+    all.putAll(tags);
+    this.tags = all;
+    this.recorder = recorder;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Sets up a scope; {@link #open()} starts it on this thread. Not thread-safe. */
+  public static final class Builder {
+    private Prompt prompt;
+    private String name;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder prompt(Prompt prompt) {
+      this.prompt = prompt;
+      return this;
+    }
+
+    /** The name every span started inside gets. */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder tag(String key, String value) {
+      if (key != null) tags.put(key, value == null ? "" : value);
+      return this;
+    }
+
+    /** Starts the scope on this thread; close it (try-with-resources) to end it. */
+    public AnnotationContext open() {
+      Tracer t = LLMObs.tracerIfEnabled();
+      if (t == null) return new AnnotationContext(null, prompt, name, tags, null);
+      AnnotationContext ctx = new AnnotationContext(t.recorder.annotations.get(), prompt, name, tags, t.recorder);
+      t.recorder.annotations.set(ctx);
+      return ctx;
+    }
+  }
+
+  /** Applies this scope to a span that starts inside it. */
+  void applyTo(RealSpan span) {
+    if (name != null) span.name(name);
+    for (Map.Entry<String, String> e : tags.entrySet()) span.tag(e.getKey(), e.getValue());
+    if (prompt != null && span.kind == SpanKind.LLM) span.prompt(prompt);
+  }
+
+  @Override public void close() {
+    if (recorder == null || closed) return;
+    closed = true;
+    if (recorder.annotations.get() == this) {
+      recorder.annotations.set(outer);
+    } else {
+      Usage.report("annotation-order", "an annotation context was closed out of order (or on another thread); ignored");
+    }
+  }
+}
