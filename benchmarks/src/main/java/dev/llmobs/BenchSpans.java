@@ -27,4 +27,21 @@ public final class BenchSpans {
     }
     return out;
   }
+
+  /**
+   * One task span whose input is {@code chars} characters of text with a card number every 4 KB: what a redacting
+   * processor has to scan.
+   */
+  public static FinishedSpan bigInputSpan(int chars) {
+    LLMObs.configure(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null",
+        "LLMOBS_LOG_LEVEL", "warn"), false), Clock.SYSTEM);
+    StringBuilder b = new StringBuilder(chars);
+    while (b.length() < chars) {
+      b.append(b.length() % 4096 == 0 ? "card 4111-1111-1111-1111 " : "the claimant reports water damage ");
+    }
+    RealSpan s = LLMObs.tracer().start(SpanKind.TASK, "ingest", null, null, false);
+    s.input(b.substring(0, chars)).output("ok");
+    s.durationNanos = 1_000_000L;
+    return s.freeze();
+  }
 }

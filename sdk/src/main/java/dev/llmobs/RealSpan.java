@@ -26,7 +26,7 @@ final class RealSpan extends LLMObsSpan {
   private final long startNanoTime;
 
   // Guarded by this until finished; stable afterwards.
-  Trace trace;
+  volatile Trace trace; // read by every annotator (is it sampled?): volatile, not locked
   RealSpan parent; // local parent, for inherited session and ml_app
   SpanContext remoteParent;
   long parentId; // 0 = root
@@ -258,6 +258,7 @@ final class RealSpan extends LLMObsSpan {
   static final double MAX_TOKENS = 1e9;
 
   @Override public LLMObsSpan metric(String key, double value) {
+    if (!traceSnapshot().sampled) return this;
     if (key == null) {
       Usage.rejected("null-key", "metric with a null key ignored on span '" + name + "'");
       return this;
@@ -304,6 +305,7 @@ final class RealSpan extends LLMObsSpan {
   }
 
   @Override public LLMObsSpan tag(String key, String value) {
+    if (!traceSnapshot().sampled) return this;
     if (key == null || key.isEmpty()) {
       Usage.rejected("null-key", "tag with a null or empty key ignored on span '" + name + "'");
       return this;
@@ -424,7 +426,7 @@ final class RealSpan extends LLMObsSpan {
     return parent;
   }
 
-  synchronized Trace traceSnapshot() {
+  Trace traceSnapshot() {
     return trace;
   }
 
