@@ -37,13 +37,15 @@ public final class Prompt {
 
   /** A chat template: messages whose contents hold the variables. */
   public static Prompt chat(List<Message> chatTemplate) {
-    List<Message> copy = List.of();
+    List<Message> copy = new java.util.ArrayList<>();
     try {
-      copy = chatTemplate == null ? List.of() : List.copyOf(chatTemplate);
-    } catch (RuntimeException e) { // a list whose iteration throws, or holds a null
+      if (chatTemplate != null) for (Message m : chatTemplate) if (m != null) copy.add(m);
+    } catch (RuntimeException e) { // a list whose iteration throws
       Usage.rejected("bad-list", "could not read a chat template: " + e + "; sent without it");
+      copy.clear();
     }
-    return new Prompt(null, null, null, copy, Map.of(), Map.of(), List.of("context"), List.of("question"));
+    return new Prompt(null, null, null, List.copyOf(copy), Map.of(), Map.of(), List.of("context"),
+        List.of("question"));
   }
 
   public Prompt id(String id) {
@@ -65,12 +67,20 @@ public final class Prompt {
 
   /** Which variables hold the context (default {@code context}). */
   public Prompt contextVariables(String... keys) {
-    return new Prompt(id, version, template, chatTemplate, variables, tags, List.of(keys), queryKeys);
+    return new Prompt(id, version, template, chatTemplate, variables, tags, keys(keys), queryKeys);
   }
 
   /** Which variables hold the question (default {@code question}). */
   public Prompt queryVariables(String... keys) {
-    return new Prompt(id, version, template, chatTemplate, variables, tags, contextKeys, List.of(keys));
+    return new Prompt(id, version, template, chatTemplate, variables, tags, contextKeys, keys(keys));
+  }
+
+  /** The keys given, nulls left out. */
+  private static List<String> keys(String... keys) {
+    if (keys == null) return List.of();
+    List<String> out = new java.util.ArrayList<>(keys.length);
+    for (String k : keys) if (k != null) out.add(k);
+    return List.copyOf(out);
   }
 
   private static Map<String, String> copy(Map<String, String> m) {

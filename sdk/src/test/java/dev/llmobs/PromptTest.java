@@ -179,4 +179,31 @@ class PromptTest {
     assertEquals("claims_unnamed-prompt", prompt.get("id"));
     assertEquals("Answer {question}", prompt.get("template"));
   }
+
+  @SuppressWarnings("unchecked")
+  @Test void aPromptBuiltFromBrokenValuesStillLandsAndSaysWhatItLeftOut() {
+    Map<String, String> broken = new java.util.HashMap<>() {
+      @Override public java.util.Set<Map.Entry<String, String>> entrySet() {
+        throw new IllegalStateException("entrySet exploded");
+      }
+    };
+    java.util.List<Message> throwing = new java.util.ArrayList<>(List.of(Message.user("{q}"))) {
+      @Override public java.util.Iterator<Message> iterator() {
+        throw new IllegalStateException("iterator exploded");
+      }
+    };
+    try (LogCapture logs = new LogCapture()) {
+      try (LLMObsSpan llm = LLMObs.llm("answer", "m", "p")) {
+        llm.prompt(Prompt.chat(throwing).variables(broken).tags(null).contextVariables("ctx", null)
+            .queryVariables((String[]) null));
+      }
+      Map<String, Object> prompt = (Map<String, Object>) input(span("answer")).get("prompt");
+      assertEquals(Map.of(), prompt.get("variables"));
+      assertEquals(List.of(), prompt.get("chat_template"));
+      assertEquals(List.of("ctx"), prompt.get("_dd_context_variable_keys"));
+      assertEquals(List.of(), prompt.get("_dd_query_variable_keys"));
+      assertTrue(logs.contains("could not read a prompt's variables"), logs.all());
+      assertTrue(logs.contains("could not read a chat template"), logs.all());
+    }
+  }
 }
