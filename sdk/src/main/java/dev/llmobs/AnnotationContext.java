@@ -15,22 +15,12 @@ import java.util.Map;
  * Closing it out of order does nothing but log once.
  */
 public final class AnnotationContext implements AutoCloseable {
-  final AnnotationContext outer;
-  final Prompt prompt;
-  final String name;
-  final Map<String, String> tags;
+  private final Annotations scope;
   private final Recorder recorder; // null when tracing is off
   private boolean closed;
 
-  private AnnotationContext(AnnotationContext outer, Prompt prompt, String name, Map<String, String> tags,
-      Recorder recorder) {
-    this.outer = outer;
-    this.prompt = prompt != null ? prompt : outer != null ? outer.prompt : null;
-    this.name = name != null ? name : outer != null ? outer.name : null;
-    Map<String, String> all = new LinkedHashMap<>();
-    if (outer != null) all.putAll(outer.tags);
-    all.putAll(tags);
-    this.tags = all;
+  private AnnotationContext(Annotations scope, Recorder recorder) {
+    this.scope = scope;
     this.recorder = recorder;
   }
 
@@ -65,25 +55,18 @@ public final class AnnotationContext implements AutoCloseable {
     /** Starts the scope on this thread; close it (try-with-resources) to end it. */
     public AnnotationContext open() {
       Tracer t = LLMObs.tracerIfEnabled();
-      if (t == null) return new AnnotationContext(null, prompt, name, tags, null);
-      AnnotationContext ctx = new AnnotationContext(t.recorder.annotations.get(), prompt, name, tags, t.recorder);
-      t.recorder.annotations.set(ctx);
-      return ctx;
+      if (t == null) return new AnnotationContext(null, null);
+      Annotations scope = new Annotations(t.recorder.annotations.get(), prompt, name, tags);
+      t.recorder.annotations.set(scope);
+      return new AnnotationContext(scope, t.recorder);
     }
-  }
-
-  /** Applies this scope to a span that starts inside it. */
-  void applyTo(RealSpan span) {
-    if (name != null) span.name(name);
-    for (Map.Entry<String, String> e : tags.entrySet()) span.tag(e.getKey(), e.getValue());
-    if (prompt != null && span.kind == SpanKind.LLM) span.prompt(prompt);
   }
 
   @Override public void close() {
     if (recorder == null || closed) return;
     closed = true;
-    if (recorder.annotations.get() == this) {
-      recorder.annotations.set(outer);
+    if (recorder.annotations.get() == scope) {
+      recorder.annotations.set(scope.outer);
     } else {
       Usage.report("annotation-order", "an annotation context was closed out of order (or on another thread); ignored");
     }

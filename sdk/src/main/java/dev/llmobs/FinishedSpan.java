@@ -35,32 +35,11 @@ public final class FinishedSpan {
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
       double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
       long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions, Prompt prompt) {
-    this.sampleRate = sampleRate;
-    this.prompt = prompt;
-    this.toolDefinitions = toolDefinitions == null ? List.of() : toolDefinitions;
-    this.kind = kind;
-    this.name = name;
-    this.traceId = traceId;
-    this.spanId = Long.toUnsignedString(spanId);
-    this.parentId = parentId == 0 ? null : Long.toUnsignedString(parentId);
-    this.startEpochNanos = startEpochNanos;
-    this.durationNanos = durationNanos;
-    this.modelName = modelName;
-    this.modelProvider = modelProvider;
-    this.sessionId = sessionId;
-    this.mlApp = mlApp;
-    this.input = input;
-    this.output = output;
-    this.metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(metadata);
-    this.tags = tags;
-    this.tagCount = tagCount;
-    this.metricKeys = metricKeys;
-    this.metricValues = metricValues;
-    this.metricCount = metricCount;
-    this.errorType = errorType;
-    this.errorMessage = errorMessage;
-    this.errorStack = errorStack;
-    this.approxBytes = approxBytes + 256;
+    this(kind, name, traceId, Long.toUnsignedString(spanId), parentId == 0 ? null : Long.toUnsignedString(parentId),
+        startEpochNanos, durationNanos, modelName, modelProvider, sessionId, mlApp, input, output,
+        metadata == null ? Map.of() : Collections.unmodifiableMap(metadata), tags, tagCount, metricKeys, metricValues,
+        metricCount, errorType, errorMessage, errorStack, approxBytes, sampleRate,
+        toolDefinitions == null ? List.of() : toolDefinitions, prompt);
   }
 
   /** A copy with some fields replaced: what a {@link SpanProcessor} returns. */
@@ -72,7 +51,7 @@ public final class FinishedSpan {
         o.toolDefinitions, o.prompt);
   }
 
-  /** The copy constructor's twin for ids already in their wire form. */
+  /** The one that sets the fields, from ids already in their wire form. */
   private FinishedSpan(SpanKind kind, String name, String traceId, String spanId, String parentId, long startEpochNanos,
       long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,

@@ -180,7 +180,7 @@ public final class LLMObs {
 
   /**
    * Runs {@code task}, on whatever thread, with the span current now as its current span and the
-   * {@link AnnotationContext} open now as its annotation context.
+   * annotation context open now (its prompt, name and tags) as its own.
    */
   public static Runnable wrap(Runnable task) {
     Carried c = Carried.now();
@@ -213,9 +213,9 @@ public final class LLMObs {
   private static final class Carried {
     final Tracer tracer;
     final RealSpan span;
-    final AnnotationContext annotations;
+    final Annotations annotations;
 
-    private Carried(Tracer tracer, RealSpan span, AnnotationContext annotations) {
+    private Carried(Tracer tracer, RealSpan span, Annotations annotations) {
       this.tracer = tracer;
       this.span = span;
       this.annotations = annotations;
@@ -226,7 +226,7 @@ public final class LLMObs {
       Tracer t = active();
       if (t == null) return null;
       RealSpan span = t.recorder.currentSpan();
-      AnnotationContext annotations = t.recorder.annotations.get();
+      Annotations annotations = t.recorder.annotations.get();
       return span == null && annotations == null ? null : new Carried(t, span, annotations);
     }
 

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * The prompt template an {@code llm} call was made from ({@code meta.input.prompt}): a text template or a chat
  * template, its variables, and which variables hold the context and the question (Datadog reads those for its
- * hallucination checks; by default {@code context} and {@code question}). Immutable; set with
- * {@link LLMObsSpan#prompt} or an {@link AnnotationContext}. Without an id, it is sent as
+ * hallucination checks; by default {@code context} and {@code question}). Immutable; set on a span
+ * ({@code span.prompt(...)}) or on every llm span in an annotation context. Without an id, it is sent as
  * {@code <ml_app>_unnamed-prompt}.
  */
 public final class Prompt {

@@ -22,8 +22,8 @@ final class Recorder {
   final Config config;
   final Clock clock;
   final ThreadLocal<RealSpan> current = new ThreadLocal<>();
-  /** The innermost open {@link AnnotationContext} on this thread, or null. */
-  final ThreadLocal<AnnotationContext> annotations = new ThreadLocal<>();
+  /** What the annotation contexts open on this thread apply, or null. */
+  final ThreadLocal<Annotations> annotations = new ThreadLocal<>();
   /** Traces whose root finished on this thread since its last flush: what that flush must see delivered. */
   private final ThreadLocal<ArrayList<String>> finishedHere = new ThreadLocal<>();
 
@@ -63,7 +63,7 @@ final class Recorder {
           : new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow(), config.sampleRate);
     }
     RealSpan span = new RealSpan(tracer, kind, name, trace, parent, remote, epoch, nano);
-    AnnotationContext annotation = annotations.get();
+    Annotations annotation = annotations.get();
     if (annotation != null) annotation.applyTo(span);
     if (makeCurrent) {
       span.previous = current.get();

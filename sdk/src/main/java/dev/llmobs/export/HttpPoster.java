@@ -638,19 +638,23 @@ final class HttpPoster {
       return r.getHandshakeStatus();
     }
 
+    /** Unwraps what {@code netIn} holds into {@code appIn}, without reading from the network. */
+    private SSLEngineResult unwrapBuffered() throws javax.net.ssl.SSLException {
+      netIn.flip();
+      try {
+        return engine.unwrap(netIn, appIn);
+      } finally {
+        netIn.compact();
+      }
+    }
+
     /**
      * Unwraps one record into {@code appIn}, reading from the network as needed. Returns the handshake status, or
      * null at end of stream.
      */
     private SSLEngineResult.HandshakeStatus unwrap(long deadline) throws IOException {
       while (true) {
-        netIn.flip();
-        SSLEngineResult r;
-        try {
-          r = engine.unwrap(netIn, appIn);
-        } finally {
-          netIn.compact();
-        }
+        SSLEngineResult r = unwrapBuffered();
         switch (r.getStatus()) {
           case OK:
             return r.getHandshakeStatus();
@@ -704,13 +708,7 @@ final class HttpPoster {
         if (!channel.isOpen() || appIn.position() > 0) return false;
         if (channel.read(netIn) < 0) return false;
         while (netIn.position() > 0) {
-          netIn.flip();
-          SSLEngineResult r;
-          try {
-            r = engine.unwrap(netIn, appIn);
-          } finally {
-            netIn.compact();
-          }
+          SSLEngineResult r = unwrapBuffered();
           if (r.getStatus() == SSLEngineResult.Status.CLOSED || appIn.position() > 0) return false;
           if (r.getStatus() != SSLEngineResult.Status.OK) break; // a partial record: leave it for the next read
           if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) runTasks();
