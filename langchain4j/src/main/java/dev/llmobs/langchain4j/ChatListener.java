@@ -1,0 +1,78 @@
+package dev.llmobs.langchain4j;
+
+import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
+import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.llmobs.LLMObs;
+import dev.llmobs.LLMObsSpan;
+import dev.llmobs.SpanKind;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A chat model call as an {@code llm} span. The span starts in {@code onRequest}, on the caller's thread (so it is a
+ * child of the caller's current span), rides in the request's attributes, and ends in {@code onResponse} or
+ * {@code onError}, on whatever thread the model calls back on. Every step is guarded: a listener that throws would
+ * be logged by LangChain4j, but a span left open would be lost.
+ */
+final class ChatListener implements ChatModelListener {
+  /** The attribute key the span travels under; a private object, so no user key can collide with it. */
+  private static final Object SPAN = new Object();
+
+  @Override public void onRequest(ChatModelRequestContext ctx) {
+    try {
+      ChatRequest request = ctx.chatRequest();
+      LLMObsSpan span = LLMObs.span(SpanKind.LLM, "langchain4j.chat")
+          .modelName(request.modelName()).modelProvider(ChatMapping.provider(ctx.modelProvider())).startDetached();
+      ctx.attributes().put(SPAN, span);
+      span.inputMessages(ChatMapping.messages(request.messages()));
+      List<dev.llmobs.ToolDefinition> tools = ChatMapping.toolDefinitions(request.toolSpecifications());
+      if (!tools.isEmpty()) span.toolDefinitions(tools);
+      span.metadata(ChatMapping.parameters(request));
+    } catch (RuntimeException | LinkageError e) { // a LangChain4j version we do not know; never the caller's problem
+      ChatMapping.report(e);
+    }
+  }
+
+  @Override public void onResponse(ChatModelResponseContext ctx) {
+    LLMObsSpan span = span(ctx.attributes());
+    if (span == null) return;
+    try {
+      ChatResponse response = ctx.chatResponse();
+      if (response.modelName() != null) span.modelName(response.modelName());
+      if (response.aiMessage() != null) span.outputMessages(List.of(ChatMapping.message(response.aiMessage())));
+      if (response.finishReason() != null) {
+        span.metadata("finish_reason", response.finishReason().name().toLowerCase(java.util.Locale.ROOT));
+      }
+      TokenUsage usage = response.tokenUsage();
+      if (usage != null) {
+        if (usage.inputTokenCount() != null) span.metric("input_tokens", usage.inputTokenCount());
+        if (usage.outputTokenCount() != null) span.metric("output_tokens", usage.outputTokenCount());
+        if (usage.totalTokenCount() != null) span.metric("total_tokens", usage.totalTokenCount());
+      }
+    } catch (RuntimeException | LinkageError e) {
+      ChatMapping.report(e);
+    } finally {
+      span.finish();
+    }
+  }
+
+  @Override public void onError(ChatModelErrorContext ctx) {
+    LLMObsSpan span = span(ctx.attributes());
+    if (span == null) return;
+    try {
+      span.error(ctx.error());
+    } finally {
+      span.finish();
+    }
+  }
+
+  private static LLMObsSpan span(Map<Object, Object> attributes) {
+    Object s = attributes == null ? null : attributes.remove(SPAN);
+    return s instanceof LLMObsSpan ? (LLMObsSpan) s : null;
+  }
+}

@@ -1,0 +1,170 @@
+package dev.llmobs.langchain4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.llmobs.LLMObs;
+import dev.llmobs.LLMObsSpan;
+import dev.llmobs.testing.TestIntake;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real LangChain4j OpenAI models against a loopback OpenAI-compatible server; spans read at a loopback intake. */
+class ChatListenerTest {
+  static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
+      + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+      + "\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_claim\","
+      + "\"arguments\":\"{\\\"claimId\\\":\\\"88412\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+      + "\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":7,\"total_tokens\":28}}";
+  static final String STREAM = chunk("{\"role\":\"assistant\",\"content\":\"Clause \"}", null)
+      + chunk("{\"content\":\"4.2 covers it.\"}", null) + chunk("{}", "\"stop\"")
+      + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
+      + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17}}\n\ndata: [DONE]\n\n";
+
+  static String chunk(String delta, String finish) {
+    return "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+        + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}\n\n";
+  }
+
+  TestIntake intake;
+  HttpServer openAi;
+  volatile int status = 200;
+
+  @BeforeEach void start() throws Exception {
+    intake = new TestIntake();
+    LLMObs.configure(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
+        "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "DD_LLMOBS_ML_APP", "claims"));
+    openAi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    openAi.createContext("/v1/chat/completions", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      boolean stream = body.replace(" ", "").contains("\"stream\":true");
+      byte[] answer = (status != 200 ? "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"
+          : stream ? STREAM : ANSWER).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", stream && status == 200 ? "text/event-stream" : "application/json");
+      exchange.sendResponseHeaders(status, answer.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(answer);
+      }
+    });
+    openAi.start();
+  }
+
+  @AfterEach void stop() {
+    openAi.stop(0);
+    intake.close();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + openAi.getAddress().getPort() + "/v1";
+  }
+
+  Map<String, Object> span(String name) {
+    LLMObs.flush(Duration.ofSeconds(2));
+    return intake.spans().stream().filter(s -> name.equals(s.get("name"))).findFirst().orElseThrow();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> meta(Map<String, Object> span) {
+    return (Map<String, Object>) span.get("meta");
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void aChatCallIsAnLlmSpanUnderTheCallersSpan() {
+    OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
+        .temperature(0.2).maxRetries(0).listeners(List.of(LLMObsLangChain4j.listener())).build();
+    ToolSpecification getClaim = ToolSpecification.builder().name("get_claim").description("Looks a claim up")
+        .parameters(JsonObjectSchema.builder().addStringProperty("claimId").required("claimId").build()).build();
+    ChatResponse response;
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      response = model.chat(ChatRequest.builder().messages(SystemMessage.from("You handle claims"),
+          UserMessage.from("Is claim 88412 covered?")).toolSpecifications(getClaim).build());
+    }
+    assertEquals("get_claim", response.aiMessage().toolExecutionRequests().get(0).name(), "the caller's answer");
+    Map<String, Object> llm = span("langchain4j.chat"), root = span("handler");
+    assertEquals(root.get("span_id"), llm.get("parent_id"));
+    Map<String, Object> meta = meta(llm);
+    assertEquals("llm", ((Map<String, Object>) meta.get("span")).get("kind"));
+    assertEquals("gpt-4o-mini-2024-07-18", meta.get("model_name"));
+    assertEquals("openai", meta.get("model_provider"));
+    assertEquals(List.of(Map.of("role", "system", "content", "You handle claims"),
+        Map.of("role", "user", "content", "Is claim 88412 covered?")), ((Map<String, Object>) meta.get("input")).get("messages"));
+    List<Map<String, Object>> out = (List<Map<String, Object>>) ((Map<String, Object>) meta.get("output")).get("messages");
+    assertEquals(List.of(Map.of("name", "get_claim", "arguments", Map.of("claimId", "88412"), "tool_id", "call_1",
+        "type", "function")), out.get(0).get("tool_calls"));
+    List<Map<String, Object>> tools = (List<Map<String, Object>>) meta.get("tool_definitions");
+    assertEquals("get_claim", tools.get(0).get("name"));
+    assertEquals(Map.of("claimId", Map.of("type", "string")), ((Map<String, Object>) tools.get(0).get("schema")).get("properties"));
+    Map<String, Object> metadata = (Map<String, Object>) meta.get("metadata");
+    assertEquals(0.2, metadata.get("temperature"));
+    assertEquals("tool_execution", metadata.get("finish_reason"));
+    assertEquals(Map.of("input_tokens", 21, "output_tokens", 7, "total_tokens", 28), llm.get("metrics"));
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void aStreamEndsItsSpanOnTheModelsThreadUnderTheCallersSpan() throws Exception {
+    OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test")
+        .modelName("gpt-4o-mini").listeners(List.of(LLMObsLangChain4j.listener())).build();
+    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    CompletableFuture<Thread> callbackThread = new CompletableFuture<>();
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      model.chat(List.of(UserMessage.from("Is it covered?")), new StreamingChatResponseHandler() {
+        @Override public void onPartialResponse(String partial) {}
+
+        @Override public void onCompleteResponse(ChatResponse response) {
+          callbackThread.complete(Thread.currentThread());
+          done.complete(response);
+        }
+
+        @Override public void onError(Throwable error) {
+          done.completeExceptionally(error);
+        }
+      });
+      assertEquals("Clause 4.2 covers it.", done.get(10, TimeUnit.SECONDS).aiMessage().text());
+    }
+    assertTrue(callbackThread.get() != Thread.currentThread(), "the model called back on its own thread");
+    Map<String, Object> llm = span("langchain4j.chat"), root = span("handler");
+    assertEquals(root.get("span_id"), llm.get("parent_id"));
+    assertEquals(List.of(Map.of("role", "assistant", "content", "Clause 4.2 covers it.")),
+        ((Map<String, Object>) meta(llm).get("output")).get("messages"));
+    assertEquals(Map.of("input_tokens", 12, "output_tokens", 5, "total_tokens", 17), llm.get("metrics"));
+  }
+
+  @Test void aFailedCallIsAnErrorSpanAndTheCallerSeesTheSameException() {
+    status = 500;
+    OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
+        .maxRetries(0).listeners(List.of(LLMObsLangChain4j.listener())).build();
+    OpenAiChatModel bare = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
+        .maxRetries(0).build();
+    RuntimeException without = assertThrows(RuntimeException.class, () -> bare.chat("Is it covered?"));
+    RuntimeException with = assertThrows(RuntimeException.class, () -> model.chat("Is it covered?"));
+    assertSame(without.getClass(), with.getClass());
+    assertEquals(without.getMessage(), with.getMessage());
+    Map<String, Object> llm = span("langchain4j.chat");
+    assertEquals("error", llm.get("status"));
+    @SuppressWarnings("unchecked") Map<String, Object> error = (Map<String, Object>) meta(llm).get("error");
+    assertNotNull(error);
+    assertEquals(with.getClass().getName(), error.get("type"));
+  }
+}
