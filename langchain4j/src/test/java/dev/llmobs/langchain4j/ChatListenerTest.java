@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -18,78 +17,14 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
-import dev.llmobs.testing.TestIntake;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Real LangChain4j OpenAI models against a loopback OpenAI-compatible server; spans read at a loopback intake. */
-class ChatListenerTest {
-  static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
-      + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-      + "\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_claim\","
-      + "\"arguments\":\"{\\\"claimId\\\":\\\"88412\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
-      + "\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":7,\"total_tokens\":28}}";
-  static final String STREAM = chunk("{\"role\":\"assistant\",\"content\":\"Clause \"}", null)
-      + chunk("{\"content\":\"4.2 covers it.\"}", null) + chunk("{}", "\"stop\"")
-      + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
-      + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17}}\n\ndata: [DONE]\n\n";
-
-  static String chunk(String delta, String finish) {
-    return "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
-        + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}\n\n";
-  }
-
-  TestIntake intake;
-  HttpServer openAi;
-  volatile int status = 200;
-
-  @BeforeEach void start() throws Exception {
-    intake = new TestIntake();
-    LLMObs.configure(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
-        "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "DD_LLMOBS_ML_APP", "claims"));
-    openAi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    openAi.createContext("/v1/chat/completions", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      boolean stream = body.replace(" ", "").contains("\"stream\":true");
-      byte[] answer = (status != 200 ? "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"
-          : stream ? STREAM : ANSWER).getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", stream && status == 200 ? "text/event-stream" : "application/json");
-      exchange.sendResponseHeaders(status, answer.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(answer);
-      }
-    });
-    openAi.start();
-  }
-
-  @AfterEach void stop() {
-    openAi.stop(0);
-    intake.close();
-  }
-
-  String baseUrl() {
-    return "http://127.0.0.1:" + openAi.getAddress().getPort() + "/v1";
-  }
-
-  Map<String, Object> span(String name) {
-    LLMObs.flush(Duration.ofSeconds(2));
-    return intake.spans().stream().filter(s -> name.equals(s.get("name"))).findFirst().orElseThrow();
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> meta(Map<String, Object> span) {
-    return (Map<String, Object>) span.get("meta");
-  }
-
+class ChatListenerTest extends OpenAiStubTest {
   @SuppressWarnings("unchecked")
   @Test void aChatCallIsAnLlmSpanUnderTheCallersSpan() {
     OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")

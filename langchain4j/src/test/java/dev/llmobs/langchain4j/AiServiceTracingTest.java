@@ -1,0 +1,115 @@
+package dev.llmobs.langchain4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.MemoryId;
+import dev.langchain4j.service.UserMessage;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.llmobs.LLMObs;
+import dev.llmobs.LLMObsSpan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** A real AI Service with a tool loop of two turns: agent, llm, tool, llm, checked as a tree at the intake. */
+class AiServiceTracingTest extends OpenAiStubTest {
+  interface Assistant {
+    String answer(@MemoryId String claim, @UserMessage String question);
+  }
+
+  static final class Claims {
+    @Tool("Looks a claim up")
+    String get_claim(@P("the claim id") String claimId) {
+      return "{\"claim\":\"" + claimId + "\",\"cause\":\"burst pipe\"}";
+    }
+  }
+
+  Assistant assistant(boolean sessions) {
+    OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
+        .maxRetries(0).listeners(List.of(LLMObsLangChain4j.listener())).build();
+    return AiServices.builder(Assistant.class).chatModel(model).tools(new Claims())
+        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+        .registerListeners(sessions ? LLMObsLangChain4j.aiServiceListenersWithMemoryIdAsSession()
+            : LLMObsLangChain4j.aiServiceListeners())
+        .build();
+  }
+
+  List<Map<String, Object>> spans() {
+    LLMObs.flush(Duration.ofSeconds(2));
+    return intake.spans();
+  }
+
+  @SuppressWarnings("unchecked")
+  static String kind(Map<String, Object> span) {
+    return (String) ((Map<String, Object>) meta(span).get("span")).get("kind");
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void anAiServiceCallIsAnAgentSpanWithItsModelCallsAndToolInside() {
+    String answer;
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      answer = assistant(true).answer("88412", "Is claim 88412 covered?");
+    }
+    assertEquals("Covered: sudden water damage.", answer);
+    List<Map<String, Object>> spans = spans();
+    Map<String, Object> root = spans.stream().filter(s -> "handler".equals(s.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> agent = spans.stream().filter(s -> "agent".equals(kind(s))).findFirst().orElseThrow();
+    assertEquals("AiServiceTracingTest.Assistant.answer", agent.get("name"));
+    assertEquals(root.get("span_id"), agent.get("parent_id"));
+    assertEquals("88412", agent.get("session_id"));
+    assertEquals(Map.of("value", "Is claim 88412 covered?"), meta(agent).get("input"));
+    assertEquals(Map.of("value", "Covered: sudden water damage."), meta(agent).get("output"));
+    List<Map<String, Object>> inside = spans.stream().filter(s -> agent.get("span_id").equals(s.get("parent_id")))
+        .sorted(java.util.Comparator.comparing(s -> ((Number) s.get("start_ns")).longValue()))
+        .collect(Collectors.toList());
+    assertEquals(List.of("llm", "tool", "llm"), inside.stream().map(AiServiceTracingTest::kind).collect(Collectors.toList()));
+    Map<String, Object> tool = inside.get(1);
+    assertEquals("get_claim", tool.get("name"));
+    assertEquals(Map.of("value", "{\"claimId\":\"88412\"}"), meta(tool).get("input"));
+    assertEquals(Map.of("value", "{\"claim\":\"88412\",\"cause\":\"burst pipe\"}"), meta(tool).get("output"));
+    List<Map<String, Object>> secondInput = (List<Map<String, Object>>) ((Map<String, Object>) meta(inside.get(2))
+        .get("input")).get("messages");
+    Map<String, Object> toolMessage = secondInput.get(secondInput.size() - 1);
+    assertEquals(List.of(Map.of("name", "get_claim", "result", "{\"claim\":\"88412\",\"cause\":\"burst pipe\"}",
+        "tool_id", "call_1", "type", "tool_result")), toolMessage.get("tool_results"));
+  }
+
+  @Test void parallelInvocationsOnSeveralThreadsKeepTheirOwnTrees() throws Exception {
+    Assistant assistant = assistant(false);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> calls = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        String claim = "claim-" + i;
+        calls.add(pool.submit(() -> {
+          try (LLMObsSpan root = LLMObs.workflow(claim)) {
+            return assistant.answer(claim, "Is it covered?");
+          }
+        }));
+      }
+      for (Future<String> f : calls) assertEquals("Covered: sudden water damage.", f.get());
+    } finally {
+      pool.shutdownNow();
+    }
+    List<Map<String, Object>> spans = spans();
+    for (int i = 0; i < 4; i++) {
+      String claim = "claim-" + i;
+      Map<String, Object> root = spans.stream().filter(s -> claim.equals(s.get("name"))).findFirst().orElseThrow();
+      List<Map<String, Object>> tree = spans.stream().filter(s -> root.get("trace_id").equals(s.get("trace_id")))
+          .collect(Collectors.toList());
+      assertEquals(5, tree.size(), claim + ": workflow, agent, llm, tool, llm");
+      assertTrue(tree.stream().filter(s -> "agent".equals(kind(s))).allMatch(s -> root.get("span_id").equals(s.get("parent_id"))));
+    }
+  }
+}
