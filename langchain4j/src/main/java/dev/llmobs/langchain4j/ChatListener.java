@@ -11,7 +11,6 @@ import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A chat model call as an {@code llm} span. The span starts in {@code onRequest}, on the caller's thread (so it is a
@@ -20,15 +19,12 @@ import java.util.Map;
  * be logged by LangChain4j, but a span left open would be lost.
  */
 final class ChatListener implements ChatModelListener {
-  /** The attribute key the span travels under; a private object, so no user key can collide with it. */
-  private static final Object SPAN = new Object();
-
   @Override public void onRequest(ChatModelRequestContext ctx) {
     try {
       ChatRequest request = ctx.chatRequest();
       LLMObsSpan span = LLMObs.span(SpanKind.LLM, "langchain4j.chat")
           .modelName(request.modelName()).modelProvider(ChatMapping.provider(ctx.modelProvider())).startDetached();
-      ctx.attributes().put(SPAN, span);
+      SpanAttributes.put(ctx.attributes(), span);
       span.inputMessages(ChatMapping.messages(request.messages()));
       List<dev.llmobs.ToolDefinition> tools = ChatMapping.toolDefinitions(request.toolSpecifications());
       if (!tools.isEmpty()) span.toolDefinitions(tools);
@@ -39,7 +35,7 @@ final class ChatListener implements ChatModelListener {
   }
 
   @Override public void onResponse(ChatModelResponseContext ctx) {
-    LLMObsSpan span = span(ctx.attributes());
+    LLMObsSpan span = SpanAttributes.take(ctx.attributes());
     if (span == null) return;
     try {
       ChatResponse response = ctx.chatResponse();
@@ -62,17 +58,6 @@ final class ChatListener implements ChatModelListener {
   }
 
   @Override public void onError(ChatModelErrorContext ctx) {
-    LLMObsSpan span = span(ctx.attributes());
-    if (span == null) return;
-    try {
-      span.error(ctx.error());
-    } finally {
-      span.finish();
-    }
-  }
-
-  private static LLMObsSpan span(Map<Object, Object> attributes) {
-    Object s = attributes == null ? null : attributes.remove(SPAN);
-    return s instanceof LLMObsSpan ? (LLMObsSpan) s : null;
+    SpanAttributes.fail(ctx.attributes(), ctx.error());
   }
 }

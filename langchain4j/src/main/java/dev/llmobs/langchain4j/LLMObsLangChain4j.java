@@ -1,6 +1,8 @@
 package dev.llmobs.langchain4j;
 
 import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
+import dev.langchain4j.rag.content.retriever.listener.ContentRetrieverListener;
 import dev.langchain4j.observability.api.listener.AiServiceListener;
 import java.util.List;
 
@@ -18,6 +20,8 @@ import java.util.List;
  */
 public final class LLMObsLangChain4j {
   private static final ChatModelListener LISTENER = new ChatListener();
+  private static final ContentRetrieverListener RETRIEVAL = new RagListeners.Retrieval();
+  private static final EmbeddingModelListener EMBEDDINGS = new RagListeners.Embeddings();
 
   private LLMObsLangChain4j() {}
 
@@ -32,6 +36,16 @@ public final class LLMObsLangChain4j {
   /** As {@link #aiServiceListeners()}, with each invocation's chat memory id as its {@code session_id}. */
   public static List<AiServiceListener<?>> aiServiceListenersWithMemoryIdAsSession() {
     return new AiServiceTracing(true).listeners();
+  }
+
+  /** For a content retriever: {@code retriever.addListener(LLMObsLangChain4j.retrieverListener())}. */
+  public static ContentRetrieverListener retrieverListener() {
+    return RETRIEVAL;
+  }
+
+  /** For an embedding model: {@code model.addListener(LLMObsLangChain4j.embeddingListener())}. */
+  public static EmbeddingModelListener embeddingListener() {
+    return EMBEDDINGS;
   }
 
   /** The listener to give a chat model's builder ({@code .listeners(...)}); stateless, shareable. */

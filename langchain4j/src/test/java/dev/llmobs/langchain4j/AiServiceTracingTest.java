@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.rag.content.Content;
+import dev.langchain4j.rag.content.ContentMetadata;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
@@ -35,11 +39,16 @@ class AiServiceTracingTest extends OpenAiStubTest {
     }
   }
 
+  /** The policy clause a real vector store would find, with its score. */
+  static final ContentRetriever POLICY = query -> List.of(Content.from(
+      TextSegment.from("Clause 4.2: sudden water damage is covered."), Map.of(ContentMetadata.SCORE, 0.91)));
+
   Assistant assistant(boolean sessions) {
     OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
         .maxRetries(0).listeners(List.of(LLMObsLangChain4j.listener())).build();
     return AiServices.builder(Assistant.class).chatModel(model).tools(new Claims())
         .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+        .contentRetriever(POLICY.addListener(LLMObsLangChain4j.retrieverListener()))
         .registerListeners(sessions ? LLMObsLangChain4j.aiServiceListenersWithMemoryIdAsSession()
             : LLMObsLangChain4j.aiServiceListeners())
         .build();
@@ -73,12 +82,15 @@ class AiServiceTracingTest extends OpenAiStubTest {
     List<Map<String, Object>> inside = spans.stream().filter(s -> agent.get("span_id").equals(s.get("parent_id")))
         .sorted(java.util.Comparator.comparing(s -> ((Number) s.get("start_ns")).longValue()))
         .collect(Collectors.toList());
-    assertEquals(List.of("llm", "tool", "llm"), inside.stream().map(AiServiceTracingTest::kind).collect(Collectors.toList()));
-    Map<String, Object> tool = inside.get(1);
+    assertEquals(List.of("retrieval", "llm", "tool", "llm"), inside.stream().map(AiServiceTracingTest::kind).collect(Collectors.toList()));
+    assertEquals(Map.of("documents", List.of(Map.of("text", "Clause 4.2: sudden water damage is covered.",
+        "score", 0.91))), meta(inside.get(0)).get("output"));
+    assertEquals(Map.of("value", "Is claim 88412 covered?"), meta(inside.get(0)).get("input"));
+    Map<String, Object> tool = inside.get(2);
     assertEquals("get_claim", tool.get("name"));
     assertEquals(Map.of("value", "{\"claimId\":\"88412\"}"), meta(tool).get("input"));
     assertEquals(Map.of("value", "{\"claim\":\"88412\",\"cause\":\"burst pipe\"}"), meta(tool).get("output"));
-    List<Map<String, Object>> secondInput = (List<Map<String, Object>>) ((Map<String, Object>) meta(inside.get(2))
+    List<Map<String, Object>> secondInput = (List<Map<String, Object>>) ((Map<String, Object>) meta(inside.get(3))
         .get("input")).get("messages");
     Map<String, Object> toolMessage = secondInput.get(secondInput.size() - 1);
     assertEquals(List.of(Map.of("name", "get_claim", "result", "{\"claim\":\"88412\",\"cause\":\"burst pipe\"}",
@@ -108,7 +120,7 @@ class AiServiceTracingTest extends OpenAiStubTest {
       Map<String, Object> root = spans.stream().filter(s -> claim.equals(s.get("name"))).findFirst().orElseThrow();
       List<Map<String, Object>> tree = spans.stream().filter(s -> root.get("trace_id").equals(s.get("trace_id")))
           .collect(Collectors.toList());
-      assertEquals(5, tree.size(), claim + ": workflow, agent, llm, tool, llm");
+      assertEquals(6, tree.size(), claim + ": workflow, agent, retrieval, llm, tool, llm");
       assertTrue(tree.stream().filter(s -> "agent".equals(kind(s))).allMatch(s -> root.get("span_id").equals(s.get("parent_id"))));
     }
   }

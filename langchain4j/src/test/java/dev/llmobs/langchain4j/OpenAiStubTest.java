@@ -26,6 +26,9 @@ abstract class OpenAiStubTest {
       + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
       + "\"content\":\"Covered: sudden water damage.\"},\"finish_reason\":\"stop\"}],"
       + "\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":6,\"total_tokens\":46}}";
+  static final String EMBEDDINGS = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+      + "\"embedding\":[0.1,0.2,0.3]},{\"object\":\"embedding\",\"index\":1,\"embedding\":[0.3,0.2,0.1]}],"
+      + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9}}";
   static final String STREAM = chunk("{\"role\":\"assistant\",\"content\":\"Clause \"}", null)
       + chunk("{\"content\":\"4.2 covers it.\"}", null) + chunk("{}", "\"stop\"")
       + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
@@ -53,6 +56,15 @@ abstract class OpenAiStubTest {
           : stream ? STREAM : toolResultIn ? FINAL : ANSWER).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", stream && status == 200 ? "text/event-stream" : "application/json");
       exchange.sendResponseHeaders(status, answer.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(answer);
+      }
+    });
+    openAi.createContext("/v1/embeddings", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] answer = EMBEDDINGS.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, answer.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(answer);
       }
