@@ -4,12 +4,14 @@ import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
+import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
+import dev.llmobs.internal.Integrations;
 import java.util.List;
 
 /**
@@ -22,6 +24,15 @@ final class ChatListener implements ChatModelListener {
   @Override public void onRequest(ChatModelRequestContext ctx) {
     try {
       ChatRequest request = ctx.chatRequest();
+      if (ctx.modelProvider() == ModelProvider.AMAZON_BEDROCK && Integrations.bedrock) {
+        // Our Bedrock interceptor will see this very call and record it as the llm span, tokens included: this
+        // one becomes its parent workflow, current so that the interceptor's span nests in it, without tokens.
+        LLMObsSpan span = LLMObs.span(SpanKind.WORKFLOW, "langchain4j.chat").start();
+        SpanAttributes.put(ctx.attributes(), span);
+        span.input(ChatMapping.lastUserText(request.messages()));
+        span.metadata(ChatMapping.parameters(request));
+        return;
+      }
       LLMObsSpan span = LLMObs.span(SpanKind.LLM, "langchain4j.chat")
           .modelName(request.modelName()).modelProvider(ChatMapping.provider(ctx.modelProvider())).startDetached();
       SpanAttributes.put(ctx.attributes(), span);
@@ -39,11 +50,15 @@ final class ChatListener implements ChatModelListener {
     if (span == null) return;
     try {
       ChatResponse response = ctx.chatResponse();
-      if (response.modelName() != null) span.modelName(response.modelName());
-      if (response.aiMessage() != null) span.outputMessages(List.of(ChatMapping.message(response.aiMessage())));
       if (response.finishReason() != null) {
         span.metadata("finish_reason", response.finishReason().name().toLowerCase(java.util.Locale.ROOT));
       }
+      if (span.kind() == SpanKind.WORKFLOW) { // the Bedrock llm span inside has the messages and the tokens
+        if (response.aiMessage() != null) span.output(ChatMapping.message(response.aiMessage()).content());
+        return;
+      }
+      if (response.modelName() != null) span.modelName(response.modelName());
+      if (response.aiMessage() != null) span.outputMessages(List.of(ChatMapping.message(response.aiMessage())));
       TokenUsage usage = response.tokenUsage();
       if (usage != null) {
         if (usage.inputTokenCount() != null) span.metric("input_tokens", usage.inputTokenCount());

@@ -67,6 +67,15 @@ final class ChatMapping {
     return Message.of(m.type() == null ? "unknown" : m.type().name().toLowerCase(Locale.ROOT), String.valueOf(m));
   }
 
+  /** The text of the conversation's last user message, or null. */
+  static String lastUserText(List<ChatMessage> messages) {
+    if (messages == null) return null;
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if (messages.get(i) instanceof UserMessage) return userText((UserMessage) messages.get(i));
+    }
+    return null;
+  }
+
   /** A user message's text; images, audio, video and files leave a marker. */
   private static String userText(UserMessage m) {
     if (m.hasSingleText()) return m.singleText();
