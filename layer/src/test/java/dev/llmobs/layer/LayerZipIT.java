@@ -52,6 +52,7 @@ class LayerZipIT {
       assertNotNull(z.getEntry("dev/llmobs/bedrock/LlmObsBedrockInterceptor.class"));
       assertNotNull(z.getEntry("software/amazon/awssdk/global/handlers/execution.interceptors"));
       assertNotNull(z.getEntry("org/crac/Core.class"), "CRaC API, kept at its own name so the runtime's bridge finds it");
+      assertNotNull(z.getEntry("dev/llmobs/langchain4j/LLMObsLangChain4j.class"), "our LangChain4j listeners");
       int maxMajor = 0;
       for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) {
         ZipEntry entry = e.nextElement();
@@ -59,6 +60,7 @@ class LayerZipIT {
         assertFalse(n.startsWith("com/amazonaws/"), n);
         assertFalse(n.startsWith("software/amazon/") && n.endsWith(".class"), n);
         assertFalse(n.startsWith("com/fasterxml/"), "jackson must be relocated: " + n);
+        assertFalse(n.startsWith("dev/langchain4j/"), "LangChain4j is the function's: " + n);
         if (n.endsWith(".class")) {
           try (InputStream in = z.getInputStream(entry)) {
             DataInputStream d = new DataInputStream(in);
