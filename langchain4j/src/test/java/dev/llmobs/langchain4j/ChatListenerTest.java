@@ -17,6 +17,8 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -101,5 +103,65 @@ class ChatListenerTest extends OpenAiStubTest {
     @SuppressWarnings("unchecked") Map<String, Object> error = (Map<String, Object>) meta(llm).get("error");
     assertNotNull(error);
     assertEquals(with.getClass().getName(), error.get("type"));
+  }
+
+  @Test void aStreamCutMidwayIsAnErrorSpanAndTheCallerHearsOfItAsWithout() throws Exception {
+    try (java.net.ServerSocket cutter = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> cutTwoStreams(cutter), "stream-cutter");
+      server.start();
+      String url = "http://127.0.0.1:" + cutter.getLocalPort() + "/v1";
+      Throwable traced = streamError(OpenAiStreamingChatModel.builder().baseUrl(url).apiKey("sk-test")
+          .modelName("gpt-4o-mini").listeners(List.of(LLMObsLangChain4j.listener())).build());
+      Throwable bare = streamError(OpenAiStreamingChatModel.builder().baseUrl(url).apiKey("sk-test")
+          .modelName("gpt-4o-mini").build());
+      server.join(10_000);
+      assertAnErrorSpanWithTheCallersError(traced, bare);
+    }
+  }
+
+  /** Answers two requests with half a stream each, then resets the connection. */
+  static void cutTwoStreams(java.net.ServerSocket cutter) {
+    byte[] stream = STREAM.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 2; i++) {
+      try (java.net.Socket s = cutter.accept()) {
+        java.io.InputStream in = s.getInputStream();
+        String head = "";
+        while (!head.endsWith("\r\n\r\n")) head += (char) in.read();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
+        OutputStream out = s.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " + stream.length
+            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(stream, 0, stream.length / 2);
+        out.flush();
+        s.setSoLinger(true, 0); // a reset, as a dropped connection looks
+      } catch (java.io.IOException e) {
+        return;
+      }
+    }
+  }
+
+  void assertAnErrorSpanWithTheCallersError(Throwable traced, Throwable bare) {
+    assertEquals(bare.getClass(), traced.getClass());
+    Map<String, Object> llm = span("langchain4j.chat");
+    assertEquals("error", llm.get("status"));
+    @SuppressWarnings("unchecked") Map<String, Object> error = (Map<String, Object>) meta(llm).get("error");
+    assertEquals(traced.getClass().getName(), error.get("type"));
+  }
+
+  static Throwable streamError(OpenAiStreamingChatModel model) throws Exception {
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    model.chat(List.of(UserMessage.from("Please cut the stream")), new StreamingChatResponseHandler() {
+      @Override public void onPartialResponse(String partial) {}
+
+      @Override public void onCompleteResponse(ChatResponse response) {
+        failed.completeExceptionally(new AssertionError("completed: " + response));
+      }
+
+      @Override public void onError(Throwable error) {
+        failed.complete(error);
+      }
+    });
+    return failed.get(10, TimeUnit.SECONDS);
   }
 }
