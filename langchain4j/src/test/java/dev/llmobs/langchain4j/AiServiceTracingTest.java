@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.guardrail.InputGuardrail;
+import dev.langchain4j.guardrail.InputGuardrailResult;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.rag.content.Content;
@@ -123,5 +125,36 @@ class AiServiceTracingTest extends OpenAiStubTest {
       assertEquals(6, tree.size(), claim + ": workflow, agent, retrieval, llm, tool, llm");
       assertTrue(tree.stream().filter(s -> "agent".equals(kind(s))).allMatch(s -> root.get("span_id").equals(s.get("parent_id"))));
     }
+  }
+
+  /** Refuses questions about other people's claims. */
+  public static final class OwnClaimsOnly implements InputGuardrail {
+    @Override public InputGuardrailResult validate(dev.langchain4j.data.message.UserMessage message) {
+      return message.singleText().contains("neighbour") ? fatal("not your claim") : success();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void guardrailOutcomesAreTagsOnTheAgentSpanAndARejectionIsItsError() {
+    OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
+        .maxRetries(0).listeners(List.of(LLMObsLangChain4j.listener())).build();
+    Assistant guarded = AiServices.builder(Assistant.class).chatModel(model).tools(new Claims())
+        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+        .inputGuardrails(List.of(new OwnClaimsOnly()))
+        .registerListeners(LLMObsLangChain4j.aiServiceListeners()).build();
+    guarded.answer("88412", "Is claim 88412 covered?");
+    RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+        () -> guarded.answer("99", "Is my neighbour's claim covered?"));
+    List<Map<String, Object>> agents = spans().stream().filter(s -> "agent".equals(kind(s)))
+        .sorted(java.util.Comparator.comparing(s -> ((Number) s.get("start_ns")).longValue()))
+        .collect(Collectors.toList());
+    assertEquals(2, agents.size());
+    assertTrue(((List<String>) agents.get(0).get("tags")).contains("guardrail.OwnClaimsOnly:success"));
+    Map<String, Object> rejected = agents.get(1);
+    assertTrue(((List<String>) rejected.get("tags")).contains("guardrail.OwnClaimsOnly:fatal"), rejected.get("tags") + "");
+    assertEquals(List.of("not your claim"),
+        ((Map<String, Object>) meta(rejected).get("metadata")).get("guardrail.OwnClaimsOnly.failures"));
+    assertEquals("error", rejected.get("status"));
+    assertEquals(refused.getClass().getName(), ((Map<String, Object>) meta(rejected).get("error")).get("type"));
   }
 }
