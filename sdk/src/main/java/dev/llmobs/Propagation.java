@@ -1,5 +1,7 @@
 package dev.llmobs;
 
+import dev.llmobs.internal.Ids;
+
 import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +27,7 @@ final class Propagation {
     long high = Long.parseUnsignedLong(ctx.traceId().substring(0, 16), 16);
     long low = Long.parseUnsignedLong(ctx.traceId().substring(16), 16);
     String traceDecimal = new BigInteger(ctx.traceId(), 16).toString();
-    String spanHex = hex16(Long.parseUnsignedLong(ctx.spanId()));
+    String spanHex = Ids.hex16(Long.parseUnsignedLong(ctx.spanId()));
     String sampled = Boolean.FALSE.equals(ctx.sampled) ? "0" : "1";
     String rate = Double.isNaN(ctx.sampleRate) ? null : Double.toString(ctx.sampleRate);
 
@@ -50,7 +52,7 @@ final class Propagation {
         tags.append(pair.trim());
       }
     } else if (!apm) {
-      tags.append("_dd.p.tid=").append(hex16(high));
+      tags.append("_dd.p.tid=").append(Ids.hex16(high));
     }
     if (tags.length() + 1 + ours.length() <= MAX_TAGS_LENGTH) {
       if (tags.length() > 0) tags.append(',');
@@ -78,7 +80,7 @@ final class Propagation {
         dd.append(dd.length() == 0 ? "dd=" : ";").append(entry);
       }
     } else {
-      dd.append("dd=s:1;p:").append(spanHex).append(";t.tid:").append(hex16(high));
+      dd.append("dd=s:1;p:").append(spanHex).append(";t.tid:").append(Ids.hex16(high));
     }
     dd.append(dd.length() == 0 ? "dd=" : ";").append("t.llmobs_trace_id:").append(traceDecimal)
         .append(";t.llmobs_parent_id:").append(ctx.spanId()).append(";t.llmobs_sd:").append(sampled);
@@ -86,11 +88,6 @@ final class Propagation {
     appendOptional(dd, ";t.llmobs_ml_app:", stateValue(ctx.mlApp()), MAX_TRACESTATE_MEMBER);
     appendOptional(dd, ";t.llmobs_sid:", stateValue(ctx.sessionId()), MAX_TRACESTATE_MEMBER);
     put(headers, "tracestate", dd.append(others).toString()); // dd first: the member most recently updated leads
-  }
-
-  private static String hex16(long v) {
-    String h = Long.toHexString(v);
-    return "0".repeat(16 - h.length()) + h;
   }
 
   /** Replaces a header whatever the case of its existing name. */

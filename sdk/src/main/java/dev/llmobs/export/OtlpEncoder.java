@@ -9,6 +9,7 @@ import dev.llmobs.SpanKind;
 import dev.llmobs.ToolCall;
 import dev.llmobs.ToolResult;
 import dev.llmobs.internal.Config;
+import dev.llmobs.internal.Ids;
 import java.util.List;
 import java.util.Map;
 
@@ -395,17 +396,9 @@ final class OtlpEncoder implements Encoder {
     return null;
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   /** A span id as sent to Datadog (unsigned decimal) as OTLP wants it: 16 lower-case hex digits. */
   static String hex(String unsignedDecimal) {
-    long v = Long.parseUnsignedLong(unsignedDecimal);
-    char[] c = new char[16];
-    for (int i = 15; i >= 0; i--) {
-      c[i] = HEX[(int) (v & 0xf)];
-      v >>>= 4;
-    }
-    return new String(c);
+    return Ids.hex16(Long.parseUnsignedLong(unsignedDecimal));
   }
 
   private static long parseLongOr(String s, long dflt) {

@@ -115,6 +115,13 @@ public final class Ids {
     return new String(c);
   }
 
+  /** 16 lowercase hex characters: a span id, or half a trace id, as W3C and OTLP write them. */
+  public static String hex16(long v) {
+    char[] c = new char[16];
+    hex(v, c, 0);
+    return new String(c);
+  }
+
   private static void hex(long v, char[] c, int off) {
     for (int i = 15; i >= 0; i--) {
       c[off + i] = "0123456789abcdef".charAt((int) (v & 0xf));
