@@ -430,31 +430,12 @@ public final class JsonWriter {
       }
       raw(']');
     }
-    raw(",\"variables\":").stringMap(p.variables());
-    raw(",\"tags\":").stringMap(p.tags());
-    raw(",\"_dd_context_variable_keys\":").stringList(p.contextVariableKeys());
-    raw(",\"_dd_query_variable_keys\":").stringList(p.queryVariableKeys());
+    // meta > input > prompt > variables: three levels down
+    raw(",\"variables\":").valueBelow(p.variables(), 3);
+    raw(",\"tags\":").valueBelow(p.tags(), 3);
+    raw(",\"_dd_context_variable_keys\":").valueBelow(p.contextVariableKeys(), 3);
+    raw(",\"_dd_query_variable_keys\":").valueBelow(p.queryVariableKeys(), 3);
     return raw('}');
-  }
-
-  private JsonWriter stringMap(Map<String, String> m) {
-    raw('{');
-    boolean first = true;
-    for (Map.Entry<String, String> e : m.entrySet()) {
-      if (!first) raw(',');
-      first = false;
-      key(e.getKey()).string(e.getValue());
-    }
-    return raw('}');
-  }
-
-  private JsonWriter stringList(List<String> l) {
-    raw('[');
-    for (int i = 0; i < l.size(); i++) {
-      if (i > 0) raw(',');
-      string(l.get(i));
-    }
-    return raw(']');
   }
 
   /** Writes documents in the wire format's shape ({@code meta.output.documents}). */
