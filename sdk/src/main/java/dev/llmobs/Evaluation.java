@@ -2,7 +2,6 @@ package dev.llmobs;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,15 +56,7 @@ public final class Evaluation implements Cloneable {
    * changes do not reach it. A map that cannot be read is refused when submitted.
    */
   public static Evaluation json(String label, Map<String, ?> value) {
-    Map<String, Object> copy = null;
-    if (value != null) {
-      try {
-        copy = Collections.unmodifiableMap(new LinkedHashMap<>(value));
-      } catch (RuntimeException e) {
-        Usage.rejected("bad-map", "could not read the value of json evaluation '" + label + "': " + e);
-      }
-    }
-    return new Evaluation(Type.JSON, label, copy);
+    return new Evaluation(Type.JSON, label, Copies.map(value, "the value of json evaluation '" + label + "'"));
   }
 
   /** Joins the evaluation to the span with these exported ids. */
@@ -129,11 +120,8 @@ public final class Evaluation implements Cloneable {
 
   public Evaluation metadata(Map<String, ?> metadata) {
     Evaluation e = copy();
-    try {
-      e.metadata = metadata == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-    } catch (RuntimeException ex) { // a concurrently modified or broken map
-      Usage.rejected("bad-map", "could not read the metadata of evaluation '" + label + "': " + ex);
-    }
+    Map<String, Object> copy = Copies.map(metadata, "the metadata of evaluation '" + label + "'");
+    if (copy != null || metadata == null) e.metadata = copy; // an unreadable map leaves the earlier metadata
     return e;
   }
 

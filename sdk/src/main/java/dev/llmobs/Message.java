@@ -1,7 +1,5 @@
 package dev.llmobs;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -62,15 +60,8 @@ public final class Message {
   }
 
   private static <T> List<T> copy(List<T> in) {
-    try {
-      if (in == null || in.isEmpty()) return List.of();
-      List<T> out = new ArrayList<>(in.size());
-      for (T t : in) if (t != null) out.add(t);
-      return Collections.unmodifiableList(out);
-    } catch (RuntimeException e) { // a list whose iteration throws
-      Usage.rejected("bad-list", "could not read a message's tool calls or results: " + e + "; none recorded");
-      return List.of();
-    }
+    List<T> copy = Copies.list(in, "a message's tool calls or results");
+    return copy == null ? List.of() : copy;
   }
 
   @Override public String toString() {

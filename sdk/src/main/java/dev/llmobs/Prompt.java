@@ -37,14 +37,8 @@ public final class Prompt {
 
   /** A chat template: messages whose contents hold the variables. */
   public static Prompt chat(List<Message> chatTemplate) {
-    List<Message> copy = new java.util.ArrayList<>();
-    try {
-      if (chatTemplate != null) for (Message m : chatTemplate) if (m != null) copy.add(m);
-    } catch (RuntimeException e) { // a list whose iteration throws
-      Usage.rejected("bad-list", "could not read a chat template: " + e + "; sent without it");
-      copy.clear();
-    }
-    return new Prompt(null, null, null, List.copyOf(copy), Map.of(), Map.of(), List.of("context"),
+    List<Message> copy = Copies.list(chatTemplate, "a chat template");
+    return new Prompt(null, null, null, copy == null ? List.of() : copy, Map.of(), Map.of(), List.of("context"),
         List.of("question"));
   }
 

@@ -193,15 +193,10 @@ final class RealSpan extends LLMObsSpan {
           + " span '" + name + "'");
       return this;
     }
-    List<ToolDefinition> copy = new java.util.ArrayList<>();
-    try {
-      for (ToolDefinition t : tools) if (t != null) copy.add(t);
-    } catch (RuntimeException e) { // a list whose iteration throws
-      Usage.rejected("bad-list", "could not read the tool definitions given to span '" + name + "': " + e);
-      return this;
-    }
+    List<ToolDefinition> copy = Copies.list(tools, "the tool definitions given to span '" + name + "'");
+    if (copy == null) return this;
     synchronized (this) {
-      if (open("tool definitions")) toolDefinitions = java.util.Collections.unmodifiableList(copy);
+      if (open("tool definitions")) toolDefinitions = copy;
     }
     return this;
   }

@@ -1,7 +1,5 @@
 package dev.llmobs;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A model's request to call a tool, inside an assistant {@link Message}. Immutable. */
@@ -19,12 +17,8 @@ public final class ToolCall {
   }
 
   private static Map<String, Object> copy(String name, Map<String, ?> arguments) {
-    try {
-      return arguments == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
-    } catch (RuntimeException e) { // a concurrently modified or broken map
-      Usage.rejected("bad-map", "could not read the arguments of tool call '" + name + "': " + e + "; none recorded");
-      return Map.of();
-    }
+    Map<String, Object> copy = Copies.map(arguments, "the arguments of tool call '" + name + "'");
+    return copy == null ? Map.of() : copy;
   }
 
   /** @param arguments the arguments as a JSON-like map; may be null */

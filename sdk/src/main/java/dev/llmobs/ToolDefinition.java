@@ -1,7 +1,5 @@
 package dev.llmobs;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,15 +19,7 @@ public final class ToolDefinition {
 
   /** @param schema the arguments' JSON Schema as a JSON-like map; may be null */
   public static ToolDefinition of(String name, String description, Map<String, ?> schema) {
-    Map<String, Object> copy = null;
-    if (schema != null) {
-      try {
-        copy = Collections.unmodifiableMap(new LinkedHashMap<>(schema));
-      } catch (RuntimeException e) { // a concurrently modified or broken map
-        Usage.rejected("bad-map", "could not read the schema of tool '" + name + "': " + e + "; sent without it");
-      }
-    }
-    return new ToolDefinition(name, description, copy, null);
+    return new ToolDefinition(name, description, Copies.map(schema, "the schema of tool '" + name + "'"), null);
   }
 
   public ToolDefinition withVersion(String version) {
