@@ -99,9 +99,7 @@ final class AiServiceTracing {
     LLMObsSpan agent = open.remove(e.invocationContext().invocationId());
     if (agent == null) return;
     try {
-      Object result = e.result().orElse(null);
-      if (result instanceof String) agent.output((String) result);
-      else if (result != null) agent.output(result);
+      e.result().ifPresent(agent::output); // a String as text, anything else as its JSON
     } catch (RuntimeException | LinkageError x) {
       ChatMapping.report(x);
     } finally {
@@ -110,13 +108,7 @@ final class AiServiceTracing {
   }
 
   private void failed(AiServiceErrorEvent e) {
-    LLMObsSpan agent = open.remove(e.invocationContext().invocationId());
-    if (agent == null) return;
-    try {
-      agent.error(e.error());
-    } finally {
-      agent.finish();
-    }
+    SpanAttributes.fail(open.remove(e.invocationContext().invocationId()), e.error());
   }
 
   /** {@code Assistant.chat}: the service's interface and method. */

@@ -25,7 +25,11 @@ final class SpanAttributes {
 
   /** Ends the call's span with the error the caller sees. */
   static void fail(Map<Object, Object> attributes, Throwable error) {
-    LLMObsSpan span = take(attributes);
+    fail(take(attributes), error);
+  }
+
+  /** Ends {@code span}, if any, with {@code error}, if any. */
+  static void fail(LLMObsSpan span, Throwable error) {
     if (span == null) return;
     try {
       if (error != null) span.error(error);
