@@ -50,10 +50,10 @@ class ToolDefinitionsTest {
       assertTrue(logs.contains("tool definitions are for llm spans"), logs.all());
     }
     LLMObs.flush(Duration.ofSeconds(2));
-    Map<String, Object> llm = intake.spans().stream().filter(s -> "converse".equals(s.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> llm = intake.span("converse");
     assertEquals(List.of(Map.of("name", "get_claim", "description", "Looks a claim up", "schema", SCHEMA, "version", "2"),
         Map.of("name", "escalate")), ((Map<String, Object>) llm.get("meta")).get("tool_definitions"));
-    Map<String, Object> task = intake.spans().stream().filter(s -> "not-an-llm".equals(s.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> task = intake.span("not-an-llm");
     assertNull(((Map<String, Object>) task.get("meta")).get("tool_definitions"));
   }
 

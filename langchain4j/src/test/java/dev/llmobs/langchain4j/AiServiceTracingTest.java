@@ -74,7 +74,7 @@ class AiServiceTracingTest extends OpenAiStubTest {
     }
     assertEquals("Covered: sudden water damage.", answer);
     List<Map<String, Object>> spans = spans();
-    Map<String, Object> root = spans.stream().filter(s -> "handler".equals(s.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> root = intake.span("handler");
     Map<String, Object> agent = spans.stream().filter(s -> "agent".equals(kind(s))).findFirst().orElseThrow();
     assertEquals("AiServiceTracingTest.Assistant.answer", agent.get("name"));
     assertEquals(root.get("span_id"), agent.get("parent_id"));
@@ -119,7 +119,7 @@ class AiServiceTracingTest extends OpenAiStubTest {
     List<Map<String, Object>> spans = spans();
     for (int i = 0; i < 4; i++) {
       String claim = "claim-" + i;
-      Map<String, Object> root = spans.stream().filter(s -> claim.equals(s.get("name"))).findFirst().orElseThrow();
+      Map<String, Object> root = intake.span(claim);
       List<Map<String, Object>> tree = spans.stream().filter(s -> root.get("trace_id").equals(s.get("trace_id")))
           .collect(Collectors.toList());
       assertEquals(6, tree.size(), claim + ": workflow, agent, retrieval, llm, tool, llm");

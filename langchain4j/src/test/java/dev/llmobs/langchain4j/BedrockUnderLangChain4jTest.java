@@ -71,7 +71,7 @@ class BedrockUnderLangChain4jTest {
     assertEquals("Covered: sudden water damage.", answer);
     LLMObs.flush(Duration.ofSeconds(2));
     List<Map<String, Object>> spans = intake.spans();
-    Map<String, Object> root = byName(spans, "handler"), chat = byName(spans, "langchain4j.chat");
+    Map<String, Object> root = intake.span("handler"), chat = intake.span("langchain4j.chat");
     List<Map<String, Object>> llms = spans.stream()
         .filter(s -> "llm".equals(((Map<String, Object>) ((Map<String, Object>) s.get("meta")).get("span")).get("kind")))
         .collect(java.util.stream.Collectors.toList());
@@ -87,9 +87,5 @@ class BedrockUnderLangChain4jTest {
     }
     assertEquals(Map.of("value", "Is claim 88412 covered?"),
         ((Map<String, Object>) chat.get("meta")).get("input"));
-  }
-
-  static Map<String, Object> byName(List<Map<String, Object>> spans, String name) {
-    return spans.stream().filter(s -> name.equals(s.get("name"))).findFirst().orElseThrow();
   }
 }

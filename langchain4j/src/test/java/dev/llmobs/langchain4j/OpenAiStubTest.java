@@ -83,7 +83,7 @@ abstract class OpenAiStubTest {
 
   Map<String, Object> span(String name) {
     LLMObs.flush(Duration.ofSeconds(2));
-    return intake.spans().stream().filter(s -> name.equals(s.get("name"))).findFirst().orElseThrow();
+    return intake.span(name);
   }
 
   @SuppressWarnings("unchecked")

@@ -424,6 +424,12 @@ public final class TestIntake implements AutoCloseable {
     return spans(false);
   }
 
+  /** The first span received with this name; fails the test when none was. */
+  public Map<String, Object> span(String name) {
+    return spans().stream().filter(s -> name.equals(s.get("name"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no span named '" + name + "' arrived"));
+  }
+
   /** The spans of the requests this intake acknowledged with a complete 2xx answer. */
   public List<Map<String, Object>> acknowledgedSpans() {
     return spans(true);
