@@ -11,13 +11,16 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-span cost: start + annotate + finish of an llm span. Run: {@code benchmarks/run-jmh.sh SpanBenchmark}.
+ * Per-span cost: start + annotate + finish of an llm span, in a kept trace ({@code sampleRate=1.0}) and in one that
+ * {@code DD_LLMOBS_SAMPLE_RATE=0} samples out ({@code sampleRate=0}: what an unsent trace costs). Run:
+ * {@code benchmarks/run-jmh.sh SpanBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,13 +31,15 @@ public class SpanBenchmark {
   static final String QUESTION = "Is sudden water damage from a burst pipe covered by policy 88412?";
   static final String ANSWER = "Yes: clause 4.2 covers sudden water damage up to the policy limit.";
 
+  @Param({"1.0", "0"}) public String sampleRate;
+
   Tracer tracer;
 
   @Setup(Level.Trial) public void configure() {
     // The file sink on /dev/null: no I/O cost. The export queue keeps its default bound (1,000 spans), so in steady
     // state each finish also evicts the oldest queued span: memory stays flat and GC does not swamp the figure.
     LLMObs.configure(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null",
-        "LLMOBS_LOG_LEVEL", "warn"), false), Clock.SYSTEM);
+        "LLMOBS_LOG_LEVEL", "warn", "DD_LLMOBS_SAMPLE_RATE", sampleRate), false), Clock.SYSTEM);
     tracer = LLMObs.tracer();
   }
 
