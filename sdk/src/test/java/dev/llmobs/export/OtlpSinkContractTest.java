@@ -6,37 +6,15 @@ import dev.llmobs.testing.TestIntake;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The OTLP sink: the contract's events travel inside the OTLP envelopes (spans in {@code resourceSpans}, evaluations
  * in {@code resourceLogs}), to {@code /v1/traces} and {@code /v1/logs}.
  */
-class OtlpSinkContractTest extends SinkContract {
-  TestIntake intake;
-
-  @BeforeEach void start() throws Exception {
-    intake = new TestIntake();
-  }
-
-  @AfterEach void stop() {
-    intake.close();
-  }
-
-  static HttpSink sinkFor(String origin) {
+class OtlpSinkContractTest extends IntakeSinkContract {
+  @Override HttpSink sinkFor(String origin) {
     Config config = Config.fromEnv(Map.of("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", origin), false);
     return new OtlpEncoder(config, "test").sink(new HttpPoster("contract-test"));
-  }
-
-  @Override Sink sink() {
-    return sinkFor(intake.origin());
-  }
-
-  @Override Sink brokenSink() {
-    String origin = intake.origin();
-    intake.close();
-    return sinkFor(origin);
   }
 
   @SuppressWarnings("unchecked")
