@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What one Bedrock call has shown so far, from request, response, headers or stream events, and its span. Filled
  * on whichever threads the SDK runs its hooks, written to the span once, by {@link #end}, exactly once.
+ *
+ * <p>A call is what the caller sees: the AWS SDK may send it several times (throttled, a 5xx, an exception frame
+ * mid-stream), and each attempt starts over from the request. So the request's part (input, parameters, tools) is
+ * recorded once, and the response's part (output, tokens, stop reason, time to first token) is cleared when a new
+ * attempt starts, leaving the final attempt's; the attempts and the errors retried are kept as metadata.
  */
 final class CallRecord {
   static final int MAX_RAW_CHARS = 16 * 1024;
@@ -37,14 +42,59 @@ final class CallRecord {
   /** Converse's response body as received, when captured: holds fields older SDK models do not (cache tokens). */
   volatile byte[] rawResponse;
   private final AtomicBoolean ended = new AtomicBoolean();
-  /** Set by the first interceptor instance that taps the stream or reads the response: one per call. */
-  final AtomicBoolean claimed = new AtomicBoolean();
+  /** The interceptor instance that opened this record; another one (registered twice) leaves the call alone. */
+  final Object owner;
+  /** When the SDK gives up with {@code ApiCallTimeoutException}, in {@link System#nanoTime} terms, or 0 if never. */
+  final long timeoutAtNanos;
+  final long timeoutMillis;
+  // Guarded by this.
+  private java.util.Set<String> requestMetadata = java.util.Set.of();
+  private int attempts;
+  private String attemptError;
+  private final List<String> retriedErrors = new ArrayList<>();
 
-  CallRecord(LLMObsSpan span, String operation, boolean streaming, ModelId family) {
+  CallRecord(LLMObsSpan span, String operation, boolean streaming, ModelId family, Object owner,
+      java.time.Duration apiCallTimeout) {
     this.span = span;
     this.operation = operation;
     this.streaming = streaming;
     this.family = family;
+    this.owner = owner;
+    this.timeoutMillis = apiCallTimeout == null ? 0 : apiCallTimeout.toMillis();
+    this.timeoutAtNanos = timeoutMillis <= 0 ? 0 : startNanos + apiCallTimeout.toNanos();
+  }
+
+  /** The request is recorded: metadata present now is the request's, and survives a retry. */
+  synchronized void requestRecorded() {
+    requestMetadata = java.util.Set.copyOf(metadata.keySet());
+  }
+
+  /**
+   * An attempt is about to be sent. After the first, the one before it failed and is being retried: its error is
+   * kept, and what it gathered of a response is cleared.
+   */
+  synchronized void attemptStarted() {
+    if (attempts > 0) {
+      retriedErrors.add(attemptError == null ? "no response" : attemptError);
+      metadata.keySet().retainAll(requestMetadata);
+      output.clear();
+      outputText = null;
+      inputTokens = outputTokens = totalTokens = cacheRead = cacheWrite = null;
+      timeToFirstToken = null;
+      rawResponse = null;
+    }
+    attempts++;
+    attemptError = null;
+  }
+
+  /** What ended the current attempt, if the SDK tries again: a status, an error code, an exception frame. */
+  synchronized void attemptFailed(String error) {
+    if (attemptError == null) attemptError = error;
+  }
+
+  /** The SDK gave up on its own timer: it says so to the caller, but to no interceptor. */
+  boolean pastApiCallTimeout() {
+    return timeoutAtNanos != 0 && System.nanoTime() - timeoutAtNanos >= 0;
   }
 
   synchronized void meta(String key, Object value) {
@@ -72,6 +122,10 @@ final class CallRecord {
     end(null);
   }
 
+  boolean ended() {
+    return ended.get();
+  }
+
   /** Writes what was gathered to the span and finishes it; later calls do nothing. */
   void end(Throwable error) {
     if (!ended.compareAndSet(false, true)) return;
@@ -91,6 +145,10 @@ final class CallRecord {
       else if (outputText != null) span.output(outputText);
       else if (error != null && family != null && !family.isEmbedding()) {
         span.outputMessages(List.of(Message.assistant("")));
+      }
+      if (attempts > 1) {
+        metadata.put("attempts", attempts);
+        metadata.put("retried_errors", List.copyOf(retriedErrors));
       }
       if (!metadata.isEmpty()) span.metadata(metadata);
       if (!toolDefinitions.isEmpty()) span.toolDefinitions(toolDefinitions);

@@ -74,18 +74,71 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
         span.tag("bedrock.base_model", base);
         span.tag("bedrock.model_vendor", ModelId.vendor(modelId));
       }
-      CallRecord record = new CallRecord(span, op, streaming, family);
+      CallRecord record = new CallRecord(span, op, streaming, family, this, apiCallTimeout(context, attributes));
       attributes.putAttribute(RECORD, record);
       if (streaming) {
         // A stream may outlive the handler that started it: let the invocation's flush wait for it, boundedly.
         dev.llmobs.internal.PendingCalls.opened(record, span.context().traceId(), record::endIncomplete);
       }
       BedrockCalls.onRequest(record, context.request());
+      record.requestRecorded();
     } catch (LinkageError e) {
       disable(e);
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Log.debug("Bedrock request not recorded: " + t);
+    }
+  }
+
+  /**
+   * The call's own record, or null when the call is not ours or this is a second registration of the interceptor
+   * (globally and on the builder): one instance acts per call.
+   */
+  private CallRecord record(ExecutionAttributes attributes) {
+    CallRecord record = attributes.getAttribute(RECORD);
+    return record != null && record.owner == this ? record : null;
+  }
+
+  /**
+   * The API call timeout in force (the request's, else the client's), or null. An async stream that outlives it is
+   * cancelled by the SDK, which tells the caller {@code ApiCallTimeoutException} and no interceptor anything: the
+   * span learns it from the clock.
+   */
+  private static java.time.Duration apiCallTimeout(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    try {
+      Optional<java.time.Duration> own = context.request().overrideConfiguration()
+          .flatMap(software.amazon.awssdk.core.RequestOverrideConfiguration::apiCallTimeout);
+      if (own.isPresent()) return own.get();
+      software.amazon.awssdk.core.SdkClient client =
+          attributes.getAttribute(software.amazon.awssdk.core.interceptor.SdkInternalExecutionAttribute.SDK_CLIENT);
+      return client == null ? null : client.serviceClientConfiguration().overrideConfiguration().apiCallTimeout().orElse(null);
+    } catch (Throwable t) { // an SDK without these (older than 2.20) keeps the span's own reading of the end
+      Throwables.propagateIfFatal(t);
+      return null;
+    }
+  }
+
+  /** Every attempt, the first and each retry, passes here once before it is sent. */
+  @Override public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    try {
+      CallRecord record = record(attributes);
+      if (record != null) record.attemptStarted();
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+    }
+  }
+
+  /** An attempt answered with an error status: remembered, in case the SDK retries it. */
+  @Override public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+    try {
+      CallRecord record = record(attributes);
+      int status = context.httpResponse().statusCode();
+      if (record == null || status / 100 == 2) return;
+      String type = context.httpResponse().firstMatchingHeader("x-amzn-ErrorType").orElse("HTTP error");
+      int colon = type.indexOf(':');
+      record.attemptFailed((colon > 0 ? type.substring(0, colon) : type) + " (HTTP " + status + ")");
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
     }
   }
 
@@ -109,7 +162,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       ExecutionAttributes attributes) {
     Optional<java.io.InputStream> body = context.responseBody();
     try {
-      CallRecord record = attributes.getAttribute(RECORD);
+      CallRecord record = record(attributes);
       if (record == null || !"Converse".equals(record.operation) || !body.isPresent()
           || context.httpResponse().statusCode() / 100 != 2) {
         return body;
@@ -131,7 +184,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       ExecutionAttributes attributes) {
     Optional<Publisher<ByteBuffer>> body = context.responsePublisher();
     try {
-      CallRecord record = attributes.getAttribute(RECORD);
+      CallRecord record = record(attributes);
       if (record == null || !body.isPresent()) return body;
       if (!record.streaming) {
         boolean ok = context.httpResponse().statusCode() / 100 == 2;
@@ -140,7 +193,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       int status = context.httpResponse().statusCode();
       boolean eventStream = context.httpResponse().firstMatchingHeader("Content-Type")
           .map(v -> v.startsWith("application/vnd.amazon.eventstream")).orElse(false);
-      if (status / 100 != 2 || !eventStream || !record.claimed.compareAndSet(false, true)) return body;
+      if (status / 100 != 2 || !eventStream) return body;
       FrameSink sink = new FrameSink(record);
       record.sink = sink;
       return Optional.of(new Tap(body.get(), record, sink));
@@ -155,9 +208,14 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
 
   @Override public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
     try {
-      CallRecord record = attributes.getAttribute(RECORD);
-      if (record == null || record.streaming) return; // streams end in the tap, which may outlive this hook
-      if (!record.claimed.compareAndSet(false, true)) return;
+      CallRecord record = record(attributes);
+      if (record == null) return;
+      if (record.streaming) { // a stream ends in its tap, before this hook; this is for one that did not say how
+        FrameSink sink = record.sink;
+        if (sink != null) sink.assemble(false);
+        record.end(null);
+        return;
+      }
       BedrockCalls.onResponse(record, context.response(), context.httpResponse());
       record.end(null);
     } catch (LinkageError e) {
@@ -170,8 +228,10 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
 
   @Override public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
     try {
-      CallRecord record = attributes.getAttribute(RECORD);
+      CallRecord record = record(attributes);
       if (record == null) return;
+      FrameSink sink = record.sink;
+      if (sink != null) sink.assemble(false); // what the last attempt streamed before it failed
       record.end(unwrap(context.exception()));
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
@@ -236,9 +296,12 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
   }
 
   /**
-   * Passes every signal of the response body through unchanged, feeding a copy of each buffer (a duplicate: the
-   * caller's position never moves) to the frame decoder, and ends the span when the stream completes, fails or is
-   * cancelled.
+   * Passes every signal of one attempt's response body through unchanged, feeding a copy of each buffer (a duplicate:
+   * the caller's position never moves) to the frame decoder. A stream that completes without an exception frame
+   * ends the span: that is the call's success. One that fails (an exception frame, a reset) ends only the attempt:
+   * the SDK then retries, which starts another tap, or gives up, which {@link #onExecutionFailure} hears with the
+   * caller's exception. Two ends are decided here, as no hook follows them: the caller cancelling (its choice, not an
+   * error) and the SDK's API call timeout.
    */
   static final class Tap implements Publisher<ByteBuffer> {
     private final Publisher<ByteBuffer> upstream;
@@ -289,12 +352,26 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
 
     private void finish(Throwable error, boolean cancelled) {
       try {
-        sink.assemble(cancelled);
-        Throwable e = error != null ? error : sink.streamError();
-        record.end(e);
+        Throwable frame = sink.streamError();
+        if (record.pastApiCallTimeout() && (error != null || cancelled)) {
+          sink.assemble(false);
+          record.end(software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(record.timeoutMillis));
+        } else if (frame != null || error != null) {
+          record.attemptFailed(describe(frame != null ? frame : error));
+        } else {
+          sink.assemble(cancelled);
+          record.end(null);
+        }
       } catch (Throwable t) {
         Throwables.propagateIfFatal(t);
       }
+    }
+
+    private static String describe(Throwable t) {
+      String type = t instanceof FrameSink.StreamException ? ((FrameSink.StreamException) t).type : t.getClass().getName();
+      String message = t.getMessage();
+      if (message == null) return type;
+      return type + ": " + (message.length() <= 200 ? message : message.substring(0, 200) + "...");
     }
   }
 }

@@ -88,6 +88,7 @@ final class BedrockStub implements AutoCloseable {
   static final class Received {
     final String path;
     final String body;
+    final long nanos = System.nanoTime();
 
     Received(String path, String body) {
       this.path = path;
