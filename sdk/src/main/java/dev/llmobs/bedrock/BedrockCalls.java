@@ -61,8 +61,12 @@ final class BedrockCalls {
 
   private static void invokeRequest(CallRecord r, byte[] body) {
     if (body == null) return;
-    if (r.family == ModelId.UNKNOWN) r.family = InvokeBodies.sniff(Json.parse(body));
-    InvokeBodies.request(r, r.family, body);
+    Object parsed = Json.parse(body);
+    if (r.family == ModelFamily.UNKNOWN) r.family = ModelFamily.sniff(parsed);
+    synchronized (r) {
+      if (parsed == null) r.inputText = CallRecord.clip(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      else r.family.request(parsed, r);
+    }
   }
 
   private static void converseRequest(CallRecord r, List<SystemContentBlock> system,
@@ -169,8 +173,16 @@ final class BedrockCalls {
       }
     } else if (response instanceof InvokeModelResponse) {
       InvokeModelResponse i = (InvokeModelResponse) response;
-      if (i.body() != null) InvokeBodies.response(r, r.family, i.body().asByteArrayUnsafe());
+      if (i.body() != null) invokeResponse(r, i.body().asByteArrayUnsafe());
       tokenHeaders(r, http);
+    }
+  }
+
+  private static void invokeResponse(CallRecord r, byte[] body) {
+    Object parsed = Json.parse(body);
+    synchronized (r) {
+      if (parsed == null) r.outputText = CallRecord.clip(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      else r.family.response(parsed, r);
     }
   }
 
@@ -180,15 +192,15 @@ final class BedrockCalls {
     Map<String, Object> message = Json.obj(Json.obj(res, "output"), "message");
     if (message == null) return false;
     synchronized (r) {
-      r.output.add(InvokeBodies.novaMessage(message));
+      r.output.add(AmazonNova.message(message));
       r.meta("stop_reason", Json.str(res, "stopReason"));
       r.meta("latency_ms", Json.num(Json.obj(res, "metrics"), "latencyMs"));
       Map<String, Object> u = Json.obj(res, "usage");
       r.inputTokens = Json.num(u, "inputTokens");
       r.outputTokens = Json.num(u, "outputTokens");
       r.totalTokens = Json.num(u, "totalTokens");
-      r.cacheRead = InvokeBodies.first(Json.num(u, "cacheReadInputTokens"), Json.num(u, "cacheReadInputTokenCount"));
-      r.cacheWrite = InvokeBodies.first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"));
+      r.cacheRead = Bodies.first(Json.num(u, "cacheReadInputTokens"), Json.num(u, "cacheReadInputTokenCount"));
+      r.cacheWrite = Bodies.first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"));
     }
     return true;
   }

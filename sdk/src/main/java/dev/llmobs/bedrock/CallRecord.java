@@ -27,7 +27,7 @@ final class CallRecord {
   final String operation;
   final boolean streaming;
   final long startNanos = System.nanoTime();
-  volatile ModelId family;
+  volatile ModelFamily family;
 
   // Guarded by this.
   final List<Message> input = new ArrayList<>();
@@ -53,7 +53,7 @@ final class CallRecord {
   private String attemptError;
   private final List<String> retriedErrors = new ArrayList<>();
 
-  CallRecord(LLMObsSpan span, String operation, boolean streaming, ModelId family, Object owner,
+  CallRecord(LLMObsSpan span, String operation, boolean streaming, ModelFamily family, Object owner,
       java.time.Duration apiCallTimeout) {
     this.span = span;
     this.operation = operation;

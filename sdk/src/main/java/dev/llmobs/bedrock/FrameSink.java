@@ -21,7 +21,7 @@ import software.amazon.eventstream.MessageDecoder;
  * never affected.
  */
 final class FrameSink {
-  private final CallRecord record;
+  final CallRecord record;
   private final boolean converse;
   private final MessageDecoder decoder = new MessageDecoder(this::onFrame);
   private volatile boolean broken;
@@ -75,7 +75,8 @@ final class FrameSink {
     return v == null ? null : v.getString();
   }
 
-  private void converseEvent(String type, Object p) {
+  /** A ConverseStream event (Nova's chunks carry the same ones). */
+  void converseEvent(String type, Object p) {
     if (type == null || p == null) return;
     switch (type) {
       case "messageStart":
@@ -83,21 +84,14 @@ final class FrameSink {
         break;
       case "contentBlockStart": {
         Map<String, Object> use = Json.obj(Json.obj(p, "start"), "toolUse");
-        if (use != null) tools.put(index(p, "contentBlockIndex"), new String[] {Json.str(use, "name"), Json.str(use, "toolUseId")});
+        if (use != null) startTool(index(p, "contentBlockIndex"), Json.str(use, "name"), Json.str(use, "toolUseId"));
         break;
       }
       case "contentBlockDelta": {
         Map<String, Object> delta = Json.obj(p, "delta");
         int i = index(p, "contentBlockIndex");
-        if (Json.str(delta, "text") != null) {
-          record.firstToken();
-          text.computeIfAbsent(i, k -> new StringBuilder()).append(Json.str(delta, "text"));
-        }
-        Map<String, Object> use = Json.obj(delta, "toolUse");
-        if (use != null && Json.str(use, "input") != null) {
-          record.firstToken();
-          toolInput.computeIfAbsent(i, k -> new StringBuilder()).append(Json.str(use, "input"));
-        }
+        appendText(i, Json.str(delta, "text"));
+        appendToolInput(i, Json.str(Json.obj(delta, "toolUse"), "input"));
         break;
       }
       case "messageStop":
@@ -107,8 +101,8 @@ final class FrameSink {
         usage(Json.obj(p, "usage"), "inputTokens", "outputTokens", "totalTokens");
         Map<String, Object> u = Json.obj(p, "usage");
         synchronized (record) {
-          record.cacheRead = InvokeBodies.first(Json.num(u, "cacheReadInputTokens"), Json.num(u, "cacheReadInputTokenCount"), record.cacheRead);
-          record.cacheWrite = InvokeBodies.first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"), record.cacheWrite);
+          record.cacheRead = Bodies.first(Json.num(u, "cacheReadInputTokens"), Json.num(u, "cacheReadInputTokenCount"), record.cacheRead);
+          record.cacheWrite = Bodies.first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"), record.cacheWrite);
         }
         record.meta("latency_ms", Json.num(Json.obj(p, "metrics"), "latencyMs"));
         break;
@@ -116,95 +110,49 @@ final class FrameSink {
     }
   }
 
-  /** One InvokeModelWithResponseStream chunk: the model's own JSON, per family. */
+  static final String INVOCATION_METRICS = "amazon-bedrock-invocationMetrics";
+
+  /**
+   * One InvokeModelWithResponseStream chunk: Bedrock's invocation metrics (on the last chunk, the same for every
+   * family), then the model's own JSON, read by its family.
+   */
   private void chunk(Object c) {
     if (c == null) return;
-    Map<String, Object> metrics = Json.obj(c, "amazon-bedrock-invocationMetrics");
+    Map<String, Object> metrics = Json.obj(c, INVOCATION_METRICS);
     if (metrics != null) {
       synchronized (record) {
-        record.inputTokens = InvokeBodies.first(Json.num(metrics, "inputTokenCount"), record.inputTokens);
-        record.outputTokens = InvokeBodies.first(Json.num(metrics, "outputTokenCount"), record.outputTokens);
-        record.cacheRead = InvokeBodies.first(Json.num(metrics, "cacheReadInputTokenCount"), record.cacheRead);
-        record.cacheWrite = InvokeBodies.first(Json.num(metrics, "cacheWriteInputTokenCount"), record.cacheWrite);
+        record.inputTokens = Bodies.first(Json.num(metrics, "inputTokenCount"), record.inputTokens);
+        record.outputTokens = Bodies.first(Json.num(metrics, "outputTokenCount"), record.outputTokens);
+        record.cacheRead = Bodies.first(Json.num(metrics, "cacheReadInputTokenCount"), record.cacheRead);
+        record.cacheWrite = Bodies.first(Json.num(metrics, "cacheWriteInputTokenCount"), record.cacheWrite);
       }
       record.meta("latency_ms", Json.num(metrics, "invocationLatency"));
       record.meta("first_byte_latency_ms", Json.num(metrics, "firstByteLatency"));
     }
-    String type = Json.str(c, "type");
-    if (type != null) { // Claude Messages API
-      switch (type) {
-        case "message_start":
-          usage(Json.obj(Json.obj(c, "message"), "usage"), "input_tokens", null, null);
-          break;
-        case "content_block_start": {
-          Map<String, Object> block = Json.obj(c, "content_block");
-          if ("tool_use".equals(Json.str(block, "type"))) {
-            tools.put(index(c, "index"), new String[] {Json.str(block, "name"), Json.str(block, "id")});
-          }
-          break;
-        }
-        case "content_block_delta": {
-          Map<String, Object> d = Json.obj(c, "delta");
-          if (Json.str(d, "text") != null) appendText(index(c, "index"), Json.str(d, "text"));
-          if (Json.str(d, "partial_json") != null) {
-            record.firstToken();
-            toolInput.computeIfAbsent(index(c, "index"), k -> new StringBuilder()).append(Json.str(d, "partial_json"));
-          }
-          break;
-        }
-        case "message_delta":
-          record.meta("stop_reason", Json.str(Json.obj(c, "delta"), "stop_reason"));
-          usage(Json.obj(c, "usage"), null, "output_tokens", null);
-          break;
-        default:
-      }
-      return;
-    }
-    if (Json.has(c, "contentBlockDelta") || Json.has(c, "messageStop") || Json.has(c, "metadata")
-        || Json.has(c, "messageStart") || Json.has(c, "contentBlockStart")) { // Nova: Converse events as keys
-      for (String k : new String[] {"messageStart", "contentBlockStart", "contentBlockDelta", "messageStop", "metadata"}) {
-        if (Json.has(c, k)) converseEvent(k, Json.raw(c, k));
-      }
-      return;
-    }
-    if (Json.has(c, "outputText")) { // Titan
-      appendText(0, Json.str(c, "outputText"));
-      record.meta("stop_reason", Json.str(c, "completionReason"));
-      usage(c, "inputTextTokenCount", "totalOutputTextTokenCount", null);
-    } else if (Json.has(c, "generation")) { // Llama
-      appendText(0, Json.str(c, "generation"));
-      record.meta("stop_reason", Json.str(c, "stop_reason"));
-      usage(c, "prompt_token_count", null, null);
-      synchronized (record) {
-        Long g = Json.num(c, "generation_token_count");
-        if (g != null && metrics == null) record.outputTokens = g;
-      }
-    } else if (Json.has(c, "outputs")) { // Mistral text
-      for (Object o : InvokeBodies.listOf(Json.list(c, "outputs"))) {
-        appendText(0, Json.str(o, "text"));
-        record.meta("stop_reason", Json.str(o, "stop_reason"));
-      }
-    } else if (Json.has(c, "choices")) { // Mistral chat, AI21 Jamba
-      for (Object o : InvokeBodies.listOf(Json.list(c, "choices"))) {
-        Map<String, Object> d = Json.obj(o, "delta") != null ? Json.obj(o, "delta") : Json.obj(o, "message");
-        appendText(0, Json.str(d, "content"));
-        record.meta("stop_reason", InvokeBodies.first(Json.str(o, "stop_reason"), Json.str(o, "finish_reason")));
-      }
-    } else if (Json.has(c, "generations")) { // Cohere, several generations
-      for (Object g : InvokeBodies.listOf(Json.list(c, "generations"))) appendText(0, Json.str(g, "text"));
-    } else if (Json.has(c, "text") || Json.has(c, "is_finished")) { // Cohere
-      appendText(0, Json.str(c, "text"));
-      record.meta("stop_reason", Json.str(c, "finish_reason"));
-    }
+    record.family.chunk(c, this);
   }
 
-  private void appendText(int index, String s) {
+  /** A tool call starts at a content block index. */
+  void startTool(int index, String name, String id) {
+    tools.put(index, new String[] {name, id});
+  }
+
+  /** A piece of a tool call's JSON arguments; null or empty is nothing. */
+  void appendToolInput(int index, String json) {
+    if (json == null || json.isEmpty()) return;
+    record.firstToken();
+    toolInput.computeIfAbsent(index, k -> new StringBuilder()).append(json);
+  }
+
+  /** A piece of text at a content block index; null or empty is nothing. */
+  void appendText(int index, String s) {
     if (s == null || s.isEmpty()) return;
     record.firstToken();
     text.computeIfAbsent(index, k -> new StringBuilder()).append(s);
   }
 
-  private void usage(Object u, String in, String out, String total) {
+  /** Token counts from a usage object, by the family's field names (null: not in this object). */
+  void usage(Object u, String in, String out, String total) {
     if (u == null) return;
     synchronized (record) {
       if (in != null && Json.num(u, in) != null) record.inputTokens = Json.num(u, in);
@@ -213,7 +161,7 @@ final class FrameSink {
     }
   }
 
-  private static int index(Object p, String key) {
+  static int index(Object p, String key) {
     Long i = Json.num(p, key);
     return i == null ? 0 : i.intValue();
   }
@@ -235,7 +183,7 @@ final class FrameSink {
       Object args = raw == null || raw.length() == 0 ? null : Json.parse(raw.toString().getBytes(StandardCharsets.UTF_8));
       Map<String, Object> map = Json.asObj(args);
       if (map == null && raw != null && raw.length() > 0) map = Map.of("raw", raw.toString());
-      calls.add(ToolCall.of(t.getValue()[0], map, t.getValue()[1], converse || record.family == ModelId.AMAZON_NOVA ? "toolUse" : "tool_use"));
+      calls.add(ToolCall.of(t.getValue()[0], map, t.getValue()[1], converse ? "toolUse" : record.family.toolCallType()));
     }
     synchronized (record) {
       if (all.length() > 0 || !calls.isEmpty()) record.output.add(CallRecord.message(role, all.toString(), calls, null));

@@ -62,7 +62,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (!streaming && !"Converse".equals(op) && !"InvokeModel".equals(op)) return;
 
       String modelId = BedrockCalls.modelId(context.request());
-      ModelId family = ModelId.family(modelId);
+      ModelFamily family = ModelFamily.of(modelId);
       SpanKind kind = family.isEmbedding() ? SpanKind.EMBEDDING : SpanKind.LLM;
       // The parent is the span current on the caller's thread now: later hooks may run on other threads.
       LLMObsSpan span = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan())

@@ -3,33 +3,15 @@ package dev.llmobs.bedrock;
 import java.util.Locale;
 
 /**
- * What a Bedrock {@code modelId} says about the model: its provider family, for parsing bodies. Accepts base ids
+ * What a Bedrock {@code modelId} names: its base model and vendor. Accepts base ids
  * ({@code anthropic.claude-3-5-haiku-20241022-v1:0}), cross-region profiles ({@code us.anthropic...}), and ARNs
- * (foundation model, inference profile, custom model); application-profile and provisioned-model ARNs are opaque, and
- * their family is then sniffed from the body.
+ * (foundation model, inference profile, custom model); application-profile and provisioned-model ARNs are opaque.
+ * The family that parses its bodies is {@link ModelFamily#of}.
  */
-enum ModelId {
-  ANTHROPIC, AMAZON_NOVA, AMAZON_TITAN_TEXT, AMAZON_TITAN_EMBED, META_LLAMA, COHERE_COMMAND, COHERE_COMMAND_R,
-  COHERE_EMBED, MISTRAL, AI21, UNKNOWN;
-
+final class ModelId {
   private static final String[] GEO_PREFIXES = {"us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "ca.", "global."};
 
-  static ModelId family(String modelId) {
-    String base = baseModel(modelId);
-    if (base == null) return UNKNOWN; // opaque ARNs (application profiles, provisioned models...): sniffed from the body
-    String id = base.toLowerCase(Locale.ROOT);
-    if (id.startsWith("anthropic.")) return ANTHROPIC;
-    if (id.startsWith("amazon.nova")) return AMAZON_NOVA;
-    if (id.startsWith("amazon.titan-embed")) return AMAZON_TITAN_EMBED;
-    if (id.startsWith("amazon.titan")) return AMAZON_TITAN_TEXT;
-    if (id.startsWith("meta.")) return META_LLAMA;
-    if (id.startsWith("cohere.embed")) return COHERE_EMBED;
-    if (id.startsWith("cohere.command-r")) return COHERE_COMMAND_R;
-    if (id.startsWith("cohere.")) return COHERE_COMMAND;
-    if (id.startsWith("mistral.")) return MISTRAL;
-    if (id.startsWith("ai21.")) return AI21;
-    return UNKNOWN;
-  }
+  private ModelId() {}
 
   /**
    * The base model a model id names, without geography prefix or ARN, e.g. {@code anthropic.claude-3-5-haiku-20241022-v1:0}
@@ -57,9 +39,5 @@ enum ModelId {
   static String vendor(String modelId) {
     String base = baseModel(modelId);
     return base == null ? null : base.substring(0, base.indexOf('.')).toLowerCase(Locale.ROOT);
-  }
-
-  boolean isEmbedding() {
-    return this == AMAZON_TITAN_EMBED || this == COHERE_EMBED;
   }
 }

@@ -189,6 +189,15 @@ class InvokeModelTest extends BedrockTest {
     assertEquals(msgs("assistant", "Hi"), meta(span).get("output"));
   }
 
+  @Test void aModelOfNoKnownFamilyKeepsItsBodiesAsJsonText() throws Exception {
+    stub.reply(Reply.json("{\"result\":\"Covered.\",\"n\":1}"));
+    sync.invokeModel(b -> b.modelId("acme.house-model-v1").body(SdkBytes.fromUtf8String("{\"question\": \"Covered?\"}")));
+    Map<String, Object> span = bedrockSpan();
+    assertEquals("acme.house-model-v1", meta(span).get("model_name"));
+    assertEquals(Map.of("value", "{\"question\":\"Covered?\"}"), meta(span).get("input"));
+    assertEquals(Map.of("value", "{\"result\":\"Covered.\",\"n\":1}"), meta(span).get("output"));
+  }
+
   // ---- InvokeModelWithResponseStream ----------------------------------------------------------------------------
 
   static Stream<Arguments> streams() {
@@ -221,7 +230,17 @@ class InvokeModelTest extends BedrockTest {
         Arguments.of("cohere.command-light-text-v14", List.of(
             "{\"is_finished\":false,\"text\":\"Sudden \"}",
             "{\"is_finished\":false,\"text\":\"damage: yes.\"}",
-            "{\"finish_reason\":\"MAX_TOKENS\",\"is_finished\":true," + metrics + "}"), "Sudden damage: yes.", "MAX_TOKENS")
+            "{\"finish_reason\":\"MAX_TOKENS\",\"is_finished\":true," + metrics + "}"), "Sudden damage: yes.", "MAX_TOKENS"),
+        Arguments.of("mistral.mistral-large-2407-v1:0", List.of(
+            "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Sudden \"},\"stop_reason\":null}]}",
+            "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"damage: yes.\"},"
+                + "\"stop_reason\":\"length\"}]," + metrics + "}"), "Sudden damage: yes.", "length"),
+        // An opaque id and a body with no family's marker: the chunks are read in the first shape that fits.
+        Arguments.of("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123", List.of(
+            "{\"type\":\"message_start\",\"message\":{\"role\":\"assistant\",\"usage\":{\"input_tokens\":16}}}",
+            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Sudden damage: yes.\"}}",
+            "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":10}}",
+            "{\"type\":\"message_stop\"," + metrics + "}"), "Sudden damage: yes.", "end_turn")
     );
   }
 
