@@ -3,7 +3,9 @@ package dev.llmobs.langchain4j;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.observability.api.event.AiServiceCompletedEvent;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.observability.api.event.AiServiceErrorEvent;
+import dev.langchain4j.observability.api.event.AiServiceResponseReceivedEvent;
 import dev.langchain4j.observability.api.event.AiServiceStartedEvent;
 import dev.langchain4j.observability.api.event.GuardrailExecutedEvent;
 import dev.langchain4j.guardrail.GuardrailResult;
@@ -11,6 +13,7 @@ import dev.langchain4j.observability.api.event.ToolExecutedEvent;
 import dev.langchain4j.observability.api.listener.AiServiceCompletedListener;
 import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
 import dev.langchain4j.observability.api.listener.AiServiceListener;
+import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListener;
 import dev.langchain4j.observability.api.listener.AiServiceStartedListener;
 import dev.langchain4j.observability.api.listener.InputGuardrailExecutedListener;
 import dev.langchain4j.observability.api.listener.OutputGuardrailExecutedListener;
@@ -23,17 +26,97 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An AI Service invocation as an {@code agent} span, from LangChain4j's AI Service events: started current on the
  * caller's thread, so that the model calls the service makes nest inside it; each tool execution a {@code tool} span
- * in it; guardrail outcomes as its tags. Invocations are told apart by LangChain4j's invocation id, so parallel calls on several threads, and
- * services that complete on another thread, keep their own spans.
+ * in it; guardrail outcomes as its tags. Invocations are told apart by LangChain4j's invocation id, so parallel calls
+ * on several threads, and services that complete on another thread, keep their own spans.
+ *
+ * <p>A tool's span must last as long as the tool ran, but LangChain4j reports a tool only once it has run. So the
+ * span of the first tool the model asked for starts when the model's response arrives (the tools run right after),
+ * and each next one when the one before it ends: LangChain4j runs them in turn unless told to run them concurrently,
+ * in which case the later ones are shown shorter than they were.
  */
 final class AiServiceTracing {
+  /** Invocations open at once, at most: one whose end never comes (a TokenStream never started) must not pile up. */
+  static final int MAX_OPEN = 1024;
+
   private final boolean sessionFromMemoryId;
-  private final Map<UUID, LLMObsSpan> open = new ConcurrentHashMap<>();
+  private final Map<UUID, Invocation> open = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+    @Override protected boolean removeEldestEntry(Map.Entry<UUID, Invocation> eldest) {
+      if (size() <= MAX_OPEN) return false;
+      eldest.getValue().abandon();
+      return true;
+    }
+  });
+
+  /** One invocation: its agent span, and its tools, the running one and those the model asked for after it. */
+  private static final class Invocation {
+    final LLMObsSpan agent;
+    final String name;
+    // Guarded by this.
+    private final java.util.ArrayDeque<ToolExecutionRequest> waiting = new java.util.ArrayDeque<>();
+    private ToolExecutionRequest runningRequest;
+    private LLMObsSpan running;
+
+    Invocation(LLMObsSpan agent, String name) {
+      this.agent = agent;
+      this.name = name;
+    }
+
+    synchronized void asked(List<ToolExecutionRequest> requests) {
+      waiting.addAll(requests);
+      startNext();
+    }
+
+    /** The span of a tool that has run: the one started for it, else one started now. */
+    synchronized LLMObsSpan ran(ToolExecutionRequest request) {
+      LLMObsSpan span;
+      if (running != null && same(runningRequest, request)) {
+        span = running;
+        running = null;
+        runningRequest = null;
+      } else {
+        waiting.removeIf(w -> same(w, request));
+        span = LLMObs.span(SpanKind.TOOL, request.name()).parent(agent).startDetached();
+      }
+      startNext();
+      return span;
+    }
+
+    private void startNext() {
+      if (running != null || waiting.isEmpty()) return;
+      runningRequest = waiting.poll();
+      running = LLMObs.span(SpanKind.TOOL, runningRequest.name()).parent(agent).startDetached();
+    }
+
+    /** The invocation ended: a tool span still open (asked for, never reported) ends, said so. */
+    synchronized void end(Throwable error) {
+      if (running != null) {
+        running.metadata("not_reported", true);
+        SpanAttributes.fail(running, error);
+        running = null;
+      }
+      waiting.clear();
+    }
+
+    /** Dropped from the open invocations, its end never heard: its spans end now, marked so. */
+    void abandon() {
+      dev.llmobs.internal.Log.warn("LangChain4j: more than " + MAX_OPEN + " AI Service invocations open; the oldest ("
+          + name + ") is ended as abandoned");
+      end(null);
+      agent.metadata("abandoned", true);
+      agent.finish();
+    }
+
+    private static boolean same(ToolExecutionRequest a, ToolExecutionRequest b) {
+      if (a == b) return true;
+      if (a == null || b == null) return false;
+      if (a.id() != null && b.id() != null) return a.id().equals(b.id());
+      return java.util.Objects.equals(a.name(), b.name()) && java.util.Objects.equals(a.arguments(), b.arguments());
+    }
+  }
 
   AiServiceTracing(boolean sessionFromMemoryId) {
     this.sessionFromMemoryId = sessionFromMemoryId;
@@ -42,18 +125,20 @@ final class AiServiceTracing {
   List<AiServiceListener<?>> listeners() {
     AiServiceStartedListener started = this::started;
     ToolExecutedEventListener tool = this::toolExecuted;
+    AiServiceResponseReceivedListener response = this::responseReceived;
     AiServiceCompletedListener completed = this::completed;
     AiServiceErrorListener failed = this::failed;
     InputGuardrailExecutedListener input = this::guardrail;
     OutputGuardrailExecutedListener output = this::guardrail;
-    return List.of(started, tool, completed, failed, input, output);
+    return List.of(started, response, tool, completed, failed, input, output);
   }
 
   private void started(AiServiceStartedEvent e) {
     try {
       InvocationContext ctx = e.invocationContext();
-      LLMObsSpan agent = LLMObs.span(SpanKind.AGENT, name(ctx)).start();
-      open.put(ctx.invocationId(), agent);
+      String name = name(ctx);
+      LLMObsSpan agent = LLMObs.span(SpanKind.AGENT, name).start();
+      open.put(ctx.invocationId(), new Invocation(agent, name));
       if (e.userMessage() != null) agent.input(ChatMapping.message(e.userMessage()).content());
       if (sessionFromMemoryId && ctx.chatMemoryId() != null && !"default".equals(ctx.chatMemoryId())) {
         agent.sessionId(String.valueOf(ctx.chatMemoryId()));
@@ -63,11 +148,23 @@ final class AiServiceTracing {
     }
   }
 
+  /** The model answered; if it asked for tools, the first one's span starts now. */
+  private void responseReceived(AiServiceResponseReceivedEvent e) {
+    Invocation inv = open.get(e.invocationContext().invocationId());
+    if (inv == null) return;
+    try {
+      AiMessage message = e.response() == null ? null : e.response().aiMessage();
+      if (message != null && message.hasToolExecutionRequests()) inv.asked(message.toolExecutionRequests());
+    } catch (RuntimeException | LinkageError x) {
+      ChatMapping.report(x);
+    }
+  }
+
   private void toolExecuted(ToolExecutedEvent e) {
-    LLMObsSpan agent = open.get(e.invocationContext().invocationId());
+    Invocation inv = open.get(e.invocationContext().invocationId());
     try {
       ToolExecutionRequest r = e.request();
-      LLMObsSpan tool = LLMObs.span(SpanKind.TOOL, r.name()).parent(agent).startDetached();
+      LLMObsSpan tool = inv != null ? inv.ran(r) : LLMObs.span(SpanKind.TOOL, r.name()).startDetached();
       tool.input(r.arguments()).output(e.resultText());
       if (r.id() != null) tool.tag("tool_id", r.id());
       tool.finish();
@@ -81,8 +178,9 @@ final class AiServiceTracing {
    * fatal}), and the failures' messages as metadata: a rejected request is then findable by tag.
    */
   private void guardrail(GuardrailExecutedEvent<?, ?, ?> e) {
-    LLMObsSpan agent = open.get(e.invocationContext().invocationId());
-    if (agent == null) return;
+    Invocation inv = open.get(e.invocationContext().invocationId());
+    if (inv == null) return;
+    LLMObsSpan agent = inv.agent;
     try {
       String name = "guardrail." + e.guardrailClass().getSimpleName();
       GuardrailResult<?> result = e.result();
@@ -96,9 +194,11 @@ final class AiServiceTracing {
   }
 
   private void completed(AiServiceCompletedEvent e) {
-    LLMObsSpan agent = open.remove(e.invocationContext().invocationId());
-    if (agent == null) return;
+    Invocation inv = open.remove(e.invocationContext().invocationId());
+    if (inv == null) return;
+    LLMObsSpan agent = inv.agent;
     try {
+      inv.end(null);
       e.result().ifPresent(agent::output); // a String as text, anything else as its JSON
     } catch (RuntimeException | LinkageError x) {
       ChatMapping.report(x);
@@ -108,7 +208,10 @@ final class AiServiceTracing {
   }
 
   private void failed(AiServiceErrorEvent e) {
-    SpanAttributes.fail(open.remove(e.invocationContext().invocationId()), e.error());
+    Invocation inv = open.remove(e.invocationContext().invocationId());
+    if (inv == null) return;
+    inv.end(e.error());
+    SpanAttributes.fail(inv.agent, e.error());
   }
 
   /** {@code Assistant.chat}: the service's interface and method. */

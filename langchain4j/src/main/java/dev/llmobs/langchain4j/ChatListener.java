@@ -24,6 +24,7 @@ final class ChatListener implements ChatModelListener {
   @Override public void onRequest(ChatModelRequestContext ctx) {
     try {
       ChatRequest request = ctx.chatRequest();
+      FirstTokenTiming.adopt(ctx.attributes());
       if (ctx.modelProvider() == ModelProvider.AMAZON_BEDROCK && Integrations.bedrock) {
         // Our Bedrock interceptor will see this very call and record it as the llm span, tokens included: this
         // one becomes its parent workflow, current so that the interceptor's span nests in it, without tokens.
@@ -65,6 +66,8 @@ final class ChatListener implements ChatModelListener {
         if (usage.outputTokenCount() != null) span.metric("output_tokens", usage.outputTokenCount());
         if (usage.totalTokenCount() != null) span.metric("total_tokens", usage.totalTokenCount());
       }
+      Double firstToken = FirstTokenTiming.seconds(ctx.attributes());
+      if (firstToken != null) span.metric("time_to_first_token", firstToken);
     } catch (RuntimeException | LinkageError e) {
       ChatMapping.report(e);
     } finally {

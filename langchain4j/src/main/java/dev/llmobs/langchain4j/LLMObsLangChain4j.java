@@ -48,6 +48,17 @@ public final class LLMObsLangChain4j {
     return EMBEDDINGS;
   }
 
+  /**
+   * A streaming chat model that also measures each call's time to first token, for the {@code llm} span the
+   * {@link #listener()} registered on {@code model} makes: {@code LLMObsLangChain4j.timed(model)} where the model is
+   * used (an AI Service's {@code .streamingChatModel(...)}, or your own calls). Every callback reaches your handler
+   * unchanged. LangChain4j's listeners see no partial response, hence a decorator; without it the span has all else.
+   */
+  public static dev.langchain4j.model.chat.StreamingChatModel timed(dev.langchain4j.model.chat.StreamingChatModel model) {
+    if (model == null || model instanceof FirstTokenTiming) return model;
+    return new FirstTokenTiming(model);
+  }
+
   /** The listener to give a chat model's builder ({@code .listeners(...)}); stateless, shareable. */
   public static ChatModelListener listener() {
     return LISTENER;

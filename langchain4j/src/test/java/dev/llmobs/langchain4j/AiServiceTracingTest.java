@@ -34,9 +34,20 @@ class AiServiceTracingTest extends OpenAiStubTest {
     String answer(@MemoryId String claim, @UserMessage String question);
   }
 
+  /** Looks the claim up over loopback, as a real tool would call a claims service, and times itself. */
   static final class Claims {
+    static volatile String lookupUrl;
+    static volatile long ranNanos;
+
     @Tool("Looks a claim up")
-    String get_claim(@P("the claim id") String claimId) {
+    String get_claim(@P("the claim id") String claimId) throws java.io.IOException {
+      long start = System.nanoTime();
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(lookupUrl).toURL().openConnection();
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.getOutputStream().write(("{\"claim\":\"" + claimId + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      c.getInputStream().readAllBytes();
+      ranNanos = System.nanoTime() - start;
       return "{\"claim\":\"" + claimId + "\",\"cause\":\"burst pipe\"}";
     }
   }
@@ -46,6 +57,7 @@ class AiServiceTracingTest extends OpenAiStubTest {
       TextSegment.from("Clause 4.2: sudden water damage is covered."), Map.of(ContentMetadata.SCORE, 0.91)));
 
   Assistant assistant(boolean sessions) {
+    Claims.lookupUrl = baseUrl() + "/embeddings";
     OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
         .maxRetries(0).listeners(List.of(LLMObsLangChain4j.listener())).build();
     return AiServices.builder(Assistant.class).chatModel(model).tools(new Claims())
@@ -92,6 +104,9 @@ class AiServiceTracingTest extends OpenAiStubTest {
     assertEquals("get_claim", tool.get("name"));
     assertEquals(Map.of("value", "{\"claimId\":\"88412\"}"), meta(tool).get("input"));
     assertEquals(Map.of("value", "{\"claim\":\"88412\",\"cause\":\"burst pipe\"}"), meta(tool).get("output"));
+    assertTrue(((Number) tool.get("duration")).longValue() >= Claims.ranNanos,
+        "the tool span covers the tool's run: " + tool.get("duration") + " ns, the tool took " + Claims.ranNanos + " ns");
+    assertEquals(null, meta(tool).get("metadata"), "reported, not ended by the invocation");
     List<Map<String, Object>> secondInput = (List<Map<String, Object>>) ((Map<String, Object>) meta(inside.get(3))
         .get("input")).get("messages");
     Map<String, Object> toolMessage = secondInput.get(secondInput.size() - 1);
@@ -124,6 +139,28 @@ class AiServiceTracingTest extends OpenAiStubTest {
           .collect(Collectors.toList());
       assertEquals(6, tree.size(), claim + ": workflow, agent, retrieval, llm, tool, llm");
       assertTrue(tree.stream().filter(s -> "agent".equals(kind(s))).allMatch(s -> root.get("span_id").equals(s.get("parent_id"))));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void invocationsWhoseEndNeverComesAreBoundedAndTheOldestEndedAsAbandoned() throws Exception {
+    List<dev.langchain4j.observability.api.listener.AiServiceListener<?>> listeners = LLMObsLangChain4j.aiServiceListeners();
+    dev.langchain4j.observability.api.listener.AiServiceStartedListener started =
+        (dev.langchain4j.observability.api.listener.AiServiceStartedListener) listeners.get(0);
+    try (dev.llmobs.testing.LogCapture log = new dev.llmobs.testing.LogCapture()) {
+      for (int i = 0; i <= AiServiceTracing.MAX_OPEN; i++) { // each on its own thread, as separate requests would be
+        dev.langchain4j.invocation.InvocationContext ctx = dev.langchain4j.invocation.InvocationContext.builder()
+            .invocationId(java.util.UUID.randomUUID()).interfaceName("Assistant").methodName("stream" + i).build();
+        Thread t = new Thread(() -> started.onEvent(dev.langchain4j.observability.api.event.AiServiceStartedEvent.builder()
+            .invocationContext(ctx).userMessage(dev.langchain4j.data.message.UserMessage.from("Hi")).build()));
+        t.start();
+        t.join();
+      }
+      Map<String, Object> oldest = spans().stream().filter(s -> "Assistant.stream0".equals(s.get("name")))
+          .findFirst().orElseThrow();
+      assertEquals(true, ((Map<String, Object>) meta(oldest).get("metadata")).get("abandoned"));
+      assertEquals(1, log.lines().stream().filter(l -> l.contains("ended as abandoned")).count(), log.all());
+      assertTrue(spans().stream().noneMatch(s -> "Assistant.stream1".equals(s.get("name"))), "the others stay open");
     }
   }
 

@@ -88,6 +88,73 @@ class ChatListenerTest extends OpenAiStubTest {
     assertEquals(Map.of("input_tokens", 12, "output_tokens", 5, "total_tokens", 17), llm.get("metrics"));
   }
 
+  @Test void aTimedStreamHasItsTimeToFirstTokenAndTheCallerItsEveryCallback() throws Exception {
+    java.util.concurrent.CountDownLatch firstSeen = new java.util.concurrent.CountDownLatch(1);
+    openAi.createContext("/held/v1/chat/completions", exchange -> { // the first chunk, then the rest once it was seen
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, 0);
+      String first = chunk("{\"role\":\"assistant\",\"content\":\"Clause \"}", null);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(first.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        firstSeen.await(10, TimeUnit.SECONDS);
+        out.write(STREAM.substring(first.length()).getBytes(StandardCharsets.UTF_8));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    dev.langchain4j.model.chat.StreamingChatModel model = LLMObsLangChain4j.timed(OpenAiStreamingChatModel.builder()
+        .baseUrl(baseUrl().replace("/v1", "/held/v1")).apiKey("sk-test").modelName("gpt-4o-mini")
+        .listeners(List.of(LLMObsLangChain4j.listener())).build());
+    List<String> partials = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    long[] firstAfter = new long[1];
+    long start = System.nanoTime();
+    model.chat(List.of(UserMessage.from("Is it covered?")), new StreamingChatResponseHandler() {
+      @Override public void onPartialResponse(String partial) {
+        if (partials.isEmpty()) firstAfter[0] = System.nanoTime() - start;
+        partials.add(partial);
+        firstSeen.countDown();
+      }
+
+      @Override public void onCompleteResponse(ChatResponse response) {
+        done.complete(response);
+      }
+
+      @Override public void onError(Throwable error) {
+        done.completeExceptionally(error);
+      }
+    });
+    assertEquals("Clause 4.2 covers it.", done.get(10, TimeUnit.SECONDS).aiMessage().text());
+    assertEquals(List.of("Clause ", "4.2 covers it."), partials, "every partial reached the caller");
+
+    Map<String, Object> llm = span("langchain4j.chat");
+    @SuppressWarnings("unchecked") Map<String, Object> metrics = (Map<String, Object>) llm.get("metrics");
+    double ttft = ((Number) metrics.get("time_to_first_token")).doubleValue();
+    assertTrue(ttft > 0 && ttft * 1e9 <= firstAfter[0],
+        "measured when the first token arrived, not when the stream ended: " + ttft + " s");
+    assertEquals(17, ((Number) metrics.get("total_tokens")).intValue());
+  }
+
+  @Test void anUntimedStreamHasNoTimeToFirstToken() throws Exception {
+    OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test")
+        .modelName("gpt-4o-mini").listeners(List.of(LLMObsLangChain4j.listener())).build();
+    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    model.chat("Is it covered?", new StreamingChatResponseHandler() {
+      @Override public void onCompleteResponse(ChatResponse response) {
+        done.complete(response);
+      }
+
+      @Override public void onError(Throwable error) {
+        done.completeExceptionally(error);
+      }
+    });
+    done.get(10, TimeUnit.SECONDS);
+    @SuppressWarnings("unchecked") Map<String, Object> metrics = (Map<String, Object>) span("langchain4j.chat").get("metrics");
+    assertEquals(null, metrics.get("time_to_first_token"), "LangChain4j's listener sees no partial response");
+  }
+
   @Test void aFailedCallIsAnErrorSpanAndTheCallerSeesTheSameException() {
     status = 500;
     OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
