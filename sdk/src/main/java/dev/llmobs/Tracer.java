@@ -39,6 +39,7 @@ final class Tracer {
     Log.configure(config.logLevel, config.secrets());
     Ids.useSecureRandom(config.snapStart);
     Integrations.bedrock = config.enabled && config.bedrockEnabled;
+    Integrations.langchain4j = config.enabled && config.langchain4jEnabled;
     Usage.reset();
     if (config.enabled) {
       Log.info("llmobs-lambda " + Version.get() + ": ml_app " + config.mlApp + ", spans go to " + config.describeRoute());

@@ -21,6 +21,7 @@ import dev.langchain4j.observability.api.listener.ToolExecutedEventListener;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
+import dev.llmobs.langchain4j.internal.TracingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -122,14 +123,15 @@ final class AiServiceTracing {
     this.sessionFromMemoryId = sessionFromMemoryId;
   }
 
+  /** Marked as ours, so that a registrar can tell them from the user's own listeners. */
   List<AiServiceListener<?>> listeners() {
-    AiServiceStartedListener started = this::started;
-    ToolExecutedEventListener tool = this::toolExecuted;
-    AiServiceResponseReceivedListener response = this::responseReceived;
-    AiServiceCompletedListener completed = this::completed;
-    AiServiceErrorListener failed = this::failed;
-    InputGuardrailExecutedListener input = this::guardrail;
-    OutputGuardrailExecutedListener output = this::guardrail;
+    AiServiceStartedListener started = (AiServiceStartedListener & TracingListener) this::started;
+    AiServiceResponseReceivedListener response = (AiServiceResponseReceivedListener & TracingListener) this::responseReceived;
+    ToolExecutedEventListener tool = (ToolExecutedEventListener & TracingListener) this::toolExecuted;
+    AiServiceCompletedListener completed = (AiServiceCompletedListener & TracingListener) this::completed;
+    AiServiceErrorListener failed = (AiServiceErrorListener & TracingListener) this::failed;
+    InputGuardrailExecutedListener input = (InputGuardrailExecutedListener & TracingListener) this::guardrail;
+    OutputGuardrailExecutedListener output = (OutputGuardrailExecutedListener & TracingListener) this::guardrail;
     return List.of(started, response, tool, completed, failed, input, output);
   }
 

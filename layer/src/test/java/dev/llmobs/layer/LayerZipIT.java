@@ -53,6 +53,12 @@ class LayerZipIT {
       assertNotNull(z.getEntry("software/amazon/awssdk/global/handlers/execution.interceptors"));
       assertNotNull(z.getEntry("org/crac/Core.class"), "CRaC API, kept at its own name so the runtime's bridge finds it");
       assertNotNull(z.getEntry("dev/llmobs/langchain4j/LLMObsLangChain4j.class"), "our LangChain4j listeners");
+      ZipEntry registrar = z.getEntry("META-INF/services/dev.langchain4j.spi.observability.AiServiceListenerRegistrarFactory");
+      assertNotNull(registrar, "AI Services traced with no code in a function that has the layer");
+      try (InputStream in = z.getInputStream(registrar)) {
+        assertEquals("dev.llmobs.langchain4j.internal.TracingRegistrarFactory",
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
+      }
       int maxMajor = 0;
       for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) {
         ZipEntry entry = e.nextElement();

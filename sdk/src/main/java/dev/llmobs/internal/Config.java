@@ -142,6 +142,8 @@ public final class Config {
   public final double sampleRate;
   /** {@code LLMOBS_BEDROCK_ENABLED}: automatic spans for Amazon Bedrock calls. */
   public final boolean bedrockEnabled;
+  /** {@code LLMOBS_LANGCHAIN4J_ENABLED}: LangChain4j AI Services traced with no code, when our module is present. */
+  public final boolean langchain4jEnabled;
   /** {@code LLMOBS_LOG_LEVEL}, applied when this configuration is installed; null = the default, {@code info}. */
   public final String logLevel;
   /** Under SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) every id comes from {@code SecureRandom}. */
@@ -175,6 +177,7 @@ public final class Config {
     captureIo = bool(e, "LLMOBS_CAPTURE_IO", true);
     sampleRate = rate(e, "DD_LLMOBS_SAMPLE_RATE");
     bedrockEnabled = bool(e, "LLMOBS_BEDROCK_ENABLED", true);
+    langchain4jEnabled = bool(e, "LLMOBS_LANGCHAIN4J_ENABLED", true);
     logLevel = trimToNull(e.get("LLMOBS_LOG_LEVEL"));
     snapStart = "snap-start".equals(trimToNull(e.get("AWS_LAMBDA_INITIALIZATION_TYPE")))
         || trimToNull(e.get("AWS_LAMBDA_MICROVM_IMAGE_ARN")) != null;
