@@ -82,6 +82,48 @@ class LambdaRuntimeIT {
     }
   }
 
+  static String kind(Map<String, Object> span) {
+    return (String) ((Map<?, ?>) ((Map<?, ?>) span.get("meta")).get("span")).get("kind");
+  }
+
+  /** The trace as an indented outline of kind and name, children in start order: the tree, checked whole. */
+  static String outline(List<Map<String, Object>> trace, Object parentId, String indent) {
+    StringBuilder b = new StringBuilder();
+    trace.stream().filter(s -> parentId.equals(s.get("parent_id")))
+        .sorted(java.util.Comparator.comparing(s -> ((Number) s.get("start_ns")).longValue()))
+        .forEach(s -> b.append(indent).append(kind(s)).append(' ').append(s.get("name")).append('\n')
+            .append(outline(trace, s.get("span_id"), indent + "  ")));
+    return b.toString();
+  }
+
+  @Test void aLangChain4jAiServiceIsTracedAsAnAgentWithItsRetrievalModelCallsAndTool() throws Exception {
+    try (LambdaHarness fn = new LambdaHarness("claims-agent", "dev.llmobs.examples.ClaimsAgent",
+        LambdaHarness.env(intake, bedrock), true)) {
+      RuntimeApi.Outcome o = invoke(fn, "agent-1", "{\"claimId\":\"88412\",\"question\":\"Is a burst pipe covered?\"}", 30_000);
+      assertFalse(o.error, o + "\n" + fn.output());
+      assertTrue(o.body.contains("clause 4.2"), o.body);
+      assertTrue(intake.rootArrivalNanos("agent-1") < o.nanos, "the trace arrived before the response");
+
+      List<Map<String, Object>> trace = intake.trace("agent-1");
+      assertEquals("workflow claims-agent\n"
+          + "  agent ClaimsAgent.Assistant.answer\n"
+          + "    retrieval langchain4j.retrieve\n"
+          + "    workflow langchain4j.chat\n"
+          + "      llm bedrock-runtime.converse\n"
+          + "    tool get_claim_status\n"
+          + "    workflow langchain4j.chat\n"
+          + "      llm bedrock-runtime.converse\n", outline(trace, "undefined", ""), fn.output());
+      Map<String, Object> agent = trace.stream().filter(s -> "agent".equals(kind(s))).findFirst().orElseThrow();
+      assertEquals("88412", agent.get("session_id"), "the memory id as session");
+      long tokens = trace.stream().filter(s -> s.get("metrics") instanceof Map)
+          .map(s -> ((Map<?, ?>) s.get("metrics")).get("output_tokens")).filter(v -> v != null)
+          .mapToLong(v -> ((Number) v).longValue()).sum();
+      assertEquals(32 + 41, tokens, "output tokens counted once, on the Bedrock llm spans");
+      Map<String, Object> tool = trace.stream().filter(s -> "tool".equals(kind(s))).findFirst().orElseThrow();
+      assertTrue(String.valueOf(((Map<?, ?>) tool.get("meta")).get("output")).contains("burst pipe"), tool.toString());
+    }
+  }
+
   @Test void aThrowingHandlerReachesTheRuntimeUnchangedAndItsSpanArrives() throws Exception {
     try (LambdaHarness fn = new LambdaHarness("evaluated-answer", "dev.llmobs.examples.EvaluatedAnswer",
         LambdaHarness.env(intake, bedrock), false)) {

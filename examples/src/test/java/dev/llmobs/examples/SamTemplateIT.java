@@ -117,8 +117,8 @@ class SamTemplateIT {
 
     int functions = 0;
     try (ZipFile code = new ZipFile(functionZip.toFile()); ZipFile opt = new ZipFile(layerZip.toFile())) {
-      assertFalse(code.stream().anyMatch(e -> e.getName().contains("llmobs-sdk") || e.getName().startsWith("dev/llmobs/lambda")),
-          "our SDK comes from the layer, not the function package");
+      assertFalse(code.stream().anyMatch(e -> e.getName().contains("llmobs-") || e.getName().startsWith("dev/llmobs/lambda")
+          || e.getName().startsWith("dev/llmobs/langchain4j")), "our SDK and listeners come from the layer, not the function package");
       for (Map.Entry<String, Object> e : resources.entrySet()) {
         Map<String, Object> res = map(e.getValue());
         if (!"AWS::Serverless::Function".equals(res.get("Type"))) continue;
@@ -137,7 +137,7 @@ class SamTemplateIT {
         }
       }
     }
-    assertEquals(3, functions);
+    assertEquals(4, functions);
     Map<String, Object> params = map(t.get("Parameters"));
     assertFalse(map(params.get("DdApiKeySecretArn")).containsKey("Default"), "no plain default for the API key");
   }

@@ -3,10 +3,10 @@ package dev.llmobs.examples.harness;
 import java.io.PrintStream;
 
 /**
- * The demo (README's first command): example 1, the claims assistant, run as Lambda runs it (the real runtime
- * interface client in its own JVM, our layer at /opt) against a local Runtime API, a local Bedrock and a local
- * intake that prints each trace as a tree and writes every span to {@code examples/target/demo-spans.jsonl}. No AWS
- * or Datadog account.
+ * The demo (README's first command): example 1, the claims assistant, then example 4, the same assistant as a
+ * LangChain4j AI Service, each run as Lambda runs it (the real runtime interface client in its own JVM, our layer at
+ * /opt) against a local Runtime API, a local Bedrock and a local intake that prints each trace as a tree and writes
+ * every span to {@code examples/target/demo-spans.jsonl}. No AWS or Datadog account.
  */
 public final class Demo {
   private Demo() {}
@@ -14,23 +14,34 @@ public final class Demo {
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     java.nio.file.Path spans = LambdaHarness.targetDir().resolve("demo-spans.jsonl");
-    try (LocalIntake intake = new LocalIntake(spans, out); FakeBedrock bedrock = new FakeBedrock();
-         LambdaHarness fn = new LambdaHarness("claims-assistant", "dev.llmobs.examples.ClaimsAssistant",
-             LambdaHarness.env(intake, bedrock), false)) {
-      out.println("function started under the real Lambda runtime client; " + fn.layerMode);
-      String[] questions = {"Is water damage from a burst pipe covered?", "How long do I have to report a claim?",
-          "Is gradual seepage covered?"};
-      for (int i = 0; i < questions.length; i++) {
-        String id = "demo-request-" + (i + 1);
-        String event = "{\"claimId\":\"88412\",\"question\":\"" + questions[i] + "\"}";
+    try (LocalIntake intake = new LocalIntake(spans, out); FakeBedrock bedrock = new FakeBedrock()) {
+      run(out, intake, bedrock, "claims-assistant", "dev.llmobs.examples.ClaimsAssistant", false,
+          "example 1, Bedrock Converse called directly",
+          "{\"claimId\":\"88412\",\"question\":\"Is water damage from a burst pipe covered?\"}",
+          "{\"claimId\":\"88412\",\"question\":\"How long do I have to report a claim?\"}",
+          "{\"claimId\":\"88412\",\"question\":\"Is gradual seepage covered?\"}");
+      run(out, intake, bedrock, "claims-agent", "dev.llmobs.examples.ClaimsAgent", true,
+          "example 4, a LangChain4j AI Service over Bedrock",
+          "{\"claimId\":\"88412\",\"question\":\"Is water damage from a burst pipe covered?\"}",
+          "{\"claimId\":\"90233\",\"question\":\"Is gradual seepage covered?\"}");
+      out.println();
+      out.println(intake.received().size() + " spans received; written to " + spans);
+    }
+  }
+
+  private static void run(PrintStream out, LocalIntake intake, FakeBedrock bedrock, String name, String handler,
+      boolean execWrapper, String what, String... events) throws Exception {
+    try (LambdaHarness fn = new LambdaHarness(name, handler, LambdaHarness.env(intake, bedrock), execWrapper)) {
+      out.println();
+      out.println("== " + what + ": " + handler + " under the real Lambda runtime client; " + fn.layerMode);
+      for (int i = 0; i < events.length; i++) {
+        String id = name + "-request-" + (i + 1);
         out.println();
-        out.println("invoke " + id + ": " + event);
-        RuntimeApi.Outcome o = fn.runtimeApi.invoke(id, event, System.currentTimeMillis() + 30_000)
+        out.println("invoke " + id + ": " + events[i]);
+        RuntimeApi.Outcome o = fn.runtimeApi.invoke(id, events[i], System.currentTimeMillis() + 30_000)
             .get(60, java.util.concurrent.TimeUnit.SECONDS);
         out.println("response: " + o);
       }
-      out.println();
-      out.println(intake.received().size() + " spans received; written to " + spans);
     }
   }
 

@@ -71,11 +71,18 @@ public final class ExamplesStack extends Stack {
         "Manual spans and an evaluation submitted from code (wrap adoption)", code, modelId.getValueAsString());
     LLMObsInstrumentation.instrument(evaluated, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
 
+    // Example 4: a LangChain4j AI Service over Bedrock (agent, retrieval, tool), the handler traced with zero code.
+    Function agent = function("ClaimsAgentFunction", "dev.llmobs.examples.ClaimsAgent",
+        "LangChain4j AI Service over Bedrock with a retriever and a tool (exec wrapper)", code, modelId.getValueAsString());
+    agent.addToRolePolicy(bedrock("bedrock:InvokeModel"));
+    LLMObsInstrumentation.instrument(agent, props(layer, extension, apiKey, site, mlApp).build());
+
     CfnOutput.Builder.create(this, "LayerArn").value(layer.layer().getLayerVersionArn())
         .description("ARN of the llmobs-lambda layer version").build();
     CfnOutput.Builder.create(this, "ClaimsAssistantFunctionArn").value(claims.getFunctionArn()).build();
     CfnOutput.Builder.create(this, "PlainFunctionArn").value(plain.getFunctionArn()).build();
     CfnOutput.Builder.create(this, "EvaluatedAnswerFunctionArn").value(evaluated.getFunctionArn()).build();
+    CfnOutput.Builder.create(this, "ClaimsAgentFunctionArn").value(agent.getFunctionArn()).build();
   }
 
   private Function function(String id, String handler, String description, String code, String model) {
