@@ -1,0 +1,101 @@
+package dev.llmobs.bedrock;
+
+import dev.llmobs.bedrock.BedrockStub.Reply;
+import dev.llmobs.bedrock.ConverseFixtures.Collector;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+
+/**
+ * A ConverseStream call the AWS SDK retries or gives up on, and what its caller sees. Touches nothing of ours: {@link
+ * #main} runs one in a JVM without llmobs on the class path, so that the caller's outcome with our jar can be held
+ * against the outcome without it.
+ */
+enum RetryScenario {
+  /** A throttling exception frame mid-stream, then a whole stream on the next attempt. */
+  FRAME_THEN_WHOLE_STREAM(o -> {}) {
+    @Override void script(BedrockStub stub) {
+      stub.reply(Reply.stream(BedrockStub.frames(
+              BedrockStub.event("messageStart", "{\"role\":\"assistant\"}"),
+              BedrockStub.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Sudden wa\"}}"),
+              BedrockStub.event("metadata", "{\"usage\":{\"inputTokens\":8,\"outputTokens\":3,\"totalTokens\":11}}"),
+              BedrockStub.exception("throttlingException", "Too many tokens, please wait"))),
+          Reply.stream(ConverseFixtures.streamFrames()));
+    }
+  },
+  /** A 429, then a 500, before the stream. */
+  THROTTLED_AND_5XX_BEFORE_STREAM(o -> {}) {
+    @Override void script(BedrockStub stub) {
+      stub.reply(Reply.error(429, "ThrottlingException", "Too many requests"),
+          Reply.error(500, "InternalServerException", "Try again"), Reply.stream(ConverseFixtures.streamFrames()));
+    }
+  },
+  /** Throttling frames on every attempt, with two retries allowed. */
+  OUT_OF_RETRIES(o -> o.retryPolicy(r -> r.numRetries(2))) {
+    @Override void script(BedrockStub stub) {
+      for (int i = 0; i < 3; i++) {
+        stub.reply(Reply.stream(BedrockStub.frames(BedrockStub.event("messageStart", "{\"role\":\"assistant\"}"),
+            BedrockStub.exception("throttlingException", "Slow down " + i))));
+      }
+    }
+  },
+  /** Three frames, then a stall longer than the client's 300 ms API call timeout. */
+  STALLED_PAST_TIMEOUT(o -> o.apiCallTimeout(Duration.ofMillis(300))) {
+    @Override void script(BedrockStub stub) {
+      stall = new CountDownLatch(1);
+      stub.reply(Reply.stream(ConverseFixtures.streamFrames()).holdAfter(3, stall));
+    }
+  };
+
+  private final Consumer<ClientOverrideConfiguration.Builder> config;
+  /** Released once the caller has its outcome: the stub's stalled stream then ends. */
+  CountDownLatch stall;
+
+  RetryScenario(Consumer<ClientOverrideConfiguration.Builder> config) {
+    this.config = config;
+  }
+
+  abstract void script(BedrockStub stub);
+
+  /** Scripts the stub, makes the call with a client of its own, returns what the caller saw. */
+  String run(BedrockStub stub) {
+    script(stub);
+    try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder().endpointOverride(stub.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
+        .overrideConfiguration(config).build()) {
+      Collector c = new Collector();
+      client.converseStream(ConverseFixtures.streamQuestion(), c.handler()).join();
+      return "text=" + c.text + " events=" + c.events;
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return cause.getClass().getName() + ": " + cause.getMessage();
+    } finally {
+      if (stall != null) stall.countDown();
+    }
+  }
+
+  /** Runs one scenario against a stub of its own and prints {@code outcome=...}. */
+  public static void main(String[] args) throws Exception {
+    boolean ours;
+    try {
+      Class.forName("dev.llmobs.bedrock.LlmObsBedrockInterceptor");
+      ours = true;
+    } catch (ClassNotFoundException absent) {
+      ours = false;
+    }
+    System.out.println("interceptor on the class path=" + ours);
+    try (BedrockStub stub = new BedrockStub()) {
+      System.out.println("outcome=" + valueOf(args[0]).run(stub));
+    }
+  }
+}
