@@ -43,6 +43,8 @@ final class RealSpan extends LLMObsSpan {
   int metricCount;
   String errorType, errorMessage, errorStack;
   long durationNanos = -1;
+  /** When the span's work ended, if noted before it finished ({@link dev.llmobs.internal.SpanEnds}); else -1. */
+  private long endNanoTime = -1;
   private boolean hasChildren;
   private boolean finished;
   /** Rough size of input, output and metadata in characters: bounds the export queue in bytes. */
@@ -476,12 +478,23 @@ final class RealSpan extends LLMObsSpan {
     }
   }
 
+  static {
+    dev.llmobs.internal.SpanEnds.install(span -> {
+      if (span instanceof RealSpan) ((RealSpan) span).markEnd();
+    });
+  }
+
+  /** The work ended now; the span may still be annotated, and {@link #finish} keeps this end. */
+  synchronized void markEnd() {
+    if (!finished && endNanoTime < 0) endNanoTime = tracer.clock.nanoTime();
+  }
+
   @Override public void finish() {
     boolean isRoot;
     synchronized (this) {
       if (finished) return; // twice is harmless
       finished = true;
-      durationNanos = Math.max(0, tracer.clock.nanoTime() - startNanoTime);
+      durationNanos = Math.max(0, (endNanoTime >= 0 ? endNanoTime : tracer.clock.nanoTime()) - startNanoTime);
       isRoot = parent == null;
     }
     tracer.recorder.onFinish(this, isRoot);

@@ -4,6 +4,9 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.observability.api.event.AiServiceCompletedEvent;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.observability.api.event.AiServiceRequestIssuedEvent;
 import dev.langchain4j.observability.api.event.AiServiceErrorEvent;
 import dev.langchain4j.observability.api.event.AiServiceResponseReceivedEvent;
 import dev.langchain4j.observability.api.event.AiServiceStartedEvent;
@@ -13,6 +16,7 @@ import dev.langchain4j.observability.api.event.ToolExecutedEvent;
 import dev.langchain4j.observability.api.listener.AiServiceCompletedListener;
 import dev.langchain4j.observability.api.listener.AiServiceErrorListener;
 import dev.langchain4j.observability.api.listener.AiServiceListener;
+import dev.langchain4j.observability.api.listener.AiServiceRequestIssuedListener;
 import dev.langchain4j.observability.api.listener.AiServiceResponseReceivedListener;
 import dev.langchain4j.observability.api.listener.AiServiceStartedListener;
 import dev.langchain4j.observability.api.listener.InputGuardrailExecutedListener;
@@ -37,7 +41,10 @@ import java.util.UUID;
  * <p>A tool's span must last as long as the tool ran, but LangChain4j reports a tool only once it has run. So the
  * span of the first tool the model asked for starts when the model's response arrives (the tools run right after),
  * and each next one when the one before it ends: LangChain4j runs them in turn unless told to run them concurrently,
- * in which case the later ones are shown shorter than they were.
+ * in which case the later ones are shown shorter than they were. Whether a tool failed LangChain4j says only in the next
+ * model request (by default a tool's exception goes back to the model as its result, marked as an error): so a tool's
+ * span notes its end when the tool returns, and finishes, with the error if any, at the next request or when the
+ * invocation ends.
  */
 final class AiServiceTracing {
   /** Invocations open at once, at most: one whose end never comes (a TokenStream never started) must not pile up. */
@@ -60,6 +67,8 @@ final class AiServiceTracing {
     private final java.util.ArrayDeque<ToolExecutionRequest> waiting = new java.util.ArrayDeque<>();
     private ToolExecutionRequest runningRequest;
     private LLMObsSpan running;
+    /** Tools that returned, by request, waiting for the next request to say whether they failed. */
+    private final Map<ToolExecutionRequest, LLMObsSpan> returned = new java.util.LinkedHashMap<>();
 
     Invocation(LLMObsSpan agent, String name) {
       this.agent = agent;
@@ -69,6 +78,36 @@ final class AiServiceTracing {
     synchronized void asked(List<ToolExecutionRequest> requests) {
       waiting.addAll(requests);
       startNext();
+    }
+
+    /** A tool returned: its span notes the end now and waits for the verdict. */
+    synchronized void returned(ToolExecutionRequest request, LLMObsSpan span) {
+      dev.llmobs.internal.SpanEnds.markEnd(span);
+      returned.put(request, span);
+    }
+
+    /**
+     * The model is asked again: the tool results it is sent say which tools failed. Every tool that returned
+     * finishes, in error if its result is one.
+     */
+    synchronized void verdicts(List<ChatMessage> messages) {
+      if (returned.isEmpty()) return;
+      for (ChatMessage m : messages) {
+        if (!(m instanceof ToolExecutionResultMessage)) continue;
+        ToolExecutionResultMessage result = (ToolExecutionResultMessage) m;
+        if (!Boolean.TRUE.equals(result.isError())) continue;
+        for (Map.Entry<ToolExecutionRequest, LLMObsSpan> e : returned.entrySet()) {
+          ToolExecutionRequest r = e.getKey();
+          boolean match = r.id() != null ? r.id().equals(result.id()) : java.util.Objects.equals(r.name(), result.toolName());
+          if (match) e.getValue().error("ToolExecutionError", result.text());
+        }
+      }
+      finishReturned();
+    }
+
+    private void finishReturned() {
+      for (LLMObsSpan span : returned.values()) span.finish();
+      returned.clear();
     }
 
     /** The span of a tool that has run: the one started for it, else one started now. */
@@ -92,8 +131,9 @@ final class AiServiceTracing {
       running = LLMObs.span(SpanKind.TOOL, runningRequest.name()).parent(agent).startDetached();
     }
 
-    /** The invocation ended: a tool span still open (asked for, never reported) ends, said so. */
+    /** The invocation ended: tools that returned finish; a tool span still open (asked for, never reported) ends, said so. */
     synchronized void end(Throwable error) {
+      finishReturned();
       if (running != null) {
         running.metadata("not_reported", true);
         SpanAttributes.fail(running, error);
@@ -126,13 +166,14 @@ final class AiServiceTracing {
   /** Marked as ours, so that a registrar can tell them from the user's own listeners. */
   List<AiServiceListener<?>> listeners() {
     AiServiceStartedListener started = (AiServiceStartedListener & TracingListener) this::started;
+    AiServiceRequestIssuedListener request = (AiServiceRequestIssuedListener & TracingListener) this::requestIssued;
     AiServiceResponseReceivedListener response = (AiServiceResponseReceivedListener & TracingListener) this::responseReceived;
     ToolExecutedEventListener tool = (ToolExecutedEventListener & TracingListener) this::toolExecuted;
     AiServiceCompletedListener completed = (AiServiceCompletedListener & TracingListener) this::completed;
     AiServiceErrorListener failed = (AiServiceErrorListener & TracingListener) this::failed;
     InputGuardrailExecutedListener input = (InputGuardrailExecutedListener & TracingListener) this::guardrail;
     OutputGuardrailExecutedListener output = (OutputGuardrailExecutedListener & TracingListener) this::guardrail;
-    return List.of(started, response, tool, completed, failed, input, output);
+    return List.of(started, request, response, tool, completed, failed, input, output);
   }
 
   private void started(AiServiceStartedEvent e) {
@@ -145,6 +186,17 @@ final class AiServiceTracing {
       if (sessionFromMemoryId && ctx.chatMemoryId() != null && !"default".equals(ctx.chatMemoryId())) {
         agent.sessionId(String.valueOf(ctx.chatMemoryId()));
       }
+    } catch (RuntimeException | LinkageError x) {
+      ChatMapping.report(x);
+    }
+  }
+
+  /** The model is asked (again): the tools that returned before learn whether they failed. */
+  private void requestIssued(AiServiceRequestIssuedEvent e) {
+    Invocation inv = open.get(e.invocationContext().invocationId());
+    if (inv == null) return;
+    try {
+      if (e.request() != null) inv.verdicts(e.request().messages());
     } catch (RuntimeException | LinkageError x) {
       ChatMapping.report(x);
     }
@@ -169,7 +221,8 @@ final class AiServiceTracing {
       LLMObsSpan tool = inv != null ? inv.ran(r) : LLMObs.span(SpanKind.TOOL, r.name()).startDetached();
       tool.input(r.arguments()).output(e.resultText());
       if (r.id() != null) tool.tag("tool_id", r.id());
-      tool.finish();
+      if (inv != null) inv.returned(r, tool);
+      else tool.finish();
     } catch (RuntimeException | LinkageError x) {
       ChatMapping.report(x);
     }

@@ -114,6 +114,38 @@ class AiServiceTracingTest extends OpenAiStubTest {
         "tool_id", "call_1", "type", "tool_result")), toolMessage.get("tool_results"));
   }
 
+  /** A claims system that is down. */
+  static final class BrokenClaims {
+    @Tool("Looks a claim up")
+    String get_claim(@P("the claim id") String claimId) {
+      throw new IllegalStateException("claims system down");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void aToolThatThrowsIsAnErrorSpanThoughLangChain4jHandsTheErrorToTheModel() {
+    OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test").modelName("gpt-4o-mini")
+        .maxRetries(0).listeners(List.of(LLMObsLangChain4j.listener())).build();
+    Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).tools(new BrokenClaims())
+        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10)).build();
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      assertEquals("Covered: sudden water damage.", assistant.answer("88412", "Is claim 88412 covered?"),
+          "LangChain4j's default: the exception's message goes to the model, which answers");
+    }
+    List<Map<String, Object>> spans = spans();
+    Map<String, Object> tool = intake.span("get_claim");
+    assertEquals("error", tool.get("status"));
+    Map<String, Object> error = (Map<String, Object>) meta(tool).get("error");
+    assertEquals("ToolExecutionError", error.get("type"));
+    assertEquals("claims system down", error.get("message"));
+    assertEquals(Map.of("value", "claims system down"), meta(tool).get("output"));
+    long toolEnd = ((Number) tool.get("start_ns")).longValue() + ((Number) tool.get("duration")).longValue();
+    long nextCall = spans.stream().filter(s -> "llm".equals(kind(s)))
+        .mapToLong(s -> ((Number) s.get("start_ns")).longValue()).max().orElseThrow();
+    assertTrue(toolEnd <= nextCall, "the span ends when the tool returned, not when the verdict came");
+    assertEquals("ok", intake.span("AiServiceTracingTest.Assistant.answer").get("status"), "the invocation succeeded");
+  }
+
   @Test void parallelInvocationsOnSeveralThreadsKeepTheirOwnTrees() throws Exception {
     Assistant assistant = assistant(false);
     ExecutorService pool = Executors.newFixedThreadPool(4);
