@@ -85,12 +85,21 @@ final class CallRecord {
     }
     attempts++;
     attemptError = null;
+    lastFailure = null;
   }
 
   /** What ended the current attempt, if the SDK tries again: a status, an error code, an exception frame. */
   synchronized void attemptFailed(String error) {
     if (attemptError == null) attemptError = error;
   }
+
+  /** As above, for an attempt that ended on an exception: kept, in case no hook ever says how the call ended. */
+  synchronized void attemptFailed(String error, Throwable cause) {
+    attemptFailed(error);
+    lastFailure = cause;
+  }
+
+  private Throwable lastFailure; // guarded by this
 
   /** The SDK gave up on its own timer: it says so to the caller, but to no interceptor. */
   boolean pastApiCallTimeout() {
@@ -119,7 +128,11 @@ final class CallRecord {
     if (ended.get()) return;
     if (s != null) s.assemble(false);
     meta("incomplete", true);
-    end(null);
+    Throwable failure;
+    synchronized (this) {
+      failure = attemptError != null ? lastFailure : null; // the attempt in flight failed, and nothing followed
+    }
+    end(failure);
   }
 
   boolean ended() {

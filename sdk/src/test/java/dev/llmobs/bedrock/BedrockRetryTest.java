@@ -120,6 +120,34 @@ class BedrockRetryTest extends BedrockTest {
     assertTrue(((Number) llm.get("duration")).longValue() >= 300_000_000L, "the span lasts as long as the caller waited");
   }
 
+  @Test void anInvocationThatEndsWhileTheSdkWaitsToRetryIsSentWithTheFailedAttempt() throws Exception {
+    RetryScenario.OUT_OF_RETRIES.script(stub);
+    try (software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient patient =
+        software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient.builder()
+            .endpointOverride(stub.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+            .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.StandardRetryStrategy.builder()
+                .maxAttempts(3).backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(
+                    java.time.Duration.ofSeconds(30))).throttlingBackoffStrategy(
+                        software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(java.time.Duration.ofSeconds(30)))
+                .build()))
+            .build()) {
+      String traceId;
+      try (dev.llmobs.LLMObsSpan handler = dev.llmobs.LLMObs.workflow("handler")) {
+        traceId = handler.context().traceId();
+        patient.converseStream(ConverseFixtures.streamQuestion(), new ConverseFixtures.Collector().handler());
+      } // the handler returns; the SDK waits 30 s before its next attempt
+      assertEquals(1, dev.llmobs.internal.PendingCalls.awaitTrace(traceId, System.nanoTime() + 1_000_000_000L),
+          "still open when the invocation ends");
+      Map<String, Object> llm = bedrockSpan();
+      assertEquals(true, metadata(llm).get("incomplete"));
+      assertEquals("error", llm.get("status"), "the attempt in flight failed: that is what is known");
+      assertEquals("throttlingException", error(llm).get("type"));
+      assertEquals("Slow down 0", error(llm).get("message"));
+    }
+  }
+
   @Test void aSyncCallRetriedAfterThrottlingSucceedsInOneSpanWithItsAttempts() {
     stub.reply(Reply.error(429, "ThrottlingException", "Too many requests"), Reply.json(ConverseFixtures.TEXT_REPLY));
     sync.converse(ConverseFixtures.question());
