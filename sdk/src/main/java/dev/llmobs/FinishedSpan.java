@@ -115,8 +115,14 @@ public final class FinishedSpan {
     return new FinishedSpan(this, input, output, copy, tags, tagCount);
   }
 
-  /** This span with tag {@code key} set to {@code value}, or removed when {@code value} is null. */
+  /**
+   * This span with tag {@code key} set to {@code value}, or removed when {@code value} is null. Keys are checked as
+   * {@link LLMObsSpan#tag} checks them: a reserved or empty key leaves the span as it is, a ':' becomes '_', and
+   * either is said once in the log.
+   */
   public FinishedSpan withTag(String key, String value) {
+    key = RealSpan.tagKey(key, name);
+    if (key == null) return this;
     String[] t = new String[2 * tagCount + 2];
     int n = 0;
     for (int i = 0; i < tagCount; i++) {
@@ -124,7 +130,7 @@ public final class FinishedSpan {
       t[2 * n] = tags[2 * i];
       t[2 * n++ + 1] = tags[2 * i + 1];
     }
-    if (value != null && key != null && !dev.llmobs.internal.Config.RESERVED_TAGS.contains(key)) {
+    if (value != null) {
       t[2 * n] = key;
       t[2 * n++ + 1] = value;
     }

@@ -85,6 +85,21 @@ class SpanProcessorTest {
     assertFalse(intake.requests().get(0).bodyText().contains("@example.org"), "no address left the process");
   }
 
+  @Test void tagsAProcessorSetsAreCheckedAsTagsSetWhileRecording() {
+    try (LogCapture logs = new LogCapture()) {
+      LLMObs.registerProcessor(span -> span.withTag("team:claims", "a").withTag("ml_app", "other").withTag("", "x")
+          .withTag("kept", "1").withTag("kept", null));
+      LLMObs.workflow("wf").finish();
+      LLMObs.flush(Duration.ofSeconds(2));
+      List<?> tags = (List<?>) only("wf").get("tags");
+      assertTrue(tags.contains("team_claims:a"), "':' in a key becomes '_', as span.tag does: " + tags);
+      assertFalse(tags.stream().anyMatch(t -> t.toString().startsWith("ml_app:other")), "reserved: " + tags);
+      assertFalse(tags.stream().anyMatch(t -> t.toString().startsWith("kept:")), "null removes: " + tags);
+      assertTrue(logs.contains("splits key from value"), logs.all());
+      assertTrue(logs.contains("'ml_app' is reserved"), logs.all());
+    }
+  }
+
   @Test void aProcessorCanDropASpanAndTheDropIsCounted() {
     LLMObs.registerProcessor(span -> span.name().startsWith("health") ? null : span);
     LLMObs.workflow("health-check").finish();
