@@ -254,7 +254,7 @@ final class AiServiceTracing {
     LLMObsSpan agent = inv.agent;
     try {
       inv.end(null);
-      e.result().ifPresent(agent::output); // a String as text, anything else as its JSON
+      e.result().ifPresent(result -> agent.output(answer(result)));
     } catch (RuntimeException | LinkageError x) {
       ChatMapping.report(x);
     } finally {
@@ -267,6 +267,24 @@ final class AiServiceTracing {
     if (inv == null) return;
     inv.end(e.error());
     SpanAttributes.fail(inv.agent, e.error());
+  }
+
+  /**
+   * What an invocation answered: a streaming service completes with LangChain4j's {@code ChatResponse}, a service
+   * returning {@code Result<T>} with that; their text, or the content, is the answer. Anything else (a String, a
+   * POJO of structured output) is given as is: text, or its JSON.
+   */
+  static Object answer(Object result) {
+    if (result instanceof dev.langchain4j.model.chat.response.ChatResponse) {
+      AiMessage message = ((dev.langchain4j.model.chat.response.ChatResponse) result).aiMessage();
+      return message == null ? "" : ChatMapping.message(message).content();
+    }
+    if (result instanceof AiMessage) return ChatMapping.message((AiMessage) result).content();
+    if (result instanceof dev.langchain4j.service.Result) {
+      Object content = ((dev.langchain4j.service.Result<?>) result).content();
+      return content == null ? "" : answer(content);
+    }
+    return result;
   }
 
   /** {@code Assistant.chat}: the service's interface and method. */

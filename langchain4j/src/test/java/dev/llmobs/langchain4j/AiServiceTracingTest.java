@@ -114,6 +114,46 @@ class AiServiceTracingTest extends OpenAiStubTest {
         "tool_id", "call_1", "type", "tool_result")), toolMessage.get("tool_results"));
   }
 
+  interface StreamingAssistant {
+    dev.langchain4j.service.TokenStream answer(String question);
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void aStreamingAiServiceIsAnAgentSpanThatEndsWithItsStream() throws Exception {
+    dev.langchain4j.model.chat.StreamingChatModel model = LLMObsLangChain4j.timed(
+        dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder().baseUrl(baseUrl()).apiKey("sk-test")
+            .modelName("gpt-4o-mini").listeners(List.of(LLMObsLangChain4j.listener())).build());
+    StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class).streamingChatModel(model).build();
+    java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      assistant.answer("Is it covered?").onPartialResponse(p -> {})
+          .onCompleteResponse(r -> done.complete(r.aiMessage().text())).onError(done::completeExceptionally).start();
+      assertEquals("Clause 4.2 covers it.", done.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    LLMObs.flush(Duration.ofSeconds(2));
+    List<Map<String, Object>> spans = intake.spans();
+    Map<String, Object> root = intake.span("handler");
+    Map<String, Object> agent = intake.span("AiServiceTracingTest.StreamingAssistant.answer");
+    Map<String, Object> llm = intake.span("langchain4j.chat");
+    assertEquals(root.get("span_id"), agent.get("parent_id"));
+    assertEquals(agent.get("span_id"), llm.get("parent_id"), "the streamed model call inside the agent");
+    assertEquals(Map.of("value", "Clause 4.2 covers it."), meta(agent).get("output"));
+    assertTrue(((Map<String, Object>) llm.get("metrics")).containsKey("time_to_first_token"));
+    assertEquals(3, spans.size());
+  }
+
+  @Test void anInvocationsAnswerIsItsTextWhateverLangChain4jWrapsItIn() {
+    dev.langchain4j.data.message.AiMessage message = dev.langchain4j.data.message.AiMessage.from("Covered.");
+    dev.langchain4j.model.chat.response.ChatResponse response =
+        dev.langchain4j.model.chat.response.ChatResponse.builder().aiMessage(message).build();
+    assertEquals("Covered.", AiServiceTracing.answer(response), "a streaming service's completion");
+    assertEquals("Covered.", AiServiceTracing.answer(message));
+    assertEquals("Covered.", AiServiceTracing.answer(dev.langchain4j.service.Result.builder().content("Covered.").build()));
+    Map<String, Object> structured = Map.of("covered", true);
+    assertEquals(structured, AiServiceTracing.answer(dev.langchain4j.service.Result.builder().content(structured).build()),
+        "structured output is kept as an object, sent as its JSON");
+  }
+
   /** A claims system that is down. */
   static final class BrokenClaims {
     @Tool("Looks a claim up")
