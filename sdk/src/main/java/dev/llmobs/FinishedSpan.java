@@ -121,7 +121,7 @@ public final class FinishedSpan {
    * either is said once in the log.
    */
   public FinishedSpan withTag(String key, String value) {
-    key = RealSpan.tagKey(key, name);
+    key = TagKeys.check(key, name);
     if (key == null) return this;
     String[] t = new String[2 * tagCount + 2];
     int n = 0;

@@ -18,7 +18,7 @@ final class Ai21 extends ModelFamily {
 
   @Override void request(Object req, CallRecord r) {
     if (Json.has(req, "messages")) {
-      for (Object m : listOf(Json.list(req, "messages"))) r.input.add(Message.of(Json.str(m, "role"), Json.str(m, "content")));
+      Bodies.chatMessages(req, r.input);
       r.meta("max_tokens", Json.num(req, "max_tokens"));
       r.meta("temperature", Json.raw(req, "temperature"));
       r.meta("top_p", Json.raw(req, "top_p"));

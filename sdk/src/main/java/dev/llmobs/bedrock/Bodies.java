@@ -21,6 +21,11 @@ final class Bodies {
     }
   }
 
+  /** OpenAI-style {@code messages} of a role and a text content (Mistral chat, AI21 Jamba). */
+  static void chatMessages(Object req, List<Message> into) {
+    for (Object m : listOf(Json.list(req, "messages"))) into.add(Message.of(Json.str(m, "role"), Json.str(m, "content")));
+  }
+
   /** OpenAI-style {@code choices} of messages (Mistral chat, AI21 Jamba). */
   static void choices(Object res, CallRecord r) {
     for (Object c : listOf(Json.list(res, "choices"))) {

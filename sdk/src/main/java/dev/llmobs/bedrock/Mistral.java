@@ -16,7 +16,7 @@ final class Mistral extends ModelFamily {
 
   @Override void request(Object req, CallRecord r) {
     if (Json.has(req, "messages")) {
-      for (Object m : listOf(Json.list(req, "messages"))) r.input.add(Message.of(Json.str(m, "role"), Json.str(m, "content")));
+      Bodies.chatMessages(req, r.input);
     } else {
       r.inputText = Json.str(req, "prompt");
     }
