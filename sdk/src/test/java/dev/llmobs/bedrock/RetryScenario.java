@@ -47,8 +47,11 @@ enum RetryScenario {
       }
     }
   },
-  /** Three frames, then a stall longer than the client's 300 ms API call timeout. */
-  STALLED_PAST_TIMEOUT(o -> o.apiCallTimeout(Duration.ofMillis(300))) {
+  /**
+   * Three frames, then a stall longer than the client's API call timeout (2 s: a cold Netty client on a busy machine
+   * needs a few hundred milliseconds to receive the frames).
+   */
+  STALLED_PAST_TIMEOUT(o -> o.apiCallTimeout(Duration.ofSeconds(2))) {
     @Override void script(BedrockStub stub) {
       stall = new CountDownLatch(1);
       stub.reply(Reply.stream(ConverseFixtures.streamFrames()).holdAfter(3, stall));
@@ -56,7 +59,7 @@ enum RetryScenario {
   };
 
   private final Consumer<ClientOverrideConfiguration.Builder> config;
-  /** Released once the caller has its outcome: the stub's stalled stream then ends. */
+  /** Holds the stub's stalled stream; {@link #release} ends it, once the caller and the span are done with it. */
   CountDownLatch stall;
 
   RetryScenario(Consumer<ClientOverrideConfiguration.Builder> config) {
@@ -79,9 +82,15 @@ enum RetryScenario {
     } catch (CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       return cause.getClass().getName() + ": " + cause.getMessage();
-    } finally {
-      if (stall != null) stall.countDown();
     }
+  }
+
+  /**
+   * Ends a stalled stream. Not before the connection was given up: released earlier, the rest of the stream could
+   * still reach a tap the SDK has not cancelled yet.
+   */
+  void release() {
+    if (stall != null) stall.countDown();
   }
 
   /** Runs one scenario against a stub of its own and prints {@code outcome=...}. */
@@ -94,8 +103,13 @@ enum RetryScenario {
       ours = false;
     }
     System.out.println("interceptor on the class path=" + ours);
+    RetryScenario scenario = valueOf(args[0]);
     try (BedrockStub stub = new BedrockStub()) {
-      System.out.println("outcome=" + valueOf(args[0]).run(stub));
+      try {
+        System.out.println("outcome=" + scenario.run(stub));
+      } finally {
+        scenario.release(); // before the stub closes: a handler still holding its stream would keep this JVM alive
+      }
     }
   }
 }
