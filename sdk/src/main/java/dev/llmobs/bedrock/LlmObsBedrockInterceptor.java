@@ -353,7 +353,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     private void finish(Throwable error, boolean cancelled) {
       try {
         Throwable frame = sink.streamError();
-        if (record.pastApiCallTimeout() && (error != null || cancelled)) {
+        // Past the API call timeout the caller has ApiCallTimeoutException, whatever reaches this tap after it.
+        if (record.pastApiCallTimeout()) {
           sink.assemble(false);
           record.end(software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(record.timeoutMillis));
         } else if (frame != null || error != null) {
