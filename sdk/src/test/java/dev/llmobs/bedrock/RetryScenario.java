@@ -38,8 +38,8 @@ enum RetryScenario {
           Reply.error(500, "InternalServerException", "Try again"), Reply.stream(ConverseFixtures.streamFrames()));
     }
   },
-  /** Throttling frames on every attempt, with two retries allowed. */
-  OUT_OF_RETRIES(o -> o.retryPolicy(r -> r.numRetries(2))) {
+  /** Throttling frames on every attempt: three, all the retry strategy allows. */
+  OUT_OF_RETRIES(o -> {}) {
     @Override void script(BedrockStub stub) {
       for (int i = 0; i < 3; i++) {
         stub.reply(Reply.stream(BedrockStub.frames(BedrockStub.event("messageStart", "{\"role\":\"assistant\"}"),
@@ -48,15 +48,25 @@ enum RetryScenario {
     }
   },
   /**
-   * Three frames, then a stall longer than the client's API call timeout (2 s: a cold Netty client on a busy machine
+   * Three frames, then a stall longer than the client's API call timeout (1 s: a cold Netty client on a busy machine
    * needs a few hundred milliseconds to receive the frames).
    */
-  STALLED_PAST_TIMEOUT(o -> o.apiCallTimeout(Duration.ofSeconds(2))) {
+  STALLED_PAST_TIMEOUT(o -> o.apiCallTimeout(Duration.ofSeconds(1))) {
     @Override void script(BedrockStub stub) {
       stall = new CountDownLatch(1);
       stub.reply(Reply.stream(ConverseFixtures.streamFrames()).holdAfter(3, stall));
     }
   };
+
+  /**
+   * The SDK's standard retry strategy, three attempts, with a short fixed back-off instead of its exponential one:
+   * which errors are retried, and how, stay the SDK's; the test just does not wait seconds for it.
+   */
+  static final software.amazon.awssdk.retries.StandardRetryStrategy RETRIES =
+      software.amazon.awssdk.retries.StandardRetryStrategy.builder().maxAttempts(3)
+          .backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(Duration.ofMillis(20)))
+          .throttlingBackoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(Duration.ofMillis(20)))
+          .build();
 
   private final Consumer<ClientOverrideConfiguration.Builder> config;
   /** Holds the stub's stalled stream; {@link #release} ends it, once the caller and the span are done with it. */
@@ -75,7 +85,7 @@ enum RetryScenario {
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
         .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
-        .overrideConfiguration(config).build()) {
+        .overrideConfiguration(o -> config.accept(o.retryStrategy(RETRIES))).build()) {
       Collector c = new Collector();
       client.converseStream(ConverseFixtures.streamQuestion(), c.handler()).join();
       return "text=" + c.text + " events=" + c.events;
@@ -93,7 +103,7 @@ enum RetryScenario {
     if (stall != null) stall.countDown();
   }
 
-  /** Runs one scenario against a stub of its own and prints {@code outcome=...}. */
+  /** Runs the named scenarios, each against a stub of its own, and prints {@code NAME=outcome} for each. */
   public static void main(String[] args) throws Exception {
     boolean ours;
     try {
@@ -103,12 +113,14 @@ enum RetryScenario {
       ours = false;
     }
     System.out.println("interceptor on the class path=" + ours);
-    RetryScenario scenario = valueOf(args[0]);
-    try (BedrockStub stub = new BedrockStub()) {
-      try {
-        System.out.println("outcome=" + scenario.run(stub));
-      } finally {
-        scenario.release(); // before the stub closes: a handler still holding its stream would keep this JVM alive
+    for (String name : args) {
+      RetryScenario scenario = valueOf(name);
+      try (BedrockStub stub = new BedrockStub()) {
+        try {
+          System.out.println(name + "=" + scenario.run(stub));
+        } finally {
+          scenario.release(); // before the stub closes: a handler still holding its stream would keep this JVM alive
+        }
       }
     }
   }
