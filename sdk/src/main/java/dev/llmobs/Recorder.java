@@ -41,8 +41,9 @@ final class Recorder {
 
   /** The innermost unfinished span made current on this thread, or null. */
   RealSpan currentSpan() {
-    RealSpan s = current.get();
+    RealSpan top = current.get(), s = top;
     while (s != null && s.isFinished()) s = s.previous;
+    if (s != top) current.set(s); // spans finished elsewhere (another thread, out of order) leave this thread's chain
     return s;
   }
 
@@ -87,8 +88,10 @@ final class Recorder {
       RealSpan prev = span.previous;
       while (prev != null && prev.isFinished()) prev = prev.previous;
       current.set(prev);
+      span.previous = null; // popped: let the chain be collected
     }
-    span.previous = null; // let the chain be collected
+    // Otherwise the link stays: the span is finished on another thread than the one it is current on (a stream's
+    // callback), or under a child still current. That thread's chain still runs through it to the spans below.
     Trace trace = span.traceSnapshot();
     if (!trace.sampled) return; // sampled out: never buffered, never sent
     List<RealSpan> done = trace.onFinish(span, isRoot, config.maxBufferedSpans);

@@ -169,6 +169,32 @@ class SpanApiTest {
     }
   }
 
+  @Test void aCurrentSpanFinishedOnAnotherThreadLeavesItsParentCurrentHere() throws Exception {
+    // As a LangChain4j streaming call does: its span is made current on the caller's thread and ends on the model's.
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      LLMObsSpan streamed = LLMObs.span(SpanKind.WORKFLOW, "langchain4j.chat").start();
+      Thread model = new Thread(streamed::finish);
+      model.start();
+      model.join();
+      assertSame(root, LLMObs.currentSpan(), "the caller's span is current again, not nothing");
+      LLMObs.task("after").finish();
+    }
+    List<Map<String, Object>> spans = flushed();
+    assertEquals(byName(spans, "handler").get("span_id"), byName(spans, "after").get("parent_id"),
+        "a span started after it is the caller's span's child, in the same trace");
+  }
+
+  @Test void spansFinishedOutOfOrderOnTheirThreadLeaveTheRightSpanCurrent() {
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      LLMObsSpan a = LLMObs.task("a");
+      LLMObsSpan b = LLMObs.task("b");
+      a.finish(); // before its child
+      assertSame(b, LLMObs.currentSpan());
+      b.finish();
+      assertSame(root, LLMObs.currentSpan(), "a was finished: its parent is current");
+    }
+  }
+
   @Test void aDetachedSpanIsAnnotatedAndFinishedOnAnotherThread() throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (LLMObsSpan root = LLMObs.workflow("root")) {

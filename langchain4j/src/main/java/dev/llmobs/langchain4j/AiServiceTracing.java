@@ -216,15 +216,17 @@ final class AiServiceTracing {
 
   private void toolExecuted(ToolExecutedEvent e) {
     Invocation inv = open.get(e.invocationContext().invocationId());
+    LLMObsSpan tool = null;
     try {
       ToolExecutionRequest r = e.request();
-      LLMObsSpan tool = inv != null ? inv.ran(r) : LLMObs.span(SpanKind.TOOL, r.name()).startDetached();
+      tool = inv != null ? inv.ran(r) : LLMObs.span(SpanKind.TOOL, r.name()).startDetached();
       tool.input(r.arguments()).output(e.resultText());
       if (r.id() != null) tool.tag("tool_id", r.id());
       if (inv != null) inv.returned(r, tool);
       else tool.finish();
-    } catch (RuntimeException | LinkageError x) {
+    } catch (RuntimeException | LinkageError x) { // a LangChain4j, or an SDK, we do not know: the span still lands
       ChatMapping.report(x);
+      if (tool != null) tool.finish();
     }
   }
 

@@ -129,17 +129,19 @@ class AiServiceTracingTest extends OpenAiStubTest {
       assistant.answer("Is it covered?").onPartialResponse(p -> {})
           .onCompleteResponse(r -> done.complete(r.aiMessage().text())).onError(done::completeExceptionally).start();
       assertEquals("Clause 4.2 covers it.", done.get(10, java.util.concurrent.TimeUnit.SECONDS));
+      LLMObs.task("after").finish(); // the agent span ended on the model's thread: the handler's is current again
     }
     LLMObs.flush(Duration.ofSeconds(2));
     List<Map<String, Object>> spans = intake.spans();
     Map<String, Object> root = intake.span("handler");
+    assertEquals(root.get("span_id"), intake.span("after").get("parent_id"));
     Map<String, Object> agent = intake.span("AiServiceTracingTest.StreamingAssistant.answer");
     Map<String, Object> llm = intake.span("langchain4j.chat");
     assertEquals(root.get("span_id"), agent.get("parent_id"));
     assertEquals(agent.get("span_id"), llm.get("parent_id"), "the streamed model call inside the agent");
     assertEquals(Map.of("value", "Clause 4.2 covers it."), meta(agent).get("output"));
     assertTrue(((Map<String, Object>) llm.get("metrics")).containsKey("time_to_first_token"));
-    assertEquals(3, spans.size());
+    assertEquals(4, spans.size());
   }
 
   @Test void anInvocationsAnswerIsItsTextWhateverLangChain4jWrapsItIn() {
