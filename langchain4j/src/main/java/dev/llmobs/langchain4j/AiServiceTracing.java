@@ -67,8 +67,11 @@ final class AiServiceTracing {
     private final java.util.ArrayDeque<ToolExecutionRequest> waiting = new java.util.ArrayDeque<>();
     private ToolExecutionRequest runningRequest;
     private LLMObsSpan running;
-    /** Tools that returned, by request, waiting for the next request to say whether they failed. */
-    private final Map<ToolExecutionRequest, LLMObsSpan> returned = new java.util.LinkedHashMap<>();
+    /**
+     * Tools that returned, with their requests, waiting for the next request to say whether they failed. A list: two
+     * calls of one tool with the same arguments and no ids are equal requests, and each has its span.
+     */
+    private final List<Map.Entry<ToolExecutionRequest, LLMObsSpan>> returned = new ArrayList<>();
 
     Invocation(LLMObsSpan agent, String name) {
       this.agent = agent;
@@ -83,7 +86,7 @@ final class AiServiceTracing {
     /** A tool returned: its span notes the end now and waits for the verdict. */
     synchronized void returned(ToolExecutionRequest request, LLMObsSpan span) {
       dev.llmobs.internal.SpanEnds.markEnd(span);
-      returned.put(request, span);
+      returned.add(new java.util.AbstractMap.SimpleImmutableEntry<>(request, span));
     }
 
     /**
@@ -96,7 +99,7 @@ final class AiServiceTracing {
         if (!(m instanceof ToolExecutionResultMessage)) continue;
         ToolExecutionResultMessage result = (ToolExecutionResultMessage) m;
         if (!Boolean.TRUE.equals(result.isError())) continue;
-        for (Map.Entry<ToolExecutionRequest, LLMObsSpan> e : returned.entrySet()) {
+        for (Map.Entry<ToolExecutionRequest, LLMObsSpan> e : returned) {
           ToolExecutionRequest r = e.getKey();
           boolean match = r.id() != null ? r.id().equals(result.id()) : java.util.Objects.equals(r.name(), result.toolName());
           if (match) e.getValue().error("ToolExecutionError", result.text());
@@ -106,7 +109,7 @@ final class AiServiceTracing {
     }
 
     private void finishReturned() {
-      for (LLMObsSpan span : returned.values()) span.finish();
+      for (Map.Entry<ToolExecutionRequest, LLMObsSpan> e : returned) e.getValue().finish();
       returned.clear();
     }
 
