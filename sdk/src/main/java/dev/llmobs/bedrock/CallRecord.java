@@ -93,10 +93,19 @@ final class CallRecord {
     if (attemptError == null) attemptError = error;
   }
 
-  /** As above, for an attempt that ended on an exception: kept, in case no hook ever says how the call ended. */
-  synchronized void attemptFailed(String error, Throwable cause) {
+  /**
+   * As above, for attempt number {@code attempt} that ended on an exception, kept in case no hook ever says how the
+   * call ended. A tap that hears of its attempt's end only once the next attempt has started is not that attempt's.
+   */
+  synchronized void attemptFailed(int attempt, String error, Throwable cause) {
+    if (attempt != attempts) return;
     attemptFailed(error);
     lastFailure = cause;
+  }
+
+  /** The number of the attempt in flight: 1 for the first. */
+  synchronized int attempt() {
+    return attempts;
   }
 
   private Throwable lastFailure; // guarded by this

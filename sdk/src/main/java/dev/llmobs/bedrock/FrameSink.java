@@ -34,8 +34,12 @@ final class FrameSink {
   private final TreeMap<Integer, String[]> tools = new TreeMap<>(); // index -> {name, id}
   private final TreeMap<Integer, StringBuilder> toolInput = new TreeMap<>();
 
+  /** The attempt whose response this is. */
+  final int attempt;
+
   FrameSink(CallRecord record) {
     this.record = record;
+    this.attempt = record.attempt();
     this.converse = record.operation.equals("ConverseStream");
   }
 

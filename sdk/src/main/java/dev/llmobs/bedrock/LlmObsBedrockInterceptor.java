@@ -358,7 +358,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
           sink.assemble(false);
           record.end(software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(record.timeoutMillis));
         } else if (frame != null || error != null) {
-          record.attemptFailed(describe(frame != null ? frame : error), frame != null ? frame : error);
+          record.attemptFailed(sink.attempt, describe(frame != null ? frame : error), frame != null ? frame : error);
         } else {
           sink.assemble(cancelled);
           record.end(null);
