@@ -33,7 +33,12 @@ public final class TracingRegistrarFactory implements AiServiceListenerRegistrar
       delegate = null;
     }
     if (delegate == null) delegate = new DefaultAiServiceListenerRegistrar();
-    return new Registrar(delegate);
+    try {
+      return new Registrar(delegate);
+    } catch (RuntimeException | LinkageError e) { // never the reason an AI Service cannot be built
+      dev.llmobs.internal.Log.warn("LangChain4j: AI Services are not traced automatically here (" + e + ")");
+      return delegate;
+    }
   }
 
   /**
