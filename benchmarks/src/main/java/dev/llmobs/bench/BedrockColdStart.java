@@ -1,14 +1,5 @@
 package dev.llmobs.bench;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -31,33 +22,17 @@ public final class BedrockColdStart {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     String full = System.getProperty("java.class.path");
-    List<String> plainEntries = new ArrayList<>();
-    for (String e : full.split(File.pathSeparator)) {
-      if (!e.contains("llmobs-sdk") && !e.contains("/sdk/target/") && !e.contains("jackson-jr")) plainEntries.add(e);
-    }
-    String plain = String.join(File.pathSeparator, plainEntries);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String plain = ColdJvm.classPathWithout("llmobs-sdk", "/sdk/target/", "jackson-jr");
     try (ConverseStub stub = new ConverseStub()) {
-      long[] without = new long[runs], with = new long[runs];
-      for (int i = 0; i < runs; i++) {
-        without[i] = child(java, plain, stub, "plain");
-        with[i] = child(java, full, stub, "traced");
-      }
-      long a = median(without), b = median(with);
-      System.out.printf(Locale.ROOT, "first Converse call, %d cold JVMs each, %s%n", runs, System.getProperty("java.vm.version"));
-      System.out.printf(Locale.ROOT, "without llmobs median %.1f ms; with llmobs median %.1f ms; ratio %.2fx; added %.1f ms%n",
-          a / 1e6, b / 1e6, (double) b / a, (b - a) / 1e6);
+      ColdJvm.compare("first Converse call", runs, () -> child(plain, stub, "plain"), () -> child(full, stub, "traced"));
     }
   }
 
-  private static long child(String java, String cp, ConverseStub stub, String mode) throws Exception {
+  private static long child(String cp, ConverseStub stub, String mode) throws Exception {
     return ColdJvm.run(cp, Child.class.getName(), Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn"),
         mode, stub.endpoint().toString());
   }
 
-  private static long median(long[] v) {
-    return ColdJvm.median(v);
-  }
 
   /** Runs in each cold JVM: build the client, make one Converse call. */
   public static final class Child {

@@ -34,6 +34,32 @@ final class ColdJvm {
     return elapsed;
   }
 
+  /** This JVM's class path without the entries that contain any of {@code fragments}: the baseline's class path. */
+  static String classPathWithout(String... fragments) {
+    List<String> kept = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      boolean drop = false;
+      for (String f : fragments) drop |= e.contains(f);
+      if (!drop) kept.add(e);
+    }
+    return String.join(java.io.File.pathSeparator, kept);
+  }
+
+  /** Runs {@code without} and {@code with} alternately, {@code runs} times each, and prints medians and their ratio. */
+  static void compare(String what, int runs, java.util.concurrent.Callable<Long> without,
+      java.util.concurrent.Callable<Long> with) throws Exception {
+    long[] a = new long[runs], b = new long[runs];
+    for (int i = 0; i < runs; i++) {
+      a[i] = without.call();
+      b[i] = with.call();
+    }
+    long ma = median(a), mb = median(b);
+    System.out.printf(java.util.Locale.ROOT, "%s, %d cold JVMs each, %s%n", what, runs, System.getProperty("java.vm.version"));
+    System.out.printf(java.util.Locale.ROOT,
+        "without llmobs median %.1f ms; with llmobs median %.1f ms; ratio %.2fx; added %.1f ms%n",
+        ma / 1e6, mb / 1e6, (double) mb / ma, (mb - ma) / 1e6);
+  }
+
   static long median(long[] values) {
     long[] v = values.clone();
     Arrays.sort(v);

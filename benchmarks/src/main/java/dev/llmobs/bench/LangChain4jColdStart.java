@@ -5,14 +5,11 @@ import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
-import java.io.File;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,11 +32,7 @@ public final class LangChain4jColdStart {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     String full = System.getProperty("java.class.path");
-    List<String> plainEntries = new ArrayList<>();
-    for (String e : full.split(File.pathSeparator)) {
-      if (!e.contains("llmobs-") && !e.contains("/sdk/target/") && !e.contains("/langchain4j/target/")) plainEntries.add(e);
-    }
-    String plain = String.join(File.pathSeparator, plainEntries);
+    String plain = ColdJvm.classPathWithout("llmobs-", "/sdk/target/", "/langchain4j/target/");
     HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     stub.createContext("/v1/chat/completions", ex -> {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -53,17 +46,10 @@ public final class LangChain4jColdStart {
     stub.start();
     String url = "http://127.0.0.1:" + stub.getAddress().getPort() + "/v1";
     try {
-      long[] without = new long[runs], with = new long[runs];
-      for (int i = 0; i < runs; i++) {
-        without[i] = ColdJvm.run(plain, Child.class.getName(), Map.of(), "plain", url);
-        with[i] = ColdJvm.run(full, Child.class.getName(), Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn"),
-            "traced", url);
-      }
-      long a = ColdJvm.median(without), b = ColdJvm.median(with);
-      System.out.printf(Locale.ROOT, "first AI Service call (two model calls and a tool), %d cold JVMs each, %s%n", runs,
-          System.getProperty("java.vm.version"));
-      System.out.printf(Locale.ROOT, "without llmobs median %.1f ms; with llmobs median %.1f ms; ratio %.2fx; added %.1f ms%n",
-          a / 1e6, b / 1e6, (double) b / a, (b - a) / 1e6);
+      ColdJvm.compare("first AI Service call (two model calls and a tool)", runs,
+          () -> ColdJvm.run(plain, Child.class.getName(), Map.of(), "plain", url),
+          () -> ColdJvm.run(full, Child.class.getName(), Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn"),
+              "traced", url));
     } finally {
       stub.stop(0);
     }
