@@ -12,10 +12,12 @@ import java.util.List;
  * ChatModel model = OpenAiChatModel.builder()...listeners(List.of(LLMObsLangChain4j.listener())).build();
  * }</pre>
  * Every call of a chat model, sync or streaming, becomes an {@code llm} span, child of the span current on the thread
- * that made the call. An AI Service, one line more:
+ * that made the call; {@link #timed} adds a stream's time to first token. AI Services need no line: with this jar on
+ * the class path, LangChain4j's service loader gives every AI Service our listeners (an {@code agent} span per
+ * invocation, a {@code tool} span per tool). Register them yourself only to map the chat memory id to the session:
  * <pre>{@code
  * AiServices.builder(Assistant.class).chatModel(model).tools(claims)
- *     .registerListeners(LLMObsLangChain4j.aiServiceListeners()).build();
+ *     .registerListeners(LLMObsLangChain4j.aiServiceListenersWithMemoryIdAsSession()).build();
  * }</pre>
  */
 public final class LLMObsLangChain4j {
@@ -27,7 +29,8 @@ public final class LLMObsLangChain4j {
 
   /**
    * The listeners to register on an AI Service's builder ({@code .registerListeners(...)}): an {@code agent} span per
-   * invocation, a {@code tool} span per tool execution, the model calls inside.
+   * invocation, a {@code tool} span per tool execution, the model calls inside. Every AI Service has them already
+   * (through LangChain4j's service loader); registered by hand, they replace those, never double them.
    */
   public static List<AiServiceListener<?>> aiServiceListeners() {
     return new AiServiceTracing(false).listeners();
