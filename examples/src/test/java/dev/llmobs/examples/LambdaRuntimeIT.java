@@ -124,6 +124,28 @@ class LambdaRuntimeIT {
     }
   }
 
+  @Test void anAiServiceWithNoLineOfOursIsTracedThroughTheLayersServiceLoaderEntry() throws Exception {
+    java.nio.file.Path fnClasses = LambdaHarness.targetDir().resolve("e2e-untraced-agent-classes");
+    java.nio.file.Path pkg = fnClasses.resolve("dev/llmobs/examples/zerocode");
+    java.nio.file.Files.createDirectories(pkg);
+    try (java.util.stream.Stream<java.nio.file.Path> classes = java.nio.file.Files.list(
+        LambdaHarness.targetDir().resolve("test-classes/dev/llmobs/examples/zerocode"))) {
+      for (java.nio.file.Path c : (Iterable<java.nio.file.Path>) classes::iterator) {
+        java.nio.file.Files.copy(c, pkg.resolve(c.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    try (LambdaHarness fn = new LambdaHarness("untraced-agent", "dev.llmobs.examples.zerocode.UntracedAgent",
+        LambdaHarness.env(intake, bedrock), true, true, List.of(fnClasses))) {
+      RuntimeApi.Outcome o = invoke(fn, "untraced-1", "{\"question\":\"Is claim 88412 covered?\"}", 30_000);
+      assertFalse(o.error, o + "\n" + fn.output());
+      assertEquals("workflow untraced-agent\n"
+          + "  agent UntracedAgent.Assistant.answer\n"
+          + "    llm bedrock-runtime.converse\n"
+          + "    tool get_claim_status\n"
+          + "    llm bedrock-runtime.converse\n", outline(intake.trace("untraced-1"), "undefined", ""), fn.output());
+    }
+  }
+
   @Test void aThrowingHandlerReachesTheRuntimeUnchangedAndItsSpanArrives() throws Exception {
     try (LambdaHarness fn = new LambdaHarness("evaluated-answer", "dev.llmobs.examples.EvaluatedAnswer",
         LambdaHarness.env(intake, bedrock), false)) {
