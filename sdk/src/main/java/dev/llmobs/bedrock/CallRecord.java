@@ -44,13 +44,13 @@ final class CallRecord {
   private final AtomicBoolean ended = new AtomicBoolean();
   /** The interceptor instance that opened this record; another one (registered twice) leaves the call alone. */
   final Object owner;
-  /** When the SDK gives up with {@code ApiCallTimeoutException}, in {@link System#nanoTime} terms, or 0 if never. */
-  final long timeoutAtNanos;
+  /** The API call timeout in force, after which the SDK gives up with {@code ApiCallTimeoutException}; 0 if none. */
   final long timeoutMillis;
   // Guarded by this.
   private java.util.Set<String> requestMetadata = java.util.Set.of();
   private int attempts;
   private String attemptError;
+  private Throwable lastFailure;
   private final List<String> retriedErrors = new ArrayList<>();
 
   CallRecord(LLMObsSpan span, String operation, boolean streaming, ModelFamily family, Object owner,
@@ -60,8 +60,7 @@ final class CallRecord {
     this.streaming = streaming;
     this.family = family;
     this.owner = owner;
-    this.timeoutMillis = apiCallTimeout == null ? 0 : apiCallTimeout.toMillis();
-    this.timeoutAtNanos = timeoutMillis <= 0 ? 0 : startNanos + apiCallTimeout.toNanos();
+    this.timeoutMillis = apiCallTimeout == null ? 0 : Math.max(0, apiCallTimeout.toMillis());
   }
 
   /** The request is recorded: metadata present now is the request's, and survives a retry. */
@@ -108,11 +107,9 @@ final class CallRecord {
     return attempts;
   }
 
-  private Throwable lastFailure; // guarded by this
-
   /** The SDK gave up on its own timer: it says so to the caller, but to no interceptor. */
   boolean pastApiCallTimeout() {
-    return timeoutAtNanos != 0 && System.nanoTime() - timeoutAtNanos >= 0;
+    return timeoutMillis > 0 && System.nanoTime() - startNanos >= timeoutMillis * 1_000_000;
   }
 
   synchronized void meta(String key, Object value) {
@@ -133,9 +130,7 @@ final class CallRecord {
 
   /** Ends a stream still open when its invocation ends: what arrived so far, marked incomplete. */
   void endIncomplete() {
-    FrameSink s = sink;
     if (ended.get()) return;
-    if (s != null) s.assemble(false);
     meta("incomplete", true);
     Throwable failure;
     synchronized (this) {
@@ -144,14 +139,15 @@ final class CallRecord {
     end(failure);
   }
 
-  boolean ended() {
-    return ended.get();
-  }
-
-  /** Writes what was gathered to the span and finishes it; later calls do nothing. */
+  /**
+   * Writes what was gathered to the span and finishes it; later calls do nothing. A stream's output is assembled here
+   * as it stands, unless its tap did it already (marking a cancel).
+   */
   void end(Throwable error) {
     if (!ended.compareAndSet(false, true)) return;
     try {
+      FrameSink s = sink;
+      if (s != null) s.assemble(false);
       write(error);
     } finally {
       dev.llmobs.internal.PendingCalls.ended(this); // after the span finished: a waiting flush must find it

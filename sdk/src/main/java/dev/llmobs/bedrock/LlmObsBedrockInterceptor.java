@@ -210,13 +210,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     try {
       CallRecord record = record(attributes);
       if (record == null) return;
-      if (record.streaming) { // a stream ends in its tap, before this hook; this is for one that did not say how
-        FrameSink sink = record.sink;
-        if (sink != null) sink.assemble(false);
-        record.end(null);
-        return;
-      }
-      BedrockCalls.onResponse(record, context.response(), context.httpResponse());
+      // A stream ends in its tap, before this hook; for one that did not say how, this is its end.
+      if (!record.streaming) BedrockCalls.onResponse(record, context.response(), context.httpResponse());
       record.end(null);
     } catch (LinkageError e) {
       disable(e);
@@ -230,9 +225,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     try {
       CallRecord record = record(attributes);
       if (record == null) return;
-      FrameSink sink = record.sink;
-      if (sink != null) sink.assemble(false); // what the last attempt streamed before it failed
-      record.end(unwrap(context.exception()));
+      record.end(unwrap(context.exception())); // with what the last attempt streamed before it failed
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
     }
@@ -355,7 +348,6 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
         Throwable frame = sink.streamError();
         // Past the API call timeout the caller has ApiCallTimeoutException, whatever reaches this tap after it.
         if (record.pastApiCallTimeout()) {
-          sink.assemble(false);
           record.end(software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(record.timeoutMillis));
         } else if (frame != null || error != null) {
           record.attemptFailed(sink.attempt, describe(frame != null ? frame : error), frame != null ? frame : error);
