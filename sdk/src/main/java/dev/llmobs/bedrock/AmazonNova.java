@@ -41,15 +41,18 @@ final class AmazonNova extends ModelFamily {
   }
 
   @Override void response(Object res, CallRecord r) {
+    converseResponse(res, r);
+  }
+
+  /**
+   * A Converse-shaped response body, Nova's and Converse's own: the output message, stop reason and usage. The
+   * caller holds the record's lock.
+   */
+  static void converseResponse(Object res, CallRecord r) {
     Map<String, Object> message = Json.obj(Json.obj(res, "output"), "message");
     if (message != null) r.output.add(message(message));
     r.meta("stop_reason", Json.str(res, "stopReason"));
-    Map<String, Object> usage = Json.obj(res, "usage");
-    r.inputTokens = first(Json.num(usage, "inputTokens"), r.inputTokens);
-    r.outputTokens = first(Json.num(usage, "outputTokens"), r.outputTokens);
-    r.totalTokens = first(Json.num(usage, "totalTokens"), r.totalTokens);
-    r.cacheRead = first(Json.num(usage, "cacheReadInputTokenCount"), r.cacheRead);
-    r.cacheWrite = first(Json.num(usage, "cacheWriteInputTokenCount"), r.cacheWrite);
+    Bodies.converseUsage(Json.obj(res, "usage"), r);
   }
 
   /** Nova streams ConverseStream's events as keys of each chunk. */

@@ -192,15 +192,8 @@ final class BedrockCalls {
     Map<String, Object> message = Json.obj(Json.obj(res, "output"), "message");
     if (message == null) return false;
     synchronized (r) {
-      r.output.add(AmazonNova.message(message));
-      r.meta("stop_reason", Json.str(res, "stopReason"));
+      AmazonNova.converseResponse(res, r);
       r.meta("latency_ms", Json.num(Json.obj(res, "metrics"), "latencyMs"));
-      Map<String, Object> u = Json.obj(res, "usage");
-      r.inputTokens = Json.num(u, "inputTokens");
-      r.outputTokens = Json.num(u, "outputTokens");
-      r.totalTokens = Json.num(u, "totalTokens");
-      r.cacheRead = Bodies.first(Json.num(u, "cacheReadInputTokens"), Json.num(u, "cacheReadInputTokenCount"));
-      r.cacheWrite = Bodies.first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"));
     }
     return true;
   }

@@ -21,6 +21,18 @@ final class Bodies {
     }
   }
 
+  /**
+   * A Converse-shaped usage object (Converse, ConverseStream's metadata event, Nova's bodies): tokens, and cache tokens
+   * under either name Bedrock uses; an absent field leaves what the record has. The caller holds the record's lock.
+   */
+  static void converseUsage(Object u, CallRecord r) {
+    r.inputTokens = first(Json.num(u, "inputTokens"), r.inputTokens);
+    r.outputTokens = first(Json.num(u, "outputTokens"), r.outputTokens);
+    r.totalTokens = first(Json.num(u, "totalTokens"), r.totalTokens);
+    r.cacheRead = first(Json.num(u, "cacheReadInputTokens"), Json.num(u, "cacheReadInputTokenCount"), r.cacheRead);
+    r.cacheWrite = first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"), r.cacheWrite);
+  }
+
   /** OpenAI-style {@code messages} of a role and a text content (Mistral chat, AI21 Jamba). */
   static void chatMessages(Object req, List<Message> into) {
     for (Object m : listOf(Json.list(req, "messages"))) into.add(Message.of(Json.str(m, "role"), Json.str(m, "content")));

@@ -102,11 +102,8 @@ final class FrameSink {
         record.meta("stop_reason", Json.str(p, "stopReason"));
         break;
       case "metadata":
-        usage(Json.obj(p, "usage"), "inputTokens", "outputTokens", "totalTokens");
-        Map<String, Object> u = Json.obj(p, "usage");
         synchronized (record) {
-          record.cacheRead = Bodies.first(Json.num(u, "cacheReadInputTokens"), Json.num(u, "cacheReadInputTokenCount"), record.cacheRead);
-          record.cacheWrite = Bodies.first(Json.num(u, "cacheWriteInputTokens"), Json.num(u, "cacheWriteInputTokenCount"), record.cacheWrite);
+          Bodies.converseUsage(Json.obj(p, "usage"), record);
         }
         record.meta("latency_ms", Json.num(Json.obj(p, "metrics"), "latencyMs"));
         break;
