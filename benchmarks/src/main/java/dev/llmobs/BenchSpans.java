@@ -12,9 +12,7 @@ public final class BenchSpans {
 
   /** {@code n} annotated llm spans, finished and frozen as a flush receives them. */
   public static List<FinishedSpan> llmSpans(int n) {
-    LLMObs.configure(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null",
-        "LLMOBS_LOG_LEVEL", "warn"), false), Clock.SYSTEM);
-    Tracer tracer = LLMObs.tracer();
+    Tracer tracer = configure();
     List<FinishedSpan> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       RealSpan s = tracer.start(SpanKind.LLM, "converse", null, null, false);
@@ -28,18 +26,24 @@ public final class BenchSpans {
     return out;
   }
 
+  /** A quiet configuration writing to /dev/null: spans are made, not sent. */
+  private static Tracer configure() {
+    LLMObs.configure(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null",
+        "LLMOBS_LOG_LEVEL", "warn"), false), Clock.SYSTEM);
+    return LLMObs.tracer();
+  }
+
   /**
    * One task span whose input is {@code chars} characters of text with a card number every 4 KB: what a redacting
    * processor has to scan.
    */
   public static FinishedSpan bigInputSpan(int chars) {
-    LLMObs.configure(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null",
-        "LLMOBS_LOG_LEVEL", "warn"), false), Clock.SYSTEM);
+    Tracer tracer = configure();
     StringBuilder b = new StringBuilder(chars);
     while (b.length() < chars) {
       b.append(b.length() % 4096 == 0 ? "card 4111-1111-1111-1111 " : "the claimant reports water damage ");
     }
-    RealSpan s = LLMObs.tracer().start(SpanKind.TASK, "ingest", null, null, false);
+    RealSpan s = tracer.start(SpanKind.TASK, "ingest", null, null, false);
     s.input(b.substring(0, chars)).output("ok");
     s.durationNanos = 1_000_000L;
     return s.freeze();

@@ -87,7 +87,7 @@ final class RagListeners {
         Response<List<Embedding>> r = ctx.response();
         List<Embedding> embeddings = r == null || r.content() == null ? List.of() : r.content();
         int size = embeddings.isEmpty() ? 0 : embeddings.get(0).dimension();
-        span.output("[" + embeddings.size() + " embedding(s) returned with size " + size + "]");
+        span.output(dev.llmobs.internal.Integrations.embeddingsOutput(embeddings.size(), size));
         TokenUsage usage = r == null ? null : r.tokenUsage();
         if (usage != null && usage.inputTokenCount() != null) span.metric("input_tokens", usage.inputTokenCount());
       } catch (RuntimeException | LinkageError e) {

@@ -32,7 +32,7 @@ final class AmazonTitanEmbed extends ModelFamily {
 
   @Override void response(Object res, CallRecord r) {
     List<?> vector = Json.list(res, "embedding");
-    r.outputText = "[1 embedding(s) returned with size " + (vector == null ? 0 : vector.size()) + "]";
+    r.outputText = dev.llmobs.internal.Integrations.embeddingsOutput(1, vector == null ? 0 : vector.size());
     r.inputTokens = first(Json.num(res, "inputTextTokenCount"), r.inputTokens);
   }
 

@@ -34,7 +34,7 @@ final class CohereEmbed extends ModelFamily {
     List<?> vectors = e instanceof List ? (List<?>) e : Json.list(e, "float");
     int n = vectors == null ? 0 : vectors.size();
     int size = n > 0 && vectors.get(0) instanceof List ? ((List<?>) vectors.get(0)).size() : 0;
-    r.outputText = "[" + n + " embedding(s) returned with size " + size + "]";
+    r.outputText = dev.llmobs.internal.Integrations.embeddingsOutput(n, size);
   }
 
   @Override boolean chunk(Object c, FrameSink out) {

@@ -22,6 +22,8 @@ import software.amazon.eventstream.MessageDecoder;
  */
 final class FrameSink {
   final CallRecord record;
+  /** The attempt whose response this is. */
+  final int attempt;
   private final boolean converse;
   private final MessageDecoder decoder = new MessageDecoder(this::onFrame);
   private volatile boolean broken;
@@ -33,9 +35,6 @@ final class FrameSink {
   private final TreeMap<Integer, StringBuilder> text = new TreeMap<>();
   private final TreeMap<Integer, String[]> tools = new TreeMap<>(); // index -> {name, id}
   private final TreeMap<Integer, StringBuilder> toolInput = new TreeMap<>();
-
-  /** The attempt whose response this is. */
-  final int attempt;
 
   FrameSink(CallRecord record) {
     this.record = record;
