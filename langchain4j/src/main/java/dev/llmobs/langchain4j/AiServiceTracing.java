@@ -8,6 +8,7 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.observability.api.event.AiServiceRequestIssuedEvent;
 import dev.langchain4j.observability.api.event.AiServiceErrorEvent;
+import dev.langchain4j.observability.api.event.AiServiceEvent;
 import dev.langchain4j.observability.api.event.AiServiceResponseReceivedEvent;
 import dev.langchain4j.observability.api.event.AiServiceStartedEvent;
 import dev.langchain4j.observability.api.event.GuardrailExecutedEvent;
@@ -194,27 +195,30 @@ final class AiServiceTracing {
     }
   }
 
-  /** The model is asked (again): the tools that returned before learn whether they failed. */
-  private void requestIssued(AiServiceRequestIssuedEvent e) {
+  /** Runs {@code action} on the event's open invocation, if there is one; what it cannot read is reported once. */
+  private void onOpen(AiServiceEvent e, java.util.function.Consumer<Invocation> action) {
     Invocation inv = open.get(e.invocationContext().invocationId());
     if (inv == null) return;
     try {
-      if (e.request() != null) inv.verdicts(e.request().messages());
+      action.accept(inv);
     } catch (RuntimeException | LinkageError x) {
       ChatMapping.report(x);
     }
   }
 
+  /** The model is asked (again): the tools that returned before learn whether they failed. */
+  private void requestIssued(AiServiceRequestIssuedEvent e) {
+    onOpen(e, inv -> {
+      if (e.request() != null) inv.verdicts(e.request().messages());
+    });
+  }
+
   /** The model answered; if it asked for tools, the first one's span starts now. */
   private void responseReceived(AiServiceResponseReceivedEvent e) {
-    Invocation inv = open.get(e.invocationContext().invocationId());
-    if (inv == null) return;
-    try {
+    onOpen(e, inv -> {
       AiMessage message = e.response() == null ? null : e.response().aiMessage();
       if (message != null && message.hasToolExecutionRequests()) inv.asked(message.toolExecutionRequests());
-    } catch (RuntimeException | LinkageError x) {
-      ChatMapping.report(x);
-    }
+    });
   }
 
   private void toolExecuted(ToolExecutedEvent e) {
@@ -238,19 +242,14 @@ final class AiServiceTracing {
    * fatal}), and the failures' messages as metadata: a rejected request is then findable by tag.
    */
   private void guardrail(GuardrailExecutedEvent<?, ?, ?> e) {
-    Invocation inv = open.get(e.invocationContext().invocationId());
-    if (inv == null) return;
-    LLMObsSpan agent = inv.agent;
-    try {
+    onOpen(e, inv -> {
       String name = "guardrail." + e.guardrailClass().getSimpleName();
       GuardrailResult<?> result = e.result();
-      agent.tag(name, result.result().name().toLowerCase(Locale.ROOT));
+      inv.agent.tag(name, result.result().name().toLowerCase(Locale.ROOT));
       List<String> messages = new ArrayList<>();
       for (GuardrailResult.Failure f : result.failures()) messages.add(f.message());
-      if (!messages.isEmpty()) agent.metadata(name + ".failures", messages);
-    } catch (RuntimeException | LinkageError x) {
-      ChatMapping.report(x);
-    }
+      if (!messages.isEmpty()) inv.agent.metadata(name + ".failures", messages);
+    });
   }
 
   private void completed(AiServiceCompletedEvent e) {
@@ -270,8 +269,11 @@ final class AiServiceTracing {
   private void failed(AiServiceErrorEvent e) {
     Invocation inv = open.remove(e.invocationContext().invocationId());
     if (inv == null) return;
-    inv.end(e.error());
-    SpanAttributes.fail(inv.agent, e.error());
+    try {
+      inv.end(e.error());
+    } finally { // the agent span ends whatever its tools' did
+      SpanAttributes.fail(inv.agent, e.error());
+    }
   }
 
   /**
