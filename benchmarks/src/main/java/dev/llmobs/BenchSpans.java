@@ -12,10 +12,10 @@ public final class BenchSpans {
 
   /** {@code n} annotated llm spans, finished and frozen as a flush receives them. */
   public static List<FinishedSpan> llmSpans(int n) {
-    Tracer tracer = configure();
+    configure();
     List<FinishedSpan> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      RealSpan s = tracer.start(SpanKind.LLM, "converse", null, null, false);
+      RealSpan s = (RealSpan) LLMObs.span(SpanKind.LLM, "converse").root().startDetached();
       s.modelName("anthropic.claude-3-5-haiku-20241022-v1:0").modelProvider("amazon_bedrock");
       s.inputMessages(List.of(Message.system("You answer questions about the policy."), Message.user(SpanBenchmark.QUESTION)));
       s.outputMessages(List.of(Message.assistant(SpanBenchmark.ANSWER)));
@@ -27,10 +27,9 @@ public final class BenchSpans {
   }
 
   /** A quiet configuration writing to /dev/null: spans are made, not sent. */
-  private static Tracer configure() {
+  private static void configure() {
     LLMObs.configure(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null",
         "LLMOBS_LOG_LEVEL", "warn"), false), Clock.SYSTEM);
-    return LLMObs.tracer();
   }
 
   /**
@@ -38,12 +37,12 @@ public final class BenchSpans {
    * processor has to scan.
    */
   public static FinishedSpan bigInputSpan(int chars) {
-    Tracer tracer = configure();
+    configure();
     StringBuilder b = new StringBuilder(chars);
     while (b.length() < chars) {
       b.append(b.length() % 4096 == 0 ? "card 4111-1111-1111-1111 " : "the claimant reports water damage ");
     }
-    RealSpan s = tracer.start(SpanKind.TASK, "ingest", null, null, false);
+    RealSpan s = (RealSpan) LLMObs.span(SpanKind.TASK, "ingest").root().startDetached();
     s.input(b.substring(0, chars)).output("ok");
     s.durationNanos = 1_000_000L;
     return s.freeze();

@@ -33,14 +33,11 @@ public class SpanBenchmark {
 
   @Param({"1.0", "0"}) public String sampleRate;
 
-  Tracer tracer;
-
   @Setup(Level.Trial) public void configure() {
     // The file sink on /dev/null: no I/O cost. The export queue keeps its default bound (1,000 spans), so in steady
     // state each finish also evicts the oldest queued span: memory stays flat and GC does not swamp the figure.
     LLMObs.configure(Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null",
         "LLMOBS_LOG_LEVEL", "warn", "DD_LLMOBS_SAMPLE_RATE", sampleRate), false), Clock.SYSTEM);
-    tracer = LLMObs.tracer();
   }
 
   @Setup(Level.Iteration) public void drain() {

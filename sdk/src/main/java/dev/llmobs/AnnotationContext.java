@@ -16,12 +16,12 @@ import java.util.Map;
  */
 public final class AnnotationContext implements AutoCloseable {
   private final Annotations scope;
-  private final Recorder recorder; // null when tracing is off
+  private final Tracer tracer; // null when tracing is off
   private boolean closed;
 
-  private AnnotationContext(Annotations scope, Recorder recorder) {
+  private AnnotationContext(Annotations scope, Tracer tracer) {
     this.scope = scope;
-    this.recorder = recorder;
+    this.tracer = tracer;
   }
 
   public static Builder builder() {
@@ -56,17 +56,17 @@ public final class AnnotationContext implements AutoCloseable {
     public AnnotationContext open() {
       Tracer t = LLMObs.tracerIfEnabled();
       if (t == null) return new AnnotationContext(null, null);
-      Annotations scope = new Annotations(t.recorder.annotations.get(), prompt, name, tags);
-      t.recorder.annotations.set(scope);
-      return new AnnotationContext(scope, t.recorder);
+      Annotations scope = new Annotations(t.annotations.get(), prompt, name, tags);
+      t.annotations.set(scope);
+      return new AnnotationContext(scope, t);
     }
   }
 
   @Override public void close() {
-    if (recorder == null || closed) return;
+    if (tracer == null || closed) return;
     closed = true;
-    if (recorder.annotations.get() == scope) {
-      recorder.annotations.set(scope.outer);
+    if (tracer.annotations.get() == scope) {
+      tracer.annotations.set(scope.outer);
     } else {
       Usage.report("annotation-order", "an annotation context was closed out of order (or on another thread); ignored");
     }

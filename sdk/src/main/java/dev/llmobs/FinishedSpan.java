@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public final class FinishedSpan {
   private final SpanKind kind;
-  private final String name, traceId, spanId, parentId;
+  private final String name, traceId;
+  private final long spanId, parentId; // kept as numbers until encoded; parentId 0 = root
   private final long startEpochNanos, durationNanos;
   private final String modelName, modelProvider, sessionId, mlApp;
   private final Object input, output; // String | Messages | Documents | null
@@ -29,19 +30,6 @@ public final class FinishedSpan {
   private final List<ToolDefinition> toolDefinitions;
   private final Prompt prompt;
 
-  /** Made by {@link RealSpan#freeze}: plain values only, so that a value never refers back to a recording span. */
-  FinishedSpan(SpanKind kind, String name, String traceId, long spanId, long parentId, long startEpochNanos,
-      long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
-      Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
-      double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
-      long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions, Prompt prompt) {
-    this(kind, name, traceId, Long.toUnsignedString(spanId), parentId == 0 ? null : Long.toUnsignedString(parentId),
-        startEpochNanos, durationNanos, modelName, modelProvider, sessionId, mlApp, input, output,
-        metadata == null ? Map.of() : Collections.unmodifiableMap(metadata), tags, tagCount, metricKeys, metricValues,
-        metricCount, errorType, errorMessage, errorStack, approxBytes, sampleRate,
-        toolDefinitions == null ? List.of() : toolDefinitions, prompt);
-  }
-
   /** A copy with some fields replaced: what a {@link SpanProcessor} returns. */
   private FinishedSpan(FinishedSpan o, Object input, Object output, Map<String, Object> metadata, String[] tags,
       int tagCount) {
@@ -51,15 +39,15 @@ public final class FinishedSpan {
         o.toolDefinitions, o.prompt);
   }
 
-  /** The one that sets the fields, from ids already in their wire form. */
-  private FinishedSpan(SpanKind kind, String name, String traceId, String spanId, String parentId, long startEpochNanos,
+  /** Made by the recording span when it is frozen, and by the copies below: plain values only. */
+  FinishedSpan(SpanKind kind, String name, String traceId, long spanId, long parentId, long startEpochNanos,
       long durationNanos, String modelName, String modelProvider, String sessionId, String mlApp, Object input,
       Object output, Map<String, Object> metadata, String[] tags, int tagCount, String[] metricKeys,
       double[] metricValues, int metricCount, String errorType, String errorMessage, String errorStack,
       long approxBytes, double sampleRate, List<ToolDefinition> toolDefinitions, Prompt prompt) {
     this.sampleRate = sampleRate;
     this.prompt = prompt;
-    this.toolDefinitions = toolDefinitions;
+    this.toolDefinitions = toolDefinitions == null ? List.of() : toolDefinitions;
     this.kind = kind;
     this.name = name;
     this.traceId = traceId;
@@ -73,7 +61,7 @@ public final class FinishedSpan {
     this.mlApp = mlApp;
     this.input = input;
     this.output = output;
-    this.metadata = metadata;
+    this.metadata = metadata == null ? Map.of() : metadata;
     this.tags = tags;
     this.tagCount = tagCount;
     this.metricKeys = metricKeys;
@@ -145,10 +133,21 @@ public final class FinishedSpan {
   public String traceId() { return traceId; }
 
   /** Unsigned decimal, as on the wire. */
-  public String spanId() { return spanId; }
+  public String spanId() { return Long.toUnsignedString(spanId); }
 
   /** Unsigned decimal; null for a root span. */
-  public String parentId() { return parentId; }
+  public String parentId() { return parentId == 0 ? null : Long.toUnsignedString(parentId); }
+
+  long spanIdValue() { return spanId; }
+
+  long parentIdValue() { return parentId; }
+
+  /** This span under another parent (0: none): its own parent was dropped by the span processor. */
+  FinishedSpan withParentId(long newParent) {
+    return new FinishedSpan(kind, name, traceId, spanId, newParent, startEpochNanos, durationNanos, modelName,
+        modelProvider, sessionId, mlApp, input, output, metadata, tags, tagCount, metricKeys, metricValues,
+        metricCount, errorType, errorMessage, errorStack, approxBytes - 256, sampleRate, toolDefinitions, prompt);
+  }
 
   public long startEpochNanos() { return startEpochNanos; }
 
@@ -221,7 +220,7 @@ public final class FinishedSpan {
   }
 
   @Override public String toString() {
-    return "FinishedSpan{" + kind.wireName + " '" + name + "' " + spanId + " in " + traceId + "}";
+    return "FinishedSpan{" + kind.wireName + " '" + name + "' " + spanId() + " in " + traceId + "}";
   }
 
   /** Messages as recorded: a private, unmodifiable copy. */

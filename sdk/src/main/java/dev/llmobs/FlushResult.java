@@ -16,15 +16,16 @@ public final class FlushResult {
   private final String destination;
   private final List<FlushResult> destinations;
 
-  /** Made by the exporter, for one destination. */
-  public FlushResult(int spansSent, int evaluationsSent, int spansKept, int evaluationsKept, int spansDropped,
+  /** One destination's counts. */
+  FlushResult(int spansSent, int evaluationsSent, int spansKept, int evaluationsKept, int spansDropped,
       int evaluationsDropped, int spansUnconfirmed, int evaluationsUnconfirmed, int spansTruncated,
       long durationNanos, String destination) {
     this(spansSent, evaluationsSent, spansKept, evaluationsKept, spansDropped, evaluationsDropped, spansUnconfirmed,
         evaluationsUnconfirmed, spansTruncated, durationNanos, destination, null);
   }
 
-  private FlushResult(int spansSent, int evaluationsSent, int spansKept, int evaluationsKept, int spansDropped,
+  /** The first destination's counts, the flush's whole duration, and every destination's result. */
+  FlushResult(int spansSent, int evaluationsSent, int spansKept, int evaluationsKept, int spansDropped,
       int evaluationsDropped, int spansUnconfirmed, int evaluationsUnconfirmed, int spansTruncated,
       long durationNanos, String destination, List<FlushResult> destinations) {
     this.spansSent = spansSent;
@@ -39,18 +40,6 @@ public final class FlushResult {
     this.durationNanos = durationNanos;
     this.destination = destination;
     this.destinations = destinations != null ? destinations : List.of(this);
-  }
-
-  /** One flush's results, a destination each: the first one's counts, the whole list in {@link #destinations()}. */
-  public static FlushResult of(List<FlushResult> perDestination) {
-    if (perDestination.isEmpty()) return EMPTY;
-    FlushResult f = perDestination.get(0);
-    if (perDestination.size() == 1) return f;
-    long total = 0;
-    for (FlushResult r : perDestination) total += r.durationNanos;
-    return new FlushResult(f.spansSent, f.evaluationsSent, f.spansKept, f.evaluationsKept, f.spansDropped,
-        f.evaluationsDropped, f.spansUnconfirmed, f.evaluationsUnconfirmed, f.spansTruncated, total, f.destination,
-        List.copyOf(perDestination));
   }
 
   /** Where these counts went: {@code datadog} (intake, agent, stdout or file) or {@code otlp}. */
@@ -88,22 +77,8 @@ public final class FlushResult {
   /** Spans whose input and output were replaced by a marker because the span exceeded the size limit. */
   public int spansTruncated() { return spansTruncated; }
 
-  /** How long the flush took, encoding included. */
+  /** How long the flush took, the span processor's work and encoding included. */
   public long durationNanos() { return durationNanos; }
-
-  /** This flush followed by a second one (after waiting for another thread's): counts added, destination by destination. */
-  FlushResult plus(FlushResult o) {
-    if (this == EMPTY) return o;
-    List<FlushResult> sum = new java.util.ArrayList<>(destinations.size());
-    for (int i = 0; i < destinations.size(); i++) {
-      FlushResult a = destinations.get(i), b = i < o.destinations.size() ? o.destinations.get(i) : EMPTY;
-      sum.add(new FlushResult(a.spansSent + b.spansSent, a.evaluationsSent + b.evaluationsSent, b.spansKept,
-          b.evaluationsKept, a.spansDropped + b.spansDropped, a.evaluationsDropped + b.evaluationsDropped,
-          a.spansUnconfirmed + b.spansUnconfirmed, a.evaluationsUnconfirmed + b.evaluationsUnconfirmed,
-          a.spansTruncated + b.spansTruncated, a.durationNanos + b.durationNanos, a.destination));
-    }
-    return of(sum);
-  }
 
   @Override public String toString() {
     return "FlushResult{sent " + spansSent + " spans, " + evaluationsSent + " evaluations; kept for retry "

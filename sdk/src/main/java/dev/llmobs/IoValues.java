@@ -11,6 +11,17 @@ import java.util.List;
 final class IoValues {
   private IoValues() {}
 
+  /** A private copy of the user's list; a list that cannot be read is refused, and says so. */
+  static Object copy(List<?> list, boolean messages, String spanName) {
+    try {
+      return messages ? new FinishedSpan.Messages(list) : new FinishedSpan.Documents(list);
+    } catch (RuntimeException e) {
+      Usage.rejected("bad-list", "could not read the " + (messages ? "messages" : "documents") + " given to span '"
+          + spanName + "': " + e + "; ignored");
+      return null;
+    }
+  }
+
   /** Turns a value into what the wire accepts for {@code kind}: messages, documents, or a text value. */
   static Object convert(SpanKind kind, String spanName, boolean isInput, Object value) {
     if (kind == SpanKind.RETRIEVAL && !isInput) value = asDocuments(value); // the spec wants documents there

@@ -3,6 +3,7 @@ package dev.llmobs;
 import dev.llmobs.internal.Clock;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Throwables;
+import dev.llmobs.internal.TracerHandle;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,15 +30,6 @@ public final class LLMObs {
   private static volatile Tracer tracer; // null until first use
   private static final Object INIT = new Object();
 
-  static {
-    dev.llmobs.internal.Lifecycle.onCloseConnections(new Runnable() { // not a lambda: cold-start cost
-      @Override public void run() {
-        Tracer t = tracer;
-        if (t != null) t.exporter.closeIdle();
-      }
-    });
-  }
-
   private LLMObs() {}
 
   static Tracer tracer() {
@@ -53,6 +45,7 @@ public final class LLMObs {
             dev.llmobs.internal.Log.warn("could not configure llmobs-lambda, tracing is off: " + e);
             t = Tracer.create(Config.fromEnv(Map.of("DD_LLMOBS_ENABLED", "false")), Clock.SYSTEM);
           }
+          TracerHandle.install(t);
           tracer = t;
         }
       }
@@ -81,8 +74,9 @@ public final class LLMObs {
 
   static void configure(Config config, Clock clock) {
     synchronized (INIT) {
-      Tracer old = tracer;
-      tracer = Tracer.create(config, clock);
+      Tracer old = tracer, t = Tracer.create(config, clock);
+      TracerHandle.install(t);
+      tracer = t;
       if (old != null) old.exporter.closeIdle();
     }
   }
@@ -174,8 +168,8 @@ public final class LLMObs {
   /** The span current on this thread, or a no-op span when there is none (annotating it does nothing). */
   public static LLMObsSpan currentSpan() {
     Tracer t = active();
-    RealSpan s = t == null ? null : t.recorder.currentSpan();
-    return s != null ? s : NoopSpan.of(SpanKind.TASK);
+    Recorder.Span s = t == null ? null : t.recorder.current();
+    return s != null ? (RealSpan) s : NoopSpan.of(SpanKind.TASK);
   }
 
   /**
@@ -186,7 +180,7 @@ public final class LLMObs {
     Carried c = Carried.now();
     if (c == null) return task;
     return () -> {
-      Carried before = c.enter();
+      Object[] before = c.enter();
       try {
         task.run();
       } finally {
@@ -200,7 +194,7 @@ public final class LLMObs {
     Carried c = Carried.now();
     if (c == null) return task;
     return () -> {
-      Carried before = c.enter();
+      Object[] before = c.enter();
       try {
         return task.call();
       } finally {
@@ -212,10 +206,10 @@ public final class LLMObs {
   /** What {@link #wrap} carries to another thread: the current span and the open annotation context. */
   private static final class Carried {
     final Tracer tracer;
-    final RealSpan span;
+    final Recorder.Span span;
     final Annotations annotations;
 
-    private Carried(Tracer tracer, RealSpan span, Annotations annotations) {
+    private Carried(Tracer tracer, Recorder.Span span, Annotations annotations) {
       this.tracer = tracer;
       this.span = span;
       this.annotations = annotations;
@@ -225,22 +219,21 @@ public final class LLMObs {
     static Carried now() {
       Tracer t = active();
       if (t == null) return null;
-      RealSpan span = t.recorder.currentSpan();
-      Annotations annotations = t.recorder.annotations.get();
+      Recorder.Span span = t.recorder.current();
+      Annotations annotations = t.annotations.get();
       return span == null && annotations == null ? null : new Carried(t, span, annotations);
     }
 
     /** Installs this on the calling thread; returns what was there, for {@link #exit}. */
-    Carried enter() {
-      Carried before = new Carried(tracer, tracer.recorder.current.get(), tracer.recorder.annotations.get());
-      tracer.recorder.current.set(span);
-      tracer.recorder.annotations.set(annotations);
+    Object[] enter() {
+      Object[] before = {tracer.recorder.swap(span), tracer.annotations.get()};
+      tracer.annotations.set(annotations);
       return before;
     }
 
-    void exit(Carried before) {
-      tracer.recorder.current.set(before.span);
-      tracer.recorder.annotations.set(before.annotations);
+    void exit(Object[] before) {
+      tracer.recorder.reset(before[0]);
+      tracer.annotations.set((Annotations) before[1]);
     }
   }
 
@@ -256,13 +249,13 @@ public final class LLMObs {
       Usage.report("null-processor", "registerProcessor(null) ignored: use deregisterProcessor()");
       return;
     }
-    t.processor = processor;
+    t.processor(processor);
   }
 
   /** Removes the span processor, if any. */
   public static void deregisterProcessor() {
     Tracer t = active();
-    if (t != null) t.processor = null;
+    if (t != null) t.processor(null);
   }
 
   // ---- evaluations and export ---------------------------------------------------------------------------------

@@ -1,9 +1,5 @@
 package dev.llmobs;
 
-import dev.llmobs.internal.Throwables;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +12,12 @@ import java.util.Map;
  * <p>Design note: tags and metrics live in small parallel arrays rather than maps, and the JSON is written only at
  * flush, so that starting, annotating and finishing a span stays around a microsecond.
  */
-final class RealSpan extends LLMObsSpan {
-  static final int MAX_STACK_CHARS = 32 * 1024;
+final class RealSpan extends LLMObsSpan implements Recorder.Span {
+  /** The tag on a span the SDK finished because its user did not: its value says when. */
+  static final String FORGOTTEN_TAG = "llmobs.not_closed";
 
-  final Tracer tracer;
+  /** Where it goes when finished, and the settings it reads: never the tracer. */
+  final Recorder recorder;
   final SpanKind kind;
   final long spanId;
   final long startEpochNanos;
@@ -36,31 +34,24 @@ final class RealSpan extends LLMObsSpan {
   Map<String, Object> metadata;
   List<ToolDefinition> toolDefinitions; // llm spans
   Prompt prompt; // llm spans
-  String[] tags; // key, value, key, value...
-  int tagCount;
-  String[] metricKeys;
-  double[] metricValues;
-  int metricCount;
+  final TagsAndMetrics measures = new TagsAndMetrics();
   String errorType, errorMessage, errorStack;
   long durationNanos = -1;
-  /** When the span's work ended, if noted before it finished ({@link dev.llmobs.internal.SpanEnds}); else -1. */
+  /** When the span's work ended, if noted before it finished ({@link #markEnd}); else -1. */
   private long endNanoTime = -1;
-  private boolean hasChildren;
-  private boolean finished;
+  private boolean hasChildren, finished;
+  private boolean localRoot; // no local parent; kept apart because parent is let go once frozen
   /** Rough size of input, output and metadata in characters: bounds the export queue in bytes. */
   long approxBytes;
 
-  // Current-span bookkeeping; touched only by the thread that made this span current.
-  RealSpan previous;
-  Thread currentOn;
-
-  RealSpan(Tracer tracer, SpanKind kind, String name, Trace trace, RealSpan parent, SpanContext remoteParent,
+  RealSpan(Recorder recorder, SpanKind kind, String name, Trace trace, RealSpan parent, SpanContext remoteParent,
       long startEpochNanos, long startNanoTime) {
-    this.tracer = tracer;
+    this.recorder = recorder;
     this.kind = kind;
     this.name = name;
     this.trace = trace;
     this.parent = parent;
+    this.localRoot = parent == null;
     this.remoteParent = remoteParent;
     this.spanId = dev.llmobs.internal.Ids.spanId();
     this.startEpochNanos = startEpochNanos;
@@ -77,17 +68,11 @@ final class RealSpan extends LLMObsSpan {
     hasChildren = true;
   }
 
-  long startNanoTime() {
-    return startNanoTime;
-  }
+  long startNanoTime() { return startNanoTime; }
 
-  synchronized boolean hasOutput() {
-    return output != null;
-  }
+  synchronized boolean hasOutput() { return output != null; }
 
-  synchronized boolean isFinished() {
-    return finished;
-  }
+  @Override public synchronized boolean isFinished() { return finished; }
 
   private boolean open(String what) {
     if (!finished) return true;
@@ -95,9 +80,7 @@ final class RealSpan extends LLMObsSpan {
     return false;
   }
 
-  @Override public SpanKind kind() {
-    return kind;
-  }
+  @Override public SpanKind kind() { return kind; }
 
   @Override public SpanContext context() {
     Trace t;
@@ -108,9 +91,8 @@ final class RealSpan extends LLMObsSpan {
         t.sampleRate);
   }
 
-  @Override public synchronized boolean isRecording() {
-    return !finished;
-  }
+  /** False once finished, and always on a sampled-out trace: annotating it would record nothing. */
+  @Override public synchronized boolean isRecording() { return !finished && trace.sampled; }
 
   @Override public synchronized LLMObsSpan name(String name) {
     if (open("name")) {
@@ -120,48 +102,23 @@ final class RealSpan extends LLMObsSpan {
     return this;
   }
 
-  @Override public LLMObsSpan input(String text) {
-    return setIo(true, text);
-  }
+  @Override public LLMObsSpan input(String text) { return setIo(true, text); }
 
-  @Override public LLMObsSpan input(Object value) {
-    return setIo(true, value);
-  }
+  @Override public LLMObsSpan input(Object value) { return setIo(true, value); }
 
-  @Override public LLMObsSpan output(String text) {
-    return setIo(false, text);
-  }
+  @Override public LLMObsSpan output(String text) { return setIo(false, text); }
 
-  @Override public LLMObsSpan output(Object value) {
-    return setIo(false, value);
-  }
+  @Override public LLMObsSpan output(Object value) { return setIo(false, value); }
 
-  @Override public LLMObsSpan inputMessages(List<Message> messages) {
-    return setIo(true, messages == null ? null : copy(messages, true));
-  }
+  @Override public LLMObsSpan inputMessages(List<Message> messages) { return setIo(true, copy(messages, true)); }
 
-  @Override public LLMObsSpan outputMessages(List<Message> messages) {
-    return setIo(false, messages == null ? null : copy(messages, true));
-  }
+  @Override public LLMObsSpan outputMessages(List<Message> messages) { return setIo(false, copy(messages, true)); }
 
-  @Override public LLMObsSpan inputDocuments(List<Document> documents) {
-    return setIo(true, documents == null ? null : copy(documents, false));
-  }
+  @Override public LLMObsSpan inputDocuments(List<Document> documents) { return setIo(true, copy(documents, false)); }
 
-  @Override public LLMObsSpan outputDocuments(List<Document> documents) {
-    return setIo(false, documents == null ? null : copy(documents, false));
-  }
+  @Override public LLMObsSpan outputDocuments(List<Document> documents) { return setIo(false, copy(documents, false)); }
 
-  /** A private copy of the user's list; a list that cannot be read is refused, and says so. */
-  private Object copy(List<?> list, boolean messages) {
-    try {
-      return messages ? new FinishedSpan.Messages(list) : new FinishedSpan.Documents(list);
-    } catch (RuntimeException e) {
-      Usage.rejected("bad-list", "could not read the " + (messages ? "messages" : "documents") + " given to span '"
-          + name + "': " + e + "; ignored");
-      return null;
-    }
-  }
+  private Object copy(List<?> list, boolean messages) { return list == null ? null : IoValues.copy(list, messages, name); }
 
   private LLMObsSpan setIo(boolean isInput, Object value) {
     String what = isInput ? "input" : "output";
@@ -169,7 +126,7 @@ final class RealSpan extends LLMObsSpan {
       Usage.rejected("null-io", "null " + what + " on span '" + name + "' ignored");
       return this;
     }
-    if (!tracer.config.captureIo || !traceSnapshot().sampled) return this; // nothing to record: cost nothing
+    if (!recorder.captureIo || !trace().sampled) return this; // nothing to record: cost nothing
     Object converted; // outside the lock: may serialize a large object
     try {
       converted = IoValues.convert(kind, name, isInput, value);
@@ -189,7 +146,7 @@ final class RealSpan extends LLMObsSpan {
   }
 
   @Override public LLMObsSpan toolDefinitions(List<ToolDefinition> tools) {
-    if (tools == null || !traceSnapshot().sampled) return this;
+    if (tools == null || !trace().sampled) return this;
     if (kind != SpanKind.LLM) {
       Usage.rejected("tool-definitions-kind", "tool definitions are for llm spans; ignored on " + kind.wireName
           + " span '" + name + "'");
@@ -204,7 +161,7 @@ final class RealSpan extends LLMObsSpan {
   }
 
   @Override public LLMObsSpan prompt(Prompt prompt) {
-    if (prompt == null || !traceSnapshot().sampled) return this;
+    if (prompt == null || !trace().sampled) return this;
     if (kind != SpanKind.LLM) {
       Usage.rejected("prompt-kind", "a prompt is for llm spans; dropped from " + kind.wireName + " span '" + name + "'");
       return this;
@@ -219,7 +176,7 @@ final class RealSpan extends LLMObsSpan {
   }
 
   @Override public LLMObsSpan metadata(String key, Object value) {
-    if (!traceSnapshot().sampled) return this;
+    if (!trace().sampled) return this;
     if (key == null) {
       Usage.rejected("null-key", "metadata with a null key ignored on span '" + name + "'");
       return this;
@@ -251,41 +208,10 @@ final class RealSpan extends LLMObsSpan {
     return this;
   }
 
-  /** More tokens than any model call has: a unit mix-up or a corrupted count. */
-  static final double MAX_TOKENS = 1e9;
-
   @Override public LLMObsSpan metric(String key, double value) {
-    if (!traceSnapshot().sampled) return this;
-    if (key == null) {
-      Usage.rejected("null-key", "metric with a null key ignored on span '" + name + "'");
-      return this;
-    }
-    if (!Double.isFinite(value)) {
-      Usage.rejected("nan-metric", "metric '" + key + "' = " + value + " on span '" + name + "' ignored: not a finite number");
-      return this;
-    }
-    if (key.endsWith("_tokens") && (value < 0 || value > MAX_TOKENS)) {
-      Usage.rejected("bad-tokens", "token count '" + key + "' = " + value + " on span '" + name + "' refused: negative"
-          + " or beyond " + (long) MAX_TOKENS);
-      return this;
-    }
+    if (!trace().sampled || !TagsAndMetrics.acceptable(key, value, name)) return this;
     synchronized (this) {
-      if (!open("metric")) return this;
-      for (int i = 0; i < metricCount; i++) {
-        if (metricKeys[i].equals(key)) {
-          metricValues[i] = value;
-          return this;
-        }
-      }
-      if (metricKeys == null) {
-        metricKeys = new String[4];
-        metricValues = new double[4];
-      } else if (metricCount == metricKeys.length) {
-        metricKeys = Arrays.copyOf(metricKeys, metricCount * 2);
-        metricValues = Arrays.copyOf(metricValues, metricCount * 2);
-      }
-      metricKeys[metricCount] = key;
-      metricValues[metricCount++] = value;
+      if (open("metric")) measures.metric(key, value);
     }
     return this;
   }
@@ -293,31 +219,17 @@ final class RealSpan extends LLMObsSpan {
   @Override public LLMObsSpan tokens(long inputTokens, long outputTokens) {
     metric("input_tokens", inputTokens);
     metric("output_tokens", outputTokens);
-    if (sane(inputTokens) && sane(outputTokens)) metric("total_tokens", inputTokens + outputTokens);
+    if (TagsAndMetrics.sane(inputTokens) && TagsAndMetrics.sane(outputTokens)) metric("total_tokens", inputTokens + outputTokens);
     return this;
   }
 
-  private static boolean sane(long tokens) {
-    return tokens >= 0 && tokens <= MAX_TOKENS;
-  }
-
   @Override public LLMObsSpan tag(String key, String value) {
-    if (!traceSnapshot().sampled) return this;
+    if (!trace().sampled) return this;
     key = TagKeys.check(key, name);
     if (key == null) return this;
     String v = value == null ? "" : value;
     synchronized (this) {
-      if (!open("tag")) return this;
-      for (int i = 0; i < tagCount; i++) {
-        if (tags[2 * i].equals(key)) {
-          tags[2 * i + 1] = v;
-          return this;
-        }
-      }
-      if (tags == null) tags = new String[8];
-      else if (2 * tagCount == tags.length) tags = Arrays.copyOf(tags, tags.length * 2);
-      tags[2 * tagCount] = key;
-      tags[2 * tagCount++ + 1] = v;
+      if (open("tag")) measures.tag(key, v);
     }
     return this;
   }
@@ -354,22 +266,14 @@ final class RealSpan extends LLMObsSpan {
       return this;
     }
     RealSpan p = (RealSpan) newParent;
-    if (p.tracer != tracer) return this; // reconfigured in between
+    if (p.recorder != recorder) return this; // reconfigured in between
     for (RealSpan a = p; a != null; a = a.parentSnapshot()) {
       if (a == this) {
         Usage.rejected("parent", "parent(...) ignored on span '" + name + "': it would make a cycle");
         return this;
       }
     }
-    Trace t = p.traceSnapshot();
-    synchronized (this) {
-      if (!canReparent()) return this;
-      trace = t;
-      parent = p;
-      remoteParent = null;
-      parentId = p.spanId;
-    }
-    p.markHasChild();
+    if (reparent(p.trace(), p, null, p.spanId)) p.markHasChild();
     return this;
   }
 
@@ -378,50 +282,46 @@ final class RealSpan extends LLMObsSpan {
       Usage.rejected("parent", "parent(SpanContext) ignored: incomplete context");
       return this;
     }
-    Trace t;
-    long pid;
     try {
-      t = Trace.fromHex(ctx.traceId(), ctx, tracer.config.sampleRate);
-      pid = Long.parseUnsignedLong(ctx.spanId());
+      reparent(Trace.fromHex(ctx.traceId(), ctx, recorder.sampleRate), null, ctx, Long.parseUnsignedLong(ctx.spanId()));
     } catch (RuntimeException e) {
       Usage.rejected("parent", "parent(SpanContext) ignored: malformed ids " + ctx);
-      return this;
-    }
-    synchronized (this) {
-      if (!canReparent()) return this;
-      trace = t;
-      parent = null;
-      remoteParent = ctx;
-      parentId = pid;
     }
     return this;
   }
 
-  private boolean canReparent() {
-    if (!open("parent")) return false;
-    if (hasChildren) {
-      Usage.rejected("parent", "parent(...) ignored on span '" + name + "': it already has children");
-      return false;
+  /** Moves this span under another parent, unless it finished or has children already. */
+  private boolean reparent(Trace t, RealSpan local, SpanContext remote, long id) {
+    Trace from;
+    synchronized (this) {
+      if (!open("parent")) return false;
+      if (hasChildren) {
+        Usage.rejected("parent", "parent(...) ignored on span '" + name + "': it already has children");
+        return false;
+      }
+      from = trace;
+      trace = t;
+      parent = local;
+      localRoot = local == null;
+      remoteParent = remote;
+      parentId = id;
     }
+    recorder.moved(this, from);
     return true;
   }
 
-  synchronized RealSpan parentSnapshot() {
-    return parent;
-  }
+  synchronized RealSpan parentSnapshot() { return parent; }
 
-  Trace traceSnapshot() {
-    return trace;
-  }
+  @Override public Trace trace() { return trace; }
+
+  @Override public synchronized boolean isLocalRoot() { return localRoot; }
 
   @Override public LLMObsSpan error(Throwable error) {
     if (error == null) {
       Usage.rejected("null-error", "error(null) ignored on span '" + name + "'");
       return this;
     }
-    String type = error.getClass().getName();
-    String message = safeMessage(error);
-    String stack = stackTrace(error);
+    String type = error.getClass().getName(), message = Errors.message(error), stack = Errors.stackTrace(error);
     synchronized (this) {
       if (open("error")) {
         errorType = type;
@@ -436,65 +336,49 @@ final class RealSpan extends LLMObsSpan {
     if (open("error")) {
       errorType = type == null ? "" : type;
       errorMessage = message == null ? "" : message;
-      errorStack = "";
+      errorStack = null;
     }
     return this;
   }
 
-  private static String safeMessage(Throwable t) {
-    try {
-      String m = t.getMessage();
-      return m == null ? "" : m;
-    } catch (Throwable e) {
-      Throwables.propagateIfFatal(e);
-      return "";
-    }
-  }
-
-  static String stackTrace(Throwable t) {
-    try {
-      StringWriter w = new StringWriter(1024);
-      t.printStackTrace(new PrintWriter(w));
-      String s = w.toString();
-      if (s.length() <= MAX_STACK_CHARS) return s;
-      Usage.rejected("stack", "a stack trace of " + s.length() + " characters was cut to " + MAX_STACK_CHARS);
-      return s.substring(0, MAX_STACK_CHARS) + "\n\t... [truncated " + (s.length() - MAX_STACK_CHARS) + " characters]";
-    } catch (Throwable e) {
-      Throwables.propagateIfFatal(e);
-      return "";
-    }
-  }
-
-  static {
-    dev.llmobs.internal.SpanEnds.install(span -> {
-      if (span instanceof RealSpan) ((RealSpan) span).markEnd();
-    });
-  }
-
   /** The work ended now; the span may still be annotated, and {@link #finish} keeps this end. */
   synchronized void markEnd() {
-    if (!finished && endNanoTime < 0) endNanoTime = tracer.clock.nanoTime();
+    if (!finished && endNanoTime < 0) endNanoTime = recorder.clock.nanoTime();
   }
 
   @Override public void finish() {
-    boolean isRoot;
     synchronized (this) {
       if (finished) return; // twice is harmless
       finished = true;
-      durationNanos = Math.max(0, (endNanoTime >= 0 ? endNanoTime : tracer.clock.nanoTime()) - startNanoTime);
-      isRoot = parent == null;
+      durationNanos = Math.max(0, (endNanoTime >= 0 ? endNanoTime : recorder.clock.nanoTime()) - startNanoTime);
     }
-    tracer.recorder.onFinish(this, isRoot);
+    recorder.finished(this);
   }
 
-  /** This finished span as a value, with the session and ml_app its trace has now. */
-  FinishedSpan freeze() {
+  @Override public boolean finishForgotten(String why) {
+    synchronized (this) {
+      if (finished) return false;
+    }
+    tag(FORGOTTEN_TAG, why);
+    finish();
+    return true;
+  }
+
+  /**
+   * This finished span as a value, with the session and ml_app its trace has now. Both are then pinned here and the
+   * parent let go, so that a span still open below does not hold its ancestors for as long as it lives.
+   */
+  @Override public FinishedSpan freeze() {
     String session = effectiveSessionId(), app = effectiveMlApp();
     synchronized (this) {
+      sessionId = session;
+      mlApp = app;
+      parent = null;
       return new FinishedSpan(kind, name, trace.hexId, spanId, parentId, startEpochNanos, durationNanos, modelName,
-          modelProvider, session, app, input, output, metadata, tags, tagCount, metricKeys, metricValues,
-          metricCount, errorType, errorMessage, errorStack, approxBytes, trace.sampleRate, toolDefinitions,
-          prompt);
+          modelProvider, session, app, input, output,
+          metadata == null ? null : java.util.Collections.unmodifiableMap(metadata), measures.tags, measures.tagCount,
+          measures.metricKeys, measures.metricValues, measures.metricCount, errorType, errorMessage, errorStack,
+          approxBytes, trace.sampleRate, toolDefinitions, prompt);
     }
   }
 
@@ -508,7 +392,7 @@ final class RealSpan extends LLMObsSpan {
     if (mlApp != null) return mlApp;
     if (parent != null) return parent.effectiveMlApp();
     if (remoteParent != null && remoteParent.mlApp() != null) return remoteParent.mlApp();
-    return tracer.config.mlApp;
+    return recorder.mlApp;
   }
 
   @Override public String toString() {

@@ -2,118 +2,294 @@ package dev.llmobs;
 
 import dev.llmobs.internal.Clock;
 import dev.llmobs.internal.Config;
-import dev.llmobs.internal.Ids;
+import dev.llmobs.internal.Log;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * The recording half of the data path: the current span per thread, the per-trace buffers, and the queue of
- * frozen spans and checked evaluations waiting for a flush. Bounded in spans and bytes; what it drops it counts.
+ * The recording half of the data path: the current span per thread, the spans still open and the finished ones of
+ * each trace, and the queue of frozen spans and checked evaluations waiting for a flush. Bounded everywhere; what
+ * it drops it counts.
  *
- * <p>A trace's spans wait in their trace's own buffer until its root finishes; then they are frozen into
+ * <p>A trace's finished spans wait in its buffer until its root finishes; then they are frozen into
  * {@link FinishedSpan}s (with the session and ml_app the trace has by then) and queued at once, so a flush never
- * sends half of somebody else's trace and a session set late on the root still reaches every child.
+ * sends half of somebody else's trace and a session set late on the root still reaches every child. Spans nobody
+ * finishes are finished here: at the end of the invocation they belong to ({@link #restore}), or, outside any
+ * invocation, when more than {@code LLMOBS_MAX_OPEN_SPANS} are open (the oldest first).
  */
 final class Recorder {
+  /** What the recorder needs of a recording span. {@link RealSpan} is the one kind. */
+  interface Span {
+    Trace trace();
+
+    boolean isFinished();
+
+    /** No local parent: its finish completes its trace's buffer. */
+    boolean isLocalRoot();
+
+    FinishedSpan freeze();
+
+    /** Finishes a span its user left open, marked with {@code why}; false when it had finished meanwhile. */
+    boolean finishForgotten(String why);
+  }
+
+  /** One link of a thread's chain of current spans; immutable. */
+  private static final class Frame {
+    final Span span;
+    final Frame below;
+    final int depth;
+
+    Frame(Span span, Frame below) {
+      this.span = span;
+      this.below = below;
+      this.depth = below == null ? 1 : below.depth + 1;
+    }
+  }
+
+  /** The spans of one trace: those still open, in start order, and those finished before its root. */
+  private static final class Buffer {
+    final ArrayList<Span> open = new ArrayList<>(4);
+    ArrayList<Span> finished = new ArrayList<>(4); // null once the root finished
+  }
+
+  /** How many current spans one thread keeps; deeper chains are spans left open, and the oldest are forgotten. */
+  static final int MAX_CHAIN = 1024;
   /** How many traces a thread remembers finishing between two of its flushes. */
   private static final int MAX_REMEMBERED_TRACES = 16;
 
-  final Config config;
   final Clock clock;
-  final ThreadLocal<RealSpan> current = new ThreadLocal<>();
-  /** What the annotation contexts open on this thread apply, or null. */
-  final ThreadLocal<Annotations> annotations = new ThreadLocal<>();
+  /** The settings a span needs: capture input and output, the default ml_app, the sample rate of new traces. */
+  final boolean captureIo;
+  final String mlApp;
+  final double sampleRate;
+  private final int maxBufferedSpans, maxOpenSpans;
+  private final long maxRetainedBytes;
+
+  private final ThreadLocal<Frame> current = new ThreadLocal<>();
   /** Traces whose root finished on this thread since its last flush: what that flush must see delivered. */
   private final ThreadLocal<ArrayList<String>> finishedHere = new ThreadLocal<>();
 
   private final Object lock = new Object();
   // Guarded by lock.
+  private final LinkedHashMap<Trace, Buffer> traces = new LinkedHashMap<>(); // open traces, oldest first
+  private int openSpans;
   private final ArrayDeque<FinishedSpan> ready = new ArrayDeque<>();
   private final ArrayDeque<Evaluation> evaluations = new ArrayDeque<>();
   private long readyBytes;
   private int droppedSpans, droppedEvaluations;
 
   Recorder(Config config, Clock clock) {
-    this.config = config;
     this.clock = clock;
+    this.captureIo = config.captureIo;
+    this.mlApp = config.mlApp;
+    this.sampleRate = config.sampleRate;
+    this.maxBufferedSpans = config.maxBufferedSpans;
+    this.maxOpenSpans = config.maxOpenSpans;
+    this.maxRetainedBytes = config.maxRetainedBytes;
   }
+
+  // ---- the current span of each thread ------------------------------------------------------------------------
 
   /** The innermost unfinished span made current on this thread, or null. */
-  RealSpan currentSpan() {
-    RealSpan top = current.get(), s = top;
-    while (s != null && s.isFinished()) s = s.previous;
-    if (s != top) current.set(s); // spans finished elsewhere (another thread, out of order) leave this thread's chain
-    return s;
+  Span current() {
+    Frame top = current.get(), f = unfinished(top);
+    if (f != top) current.set(f); // spans finished elsewhere (another thread, out of order) leave the chain
+    return f == null ? null : f.span;
   }
 
-  RealSpan start(Tracer tracer, SpanKind kind, String name, RealSpan parent, SpanContext remote,
-      boolean makeCurrent) {
-    if (name == null || name.isBlank()) {
-      if (name == null) Usage.rejected("null-name", "span name is null; named it '" + kind.wireName + "'");
-      name = kind.wireName;
-    }
-    Trace trace;
-    long epoch, nano = clock.nanoTime();
-    if (parent != null) {
-      trace = parent.traceSnapshot();
-      epoch = parent.startEpochNanos + (nano - parent.startNanoTime());
-    } else {
-      epoch = clock.epochNanos();
-      trace = remote != null ? traceOf(remote, epoch, config.sampleRate)
-          : new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow(), config.sampleRate);
-    }
-    RealSpan span = new RealSpan(tracer, kind, name, trace, parent, remote, epoch, nano);
-    Annotations annotation = annotations.get();
-    if (annotation != null) annotation.applyTo(span);
-    if (makeCurrent) {
-      span.previous = current.get();
-      span.currentOn = Thread.currentThread();
-      current.set(span);
-    }
-    return span;
+  private static Frame unfinished(Frame f) {
+    while (f != null && f.span.isFinished()) f = f.below;
+    return f;
   }
 
-  private static Trace traceOf(SpanContext remote, long epoch, double rate) {
-    try {
-      return Trace.fromHex(remote.traceId(), remote, rate);
-    } catch (RuntimeException e) {
-      Usage.rejected("parent", "malformed remote trace id " + remote.traceId() + "; starting a new trace");
-      return new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow(), rate);
-    }
+  /** Makes {@code span} current on this thread until it finishes. */
+  void push(Span span) {
+    Frame below = unfinished(current.get());
+    if (below != null && below.depth >= MAX_CHAIN) below = trim(below);
+    current.set(new Frame(span, below));
   }
 
-  void onFinish(RealSpan span, boolean isRoot) {
-    if (span.currentOn == Thread.currentThread() && current.get() == span) {
-      RealSpan prev = span.previous;
-      while (prev != null && prev.isFinished()) prev = prev.previous;
-      current.set(prev);
-      span.previous = null; // popped: let the chain be collected
+  /** Keeps the newest half of a chain that grew too deep: the rest are spans left open on this thread. */
+  private static Frame trim(Frame top) {
+    List<Span> keep = new ArrayList<>(MAX_CHAIN / 2);
+    int forgotten = 0;
+    for (Frame f = top; f != null; f = f.below) {
+      if (f.span.isFinished()) continue;
+      if (keep.size() < MAX_CHAIN / 2) keep.add(f.span);
+      else forgotten++;
     }
-    // Otherwise the link stays: the span is finished on another thread than the one it is current on (a stream's
-    // callback), or under a child still current. That thread's chain still runs through it to the spans below.
-    Trace trace = span.traceSnapshot();
-    if (!trace.sampled) return; // sampled out: never buffered, never sent
-    List<RealSpan> done = trace.onFinish(span, isRoot, config.maxBufferedSpans);
-    int droppedInTrace = trace.takeDropped();
-    List<FinishedSpan> frozen = null;
-    if (done != null) {
-      frozen = new ArrayList<>(done.size());
-      for (RealSpan s : done) frozen.add(s.freeze());
-      if (isRoot) rememberFinishedHere(trace.hexId);
+    Frame out = null;
+    for (int i = keep.size() - 1; i >= 0; i--) out = new Frame(keep.get(i), out);
+    Usage.rejected("deep-chain", forgotten + " spans stayed current on one thread without finishing: the oldest no"
+        + " longer parent new spans (close every span, or use the functional form)");
+    return out;
+  }
+
+  /** What this thread's current span is now, for {@link #restore} or {@link #reset}. */
+  Object mark() {
+    return current.get();
+  }
+
+  /** Makes {@code span} (or none) alone current on this thread, for work carried here; returns the mark before. */
+  Object swap(Span span) {
+    Frame before = current.get();
+    current.set(span == null ? null : new Frame(span, null));
+    return before;
+  }
+
+  /** Puts back what {@link #mark} or {@link #swap} returned. */
+  void reset(Object mark) {
+    current.set((Frame) mark);
+  }
+
+  /**
+   * Ends an invocation on this thread: the spans it left open (those made current here since {@code mark}, and those
+   * of {@code root}'s trace but the root) are finished as not closed by the user, and the thread's current span is
+   * what it was at {@code mark}. Returns how many were finished.
+   */
+  int restore(Object mark, Span root) {
+    List<Span> left = new ArrayList<>();
+    for (Frame f = current.get(); f != null && f != mark; f = f.below) {
+      if (f.span != root && !f.span.isFinished()) left.add(f.span);
     }
+    Trace trace = root == null ? null : root.trace();
     synchronized (lock) {
-      droppedSpans += droppedInTrace;
-      if (frozen == null) return;
+      Buffer b = trace == null ? null : traces.get(trace);
+      if (b != null) {
+        for (int i = b.open.size() - 1; i >= 0; i--) {
+          Span s = b.open.get(i);
+          if (s != root && !left.contains(s)) left.add(s);
+        }
+      }
+    }
+    current.set((Frame) mark);
+    return finishForgotten(left, "invocation_end");
+  }
+
+  private static int finishForgotten(List<Span> spans, String why) {
+    int n = 0;
+    for (Span s : spans) if (s.finishForgotten(why)) n++;
+    if (n > 0) {
+      Usage.rejected("not-closed", n + " span(s) were still open " + (why.equals("invocation_end")
+          ? "when the invocation ended" : "beyond LLMOBS_MAX_OPEN_SPANS") + ": finished and sent, tagged "
+          + RealSpan.FORGOTTEN_TAG + ":" + why + " (close every span, or use the functional form)");
+    }
+    return n;
+  }
+
+  // ---- open and finished spans --------------------------------------------------------------------------------
+
+  /** A kept span started: it counts as open until it finishes. The oldest open spans go beyond the bound. */
+  void started(Span span) {
+    Trace t = span.trace();
+    if (!t.sampled) return; // sampled out: nothing of it is kept
+    List<Span> victims = null;
+    synchronized (lock) {
+      open(span, t);
+      while (openSpans > maxOpenSpans) {
+        Span oldest = oldestOpen();
+        if (victims == null) victims = new ArrayList<>(2);
+        victims.add(oldest);
+        close(oldest, oldest.trace());
+      }
+    }
+    if (victims != null) finishForgotten(victims, "open_span_limit");
+  }
+
+  /** A span moved to another trace ({@code parent(...)} before it had children). */
+  void moved(Span span, Trace from) {
+    synchronized (lock) {
+      if (from.sampled) close(span, from);
+      if (span.trace().sampled) open(span, span.trace());
+    }
+  }
+
+  // Guarded by lock.
+  private void open(Span span, Trace t) {
+    Buffer b = traces.get(t);
+    if (b == null) {
+      traces.put(t, b = new Buffer());
+      if (!span.isLocalRoot()) b.finished = null; // a late child: its root already finished
+    }
+    b.open.add(span);
+    openSpans++;
+  }
+
+  // Guarded by lock. Removes an open span from its buffer; returns the buffer, or null.
+  private Buffer close(Span span, Trace t) {
+    Buffer b = traces.get(t);
+    if (b == null) return null;
+    for (int i = b.open.size() - 1; i >= 0; i--) {
+      if (b.open.get(i) == span) {
+        b.open.remove(i);
+        openSpans--;
+        break;
+      }
+    }
+    if (b.open.isEmpty() && b.finished == null) traces.remove(t);
+    return b;
+  }
+
+  // Guarded by lock.
+  private Span oldestOpen() {
+    Iterator<Buffer> it = traces.values().iterator();
+    while (it.hasNext()) {
+      Buffer b = it.next();
+      if (!b.open.isEmpty()) return b.open.get(0);
+    }
+    throw new IllegalStateException("open span count without open spans");
+  }
+
+  /** A span finished: off its thread's chain, into its trace's buffer, and with its root into the ready queue. */
+  void finished(Span span) {
+    Frame top = current.get();
+    if (top != null && top.span == span) current.set(unfinished(top.below));
+    Trace t = span.trace();
+    if (!t.sampled) return; // sampled out: never buffered, never sent
+    boolean isRoot = span.isLocalRoot();
+    List<Span> done;
+    synchronized (lock) {
+      Buffer b = traces.get(t);
+      if (b == null || b.finished == null) {
+        done = List.of(span); // its root finished earlier: it goes alone
+      } else if (isRoot) {
+        done = b.finished;
+        done.add(span);
+        b.finished = null;
+      } else {
+        if (b.finished.size() >= maxBufferedSpans) {
+          b.finished.remove(0); // oldest first
+          droppedSpans++;
+        }
+        b.finished.add(span);
+        done = null;
+      }
+      close(span, t);
+    }
+    if (done == null) return;
+    List<FinishedSpan> frozen = new ArrayList<>(done.size());
+    for (Span s : done) frozen.add(s.freeze());
+    if (isRoot) rememberFinishedHere(t.hexId);
+    synchronized (lock) {
       for (FinishedSpan s : frozen) {
         ready.addLast(s);
         readyBytes += s.approxBytes;
         // Bounded in spans and in bytes; the oldest go first (the root of a trace finishes last).
-        while (ready.size() > config.maxBufferedSpans || (readyBytes > config.maxRetainedBytes && ready.size() > 1)) {
+        while (ready.size() > maxBufferedSpans || (readyBytes > maxRetainedBytes && ready.size() > 1)) {
           readyBytes -= ready.pollFirst().approxBytes;
           droppedSpans++;
         }
       }
+    }
+  }
+
+  /** Spans open now; for tests and the soak benchmark. */
+  int openSpans() {
+    synchronized (lock) {
+      return openSpans;
     }
   }
 
@@ -133,6 +309,8 @@ final class Recorder {
     return out;
   }
 
+  // ---- evaluations and the hand-over to export ----------------------------------------------------------------
+
   /** Checks an evaluation and fills in its ml_app and timestamp; an invalid one is dropped and counted. */
   void submitEvaluation(Evaluation e) {
     String problem = e.problem();
@@ -143,26 +321,16 @@ final class Recorder {
       Usage.rejected("evaluation", problem + "; evaluation dropped");
       return;
     }
-    String mlApp = e.mlApp != null ? Config.normalizeMlApp(e.mlApp)
-        : e.span != null && e.span.mlApp() != null ? e.span.mlApp() : config.mlApp;
+    String app = e.mlApp != null ? Config.normalizeMlApp(e.mlApp)
+        : e.span != null && e.span.mlApp() != null ? e.span.mlApp() : mlApp;
     long ts = e.timestampMs != null ? e.timestampMs : clock.epochNanos() / 1_000_000L;
-    Evaluation resolved = e.mlApp(mlApp).timestampMillis(ts);
+    Evaluation resolved = e.mlApp(app).timestampMillis(ts);
     synchronized (lock) {
-      if (evaluations.size() >= config.maxBufferedSpans) {
+      if (evaluations.size() >= maxBufferedSpans) {
         evaluations.pollFirst();
         droppedEvaluations++;
       }
       evaluations.addLast(resolved);
-    }
-  }
-
-  /** Puts spans a flush could not process back in front of the queue, for the next flush. */
-  void requeue(List<FinishedSpan> spans) {
-    synchronized (lock) {
-      for (int i = spans.size() - 1; i >= 0; i--) {
-        ready.addFirst(spans.get(i));
-        readyBytes += spans.get(i).approxBytes;
-      }
     }
   }
 
@@ -191,6 +359,7 @@ final class Recorder {
       evaluations.clear();
       readyBytes = 0;
       droppedSpans = droppedEvaluations = 0;
+      if (Log.isDebug() && openSpans > 0) Log.debug(openSpans + " span(s) open in " + traces.size() + " trace(s)");
       return d;
     }
   }

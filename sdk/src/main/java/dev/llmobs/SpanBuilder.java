@@ -1,5 +1,6 @@
 package dev.llmobs;
 
+import dev.llmobs.internal.Ids;
 import dev.llmobs.internal.Throwables;
 
 /**
@@ -23,7 +24,7 @@ public final class SpanBuilder {
 
   /** The parent, instead of the span current on this thread. */
   public SpanBuilder parent(LLMObsSpan parent) {
-    if (parent instanceof RealSpan && ((RealSpan) parent).tracer == tracer) {
+    if (tracer != null && parent instanceof RealSpan && ((RealSpan) parent).recorder == tracer.recorder) {
       this.parent = (RealSpan) parent;
       this.remoteParent = null;
     }
@@ -82,8 +83,12 @@ public final class SpanBuilder {
     if (tracer == null) return NoopSpan.of(kind);
     try {
       RealSpan p = parent;
-      if (p == null && remoteParent == null && !root) p = tracer.recorder.currentSpan();
-      RealSpan s = tracer.start(kind, name, p, p == null ? remoteParent : null, makeCurrent);
+      if (p == null && remoteParent == null && !root) p = (RealSpan) tracer.recorder.current();
+      RealSpan s = create(p, p == null ? remoteParent : null);
+      Annotations annotation = tracer.annotations.get();
+      if (annotation != null) annotation.applyTo(s);
+      tracer.recorder.started(s);
+      if (makeCurrent) tracer.recorder.push(s);
       if (modelName != null) s.modelName(modelName);
       if (modelProvider != null) s.modelProvider(modelProvider);
       if (sessionId != null) s.sessionId(sessionId);
@@ -93,6 +98,36 @@ public final class SpanBuilder {
       Throwables.propagateIfFatal(t);
       Usage.report("start", "could not start span '" + name + "': " + t);
       return NoopSpan.of(kind);
+    }
+  }
+
+  /** A new span under {@code p}, or under {@code remote}, or a new trace's root. */
+  private RealSpan create(RealSpan p, SpanContext remote) {
+    Recorder recorder = tracer.recorder;
+    String n = name;
+    if (n == null || n.isBlank()) {
+      if (n == null) Usage.rejected("null-name", "span name is null; named it '" + kind.wireName + "'");
+      n = kind.wireName;
+    }
+    Trace trace;
+    long epoch, nano = recorder.clock.nanoTime();
+    if (p != null) {
+      trace = p.trace();
+      epoch = p.startEpochNanos + (nano - p.startNanoTime());
+    } else {
+      epoch = recorder.clock.epochNanos();
+      trace = remote != null ? remoteTrace(remote, epoch, recorder.sampleRate)
+          : new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow(), recorder.sampleRate);
+    }
+    return new RealSpan(recorder, kind, n, trace, p, remote, epoch, nano);
+  }
+
+  private static Trace remoteTrace(SpanContext remote, long epoch, double rate) {
+    try {
+      return Trace.fromHex(remote.traceId(), remote, rate);
+    } catch (RuntimeException e) {
+      Usage.rejected("parent", "malformed remote trace id " + remote.traceId() + "; starting a new trace");
+      return new Trace(Ids.traceIdHigh(epoch), Ids.traceIdLow(), rate);
     }
   }
 

@@ -1,29 +1,39 @@
 package dev.llmobs;
 
 import dev.llmobs.export.Exporter;
+import dev.llmobs.export.Report;
 import dev.llmobs.internal.Clock;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Ids;
-import dev.llmobs.internal.Integrations;
 import dev.llmobs.internal.Log;
+import dev.llmobs.internal.TracerHandle;
 import dev.llmobs.internal.Version;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One configuration at work: the {@link Recorder} that turns calls into frozen spans, and the {@link Exporter}
- * that sends them, joined by {@link #flush}. One straight path: span finishes → its trace's buffer → (root
- * finished) frozen into {@link FinishedSpan}s → ready queue → flush encodes once → sink sends, on the caller's
- * thread.
+ * One configuration at work: the {@link Recorder} that turns calls into frozen spans, the span processor's stage,
+ * and the {@link Exporter} that sends them, joined by {@link #flush}; and the handle the integrations reach it by.
+ * One straight path: span finishes → its trace's buffer → (root finished) frozen into {@link FinishedSpan}s → ready
+ * queue → flush: processed, encoded once, sent, on the caller's thread.
  */
-final class Tracer {
+final class Tracer extends TracerHandle {
+  /** Time kept for sending after the processor ran, at least: one request on loopback. */
+  private static final long MIN_SEND_RESERVE = TimeUnit.MILLISECONDS.toNanos(5);
+
   final Config config;
   final Clock clock;
   final Recorder recorder;
   final Exporter exporter;
-  /** The span processor, or null; per configuration. */
-  volatile SpanProcessor processor;
+  /** What the annotation contexts open on this thread apply, or null. */
+  final ThreadLocal<Annotations> annotations = new ThreadLocal<>();
+  private final PendingCalls calls = new PendingCalls();
+  /** The span processor's stage, or null; per configuration. */
+  private volatile Processing processing;
+  private volatile long lastSendNanos;
 
-  Tracer(Config config, Clock clock, Exporter exporter) {
+  private Tracer(Config config, Clock clock, Exporter exporter) {
     this.config = config;
     this.clock = clock;
     this.recorder = new Recorder(config, clock);
@@ -32,14 +42,11 @@ final class Tracer {
 
   /**
    * A tracer for {@code config}, installing its process-wide settings afresh (log level, the secret the log must
-   * never print, id mode, integration switches, the warn-once memory), so that nothing of a previous configuration
-   * survives.
+   * never print, id mode, the warn-once memory), so that nothing of a previous configuration survives.
    */
   static Tracer create(Config config, Clock clock) {
     Log.configure(config.logLevel, config.secrets());
     Ids.useSecureRandom(config.snapStart);
-    Integrations.bedrock = config.enabled && config.bedrockEnabled;
-    Integrations.langchain4j = config.enabled && config.langchain4jEnabled;
     Usage.reset();
     if (config.enabled) {
       Log.info("llmobs-lambda " + Version.get() + ": ml_app " + config.mlApp + ", spans go to " + config.describeRoute());
@@ -47,67 +54,158 @@ final class Tracer {
     return new Tracer(config, clock, Exporter.create(config, Version.get()));
   }
 
-  /**
-   * Runs the processor over {@code in} while the budget lasts, into {@code out}; spans it had no time for go back to
-   * the recorder, unprocessed, for the next flush. Returns how many the processor dropped.
-   */
-  private int process(SpanProcessor p, List<FinishedSpan> in, List<FinishedSpan> out, long deadline) {
-    int dropped = 0;
-    for (int i = 0; i < in.size(); i++) {
-      if (deadline - System.nanoTime() <= 0) {
-        recorder.requeue(in.subList(i, in.size()));
-        break;
-      }
-      FinishedSpan s = in.get(i), result;
-      try {
-        result = p.process(s);
-      } catch (Throwable t) {
-        dev.llmobs.internal.Throwables.propagateIfFatal(t);
-        Usage.report("processor", "the span processor threw " + t + " on span '" + s.name() + "': the span is sent as it was");
-        result = s;
-      }
-      if (result == null) dropped++;
-      else out.add(result);
-    }
-    if (dropped > 0) Log.debug("the span processor dropped " + dropped + " span(s)");
-    return dropped;
-  }
-
-  RealSpan start(SpanKind kind, String name, RealSpan parent, SpanContext remote, boolean makeCurrent) {
-    return recorder.start(this, kind, name, parent, remote, makeCurrent);
+  /** Replaces the span processor (null removes it); spans the old one had not processed are dropped, and said. */
+  void processor(SpanProcessor p) {
+    Processing old = processing;
+    processing = p == null ? null : new Processing(p, config.maxBufferedSpans);
+    int lost = old == null ? 0 : old.discard();
+    if (lost > 0) Log.warn("the span processor was replaced: " + lost + " spans it had not processed are dropped");
   }
 
   /**
-   * Sends every finished trace and evaluation within {@code budgetNanos}. When another thread's flush is carrying
-   * a trace whose root finished on this thread, waits for that flush to end (within the budget), and sends again
-   * what it handed back. Never throws.
+   * Sends every finished trace and evaluation within {@code budgetNanos}, the span processor's work included. When
+   * another thread's flush is carrying a trace whose root finished on this thread, waits for that flush to end
+   * (within the budget), and sends again what it handed back. Never throws.
    */
   FlushResult flush(long budgetNanos) {
-    long start = System.nanoTime();
-    long deadline = start + Math.max(0, budgetNanos);
+    long start = System.nanoTime(), deadline = start + Math.max(0, budgetNanos);
     List<String> mine = recorder.takeFinishedHere();
     Recorder.Drained d = recorder.drain();
     long refused = Usage.takeRejected();
-    FlushResult r = FlushResult.EMPTY;
+    List<List<Report>> runs = new ArrayList<>(2);
     List<FinishedSpan> spans = d.spans;
-    int dropped = d.droppedSpans;
-    SpanProcessor p = processor;
-    if (p != null && !spans.isEmpty()) {
-      List<FinishedSpan> processed = new java.util.ArrayList<>(spans.size());
-      dropped += process(p, spans, processed, deadline);
-      spans = processed;
+    int dropped = d.droppedSpans, waiting = 0;
+    Processing p = processing;
+    if (p != null && (!spans.isEmpty() || p.hasWaiting())) {
+      // What an earlier flush processed leaves before anything new is processed.
+      if (exporter.hasKept()) runs.add(send(List.of(), List.of(), 0, 0, deadline));
+      Processing.Run run = p.run(spans, deadline - sendReserve(deadline));
+      spans = run.spans;
+      dropped += run.dropped;
+      waiting = run.waiting;
     }
-    if (!d.isEmpty() || refused > 0 || exporter.hasKept()) {
-      r = exporter.export(spans, d.evaluations, dropped, d.droppedEvaluations, refused, deadline);
+    if (!spans.isEmpty() || !d.evaluations.isEmpty() || dropped > 0 || d.droppedEvaluations > 0 || refused > 0
+        || waiting > 0 || exporter.hasKept()) {
+      runs.add(send(spans, d.evaluations, dropped, d.droppedEvaluations, deadline));
     }
     for (String trace : mine) {
       Exporter.Wait w = exporter.awaitTrace(trace, deadline);
       if (w == Exporter.Wait.TIMED_OUT) break;
       // The other flush handed this trace back (the intake did not take it): our budget may still send it.
       if (w == Exporter.Wait.ENDED && exporter.keeps(trace) && deadline - System.nanoTime() > 0) {
-        r = r.plus(exporter.export(List.of(), List.of(), 0, 0, 0, deadline));
+        runs.add(send(List.of(), List.of(), 0, 0, deadline));
       }
     }
+    FlushResult r = result(runs, waiting, System.nanoTime() - start);
+    summarize(r, runs, refused, waiting);
     return r;
+  }
+
+  private List<Report> send(List<FinishedSpan> spans, List<Evaluation> evaluations, int dropped, int droppedEvals,
+      long deadline) {
+    long t0 = System.nanoTime();
+    List<Report> reports = exporter.export(spans, evaluations, dropped, droppedEvals, deadline);
+    if (!spans.isEmpty()) lastSendNanos = System.nanoTime() - t0;
+    return reports;
+  }
+
+  /** The time kept for sending what the processor gives: twice the last send, within [5 ms, half of what is left]. */
+  private long sendReserve(long deadline) {
+    long left = Math.max(0, deadline - System.nanoTime());
+    return Math.min(left / 2, Math.max(MIN_SEND_RESERVE, 2 * lastSendNanos));
+  }
+
+  /**
+   * One flush: the reports of each export it ran (a list per run, a report per destination), and the spans that
+   * wait for the span processor, kept at every destination. Sent, dropped and unconfirmed add up over the runs; what
+   * is kept is what the last run left.
+   */
+  private static FlushResult result(List<List<Report>> runs, int waiting, long durationNanos) {
+    if (runs.isEmpty()) return FlushResult.EMPTY;
+    int n = runs.get(0).size();
+    if (n == 0) return FlushResult.EMPTY;
+    List<FlushResult> each = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int sent = 0, evalsSent = 0, dropped = 0, evalsDropped = 0, unconfirmed = 0, evalsUnconfirmed = 0, truncated = 0;
+      long took = 0;
+      for (List<Report> run : runs) {
+        Report r = run.get(i);
+        sent += r.spansSent;
+        evalsSent += r.evaluationsSent;
+        dropped += r.spansDropped;
+        evalsDropped += r.evaluationsDropped;
+        unconfirmed += r.spansUnconfirmed;
+        evalsUnconfirmed += r.evaluationsUnconfirmed;
+        truncated += r.spansTruncated;
+        took += r.durationNanos;
+      }
+      Report last = runs.get(runs.size() - 1).get(i);
+      each.add(new FlushResult(sent, evalsSent, last.spansKept + waiting, last.evaluationsKept, dropped, evalsDropped,
+          unconfirmed, evalsUnconfirmed, truncated, n == 1 ? durationNanos : took, last.destination));
+    }
+    if (n == 1) return each.get(0);
+    FlushResult f = each.get(0);
+    return new FlushResult(f.spansSent(), f.evaluationsSent(), f.spansKept(), f.evaluationsKept(),
+        f.spansDropped(), f.evaluationsDropped(), f.spansUnconfirmed(), f.evaluationsUnconfirmed(), f.spansTruncated(),
+        durationNanos, f.destination(), List.copyOf(each));
+  }
+
+  /** One line per destination and flush, built only when it is printed. */
+  private static void summarize(FlushResult r, List<List<Report>> runs, long refused, int waiting) {
+    boolean notable = refused > 0 || waiting > 0;
+    for (List<Report> run : runs) for (Report x : run) notable |= x.notable;
+    if (!notable && !Log.isDebug()) return;
+    for (FlushResult each : r.destinations()) {
+      String line = "flush to " + each.destination() + ": " + each
+          + (refused > 0 ? "; " + refused + " annotations refused (see earlier lines)" : "")
+          + (waiting > 0 ? "; " + waiting + " spans wait for the span processor" : "");
+      if (notable) Log.info(line);
+      else Log.debug(line);
+    }
+  }
+
+  // ---- the handle the integrations reach the tracer by ---------------------------------------------------------
+
+  @Override public boolean bedrock() {
+    return config.enabled && config.bedrockEnabled;
+  }
+
+  @Override public boolean langchain4j() {
+    return config.enabled && config.langchain4jEnabled;
+  }
+
+  @Override public void markEnd(Object span) {
+    if (span instanceof RealSpan) ((RealSpan) span).markEnd();
+  }
+
+  @Override public void callOpened(Object call, String traceId, boolean awaited, Runnable forceEnd) {
+    calls.opened(call, traceId, awaited, forceEnd);
+  }
+
+  @Override public void callEnded(Object call) {
+    calls.ended(call);
+  }
+
+  @Override public int endCalls(String traceId, long deadlineNanos) {
+    return calls.endTrace(traceId, deadlineNanos);
+  }
+
+  @Override public Object enterInvocation() {
+    return recorder.mark();
+  }
+
+  @Override public void endInvocation(Object mark, Object root, long waitDeadlineNanos) {
+    RealSpan r = root instanceof RealSpan && ((RealSpan) root).recorder == recorder ? (RealSpan) root : null;
+    if (r != null) endCalls(r.trace().hexId, waitDeadlineNanos);
+    recorder.restore(mark, r);
+  }
+
+  @Override public void beforeCheckpoint() {
+    exporter.closeIdle();
+  }
+
+  @Override public void afterRestore() {
+    Ids.reseed();
+    exporter.closeIdle();
   }
 }

@@ -3,7 +3,7 @@ package dev.llmobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.llmobs.internal.Config;
-import dev.llmobs.internal.SpanEnds;
+import dev.llmobs.internal.TracerHandle;
 import dev.llmobs.testing.ManualClock;
 import dev.llmobs.testing.TestIntake;
 import java.time.Duration;
@@ -30,9 +30,9 @@ class SpanEndsTest {
   @Test void aSpanFinishedAfterItsMarkedEndLastsUntilTheMarkAndKeepsLaterAnnotations() {
     LLMObsSpan tool = LLMObs.span(SpanKind.TOOL, "get_claim").startDetached();
     clock.advanceNanos(7_000_000);
-    SpanEnds.markEnd(tool);
+    TracerHandle.current().markEnd(tool);
     clock.advanceNanos(50_000_000); // the verdict comes later
-    SpanEnds.markEnd(tool); // a second mark keeps the first
+    TracerHandle.current().markEnd(tool); // a second mark keeps the first
     tool.error("ToolExecutionError", "claims system down");
     tool.finish();
     LLMObs.flush(Duration.ofSeconds(5));
@@ -45,7 +45,7 @@ class SpanEndsTest {
     LLMObsSpan task = LLMObs.span(SpanKind.TASK, "plain").startDetached();
     clock.advanceNanos(9_000_000);
     task.finish();
-    SpanEnds.markEnd(task); // after finishing: nothing changes
+    TracerHandle.current().markEnd(task); // after finishing: nothing changes
     LLMObs.flush(Duration.ofSeconds(5));
     assertEquals(9_000_000L, ((Number) intake.span("plain").get("duration")).longValue());
   }

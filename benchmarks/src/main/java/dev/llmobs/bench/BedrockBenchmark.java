@@ -1,7 +1,7 @@
 package dev.llmobs.bench;
 
 import dev.llmobs.LLMObs;
-import dev.llmobs.internal.Integrations;
+import dev.llmobs.internal.TracerHandle;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +56,7 @@ public class BedrockBenchmark {
     client = BedrockRuntimeClient.builder().endpointOverride(stub.endpoint()).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
         .httpClient(UrlConnectionHttpClient.create()).build();
-    if (Integrations.bedrock != traced) throw new IllegalStateException("tracing switch not applied");
+    if (TracerHandle.current().bedrock() != traced) throw new IllegalStateException("tracing switch not applied");
   }
 
   @TearDown public void stop() {

@@ -8,6 +8,7 @@ import dev.llmobs.SpanContext;
 import dev.llmobs.SpanKind;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
+import dev.llmobs.internal.TracerHandle;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ final class Invocation {
    */
   static <T> T trace(Object event, String rawEvent, Context context, Body<T> body, OutputView<T> output)
       throws Throwable {
+    Object mark = enter();
     LLMObsSpan root = startRoot(event, rawEvent, context);
     T result;
     try {
@@ -53,7 +55,7 @@ final class Invocation {
       } catch (Throwable ignored) {
         Throwables.propagateIfFatal(ignored);
       }
-      finishAndFlush(root, context);
+      finishAndFlush(mark, root, context);
       throw t;
     }
     try {
@@ -62,8 +64,19 @@ final class Invocation {
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
     }
-    finishAndFlush(root, context);
+    finishAndFlush(mark, root, context);
     return result;
+  }
+
+  /** What must be undone when the invocation ends: the thread's current span before it. */
+  private static Object enter() {
+    try {
+      LLMObs.isEnabled(); // the SDK's first use installs the handle of its tracer
+      return TracerHandle.current().enterInvocation();
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      return null;
+    }
   }
 
   /** What the root span records as output for a result. */
@@ -138,18 +151,21 @@ final class Invocation {
     return v == null || v instanceof Map || v instanceof Iterable ? null : v.toString();
   }
 
-  private static void finishAndFlush(LLMObsSpan root, Context context) {
+  private static void finishAndFlush(Object mark, LLMObsSpan root, Context context) {
     try {
-      root.finish();
       LambdaSettings s = settings;
       long remaining = remainingMillis(context);
       long budget = Math.min(s.flushCapMillis, remaining - s.flushMarginMillis);
       // Calls still streaming (a Bedrock stream the handler did not read to the end) get a bounded wait, then are
-      // sent as they are: after this return the sandbox may freeze for good.
+      // sent as they are, with the spans the handler left open: after this return the sandbox may freeze for good,
+      // and nothing of this invocation may stay behind on the thread.
       long waitMillis = budget < s.flushMinMillis ? 0 : Math.min(s.streamWaitMillis, budget / 2);
       long waitStart = System.nanoTime();
-      dev.llmobs.internal.PendingCalls.awaitTrace(root.context().traceId(),
-          waitStart + TimeUnit.MILLISECONDS.toNanos(waitMillis));
+      try {
+        TracerHandle.current().endInvocation(mark, root, waitStart + TimeUnit.MILLISECONDS.toNanos(waitMillis));
+      } finally {
+        root.finish();
+      }
       budget -= TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitStart);
       long start = System.nanoTime();
       FlushResult r;

@@ -1,6 +1,6 @@
 package dev.llmobs.lambda;
 
-import dev.llmobs.internal.Lifecycle;
+import dev.llmobs.internal.TracerHandle;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
 import org.crac.Context;
@@ -55,12 +55,12 @@ final class SnapStartHooks implements Resource {
   }
 
   @Override public void beforeCheckpoint(Context<? extends Resource> context) {
-    Lifecycle.beforeCheckpoint();
+    TracerHandle.current().beforeCheckpoint();
     Log.info("SnapStart checkpoint: pooled connections closed");
   }
 
   @Override public void afterRestore(Context<? extends Resource> context) {
-    Lifecycle.afterRestore();
+    TracerHandle.current().afterRestore();
     Invocation.resetColdStart();
     Log.info("SnapStart restore: ids reseeded, connections dropped, next call is a cold start");
   }

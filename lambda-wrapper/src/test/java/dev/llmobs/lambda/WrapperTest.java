@@ -379,7 +379,7 @@ class WrapperTest {
     RequestHandler<String, String> traced = LLMObsLambda.wrap((e, c) -> {
       LLMObsSpan stream = LLMObs.span(dev.llmobs.SpanKind.LLM, "still-streaming").startDetached();
       // What the Bedrock interceptor does for a stream the handler does not read to the end.
-      dev.llmobs.internal.PendingCalls.opened(call, stream.context().traceId(), () -> {
+      dev.llmobs.internal.TracerHandle.current().callOpened(call, stream.context().traceId(), true, () -> {
         forced[0] = true;
         stream.metadata("incomplete", true).finish();
       });

@@ -26,6 +26,7 @@ import dev.langchain4j.observability.api.listener.ToolExecutedEventListener;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
+import dev.llmobs.internal.TracerHandle;
 import dev.llmobs.langchain4j.internal.TracingListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,8 @@ final class AiServiceTracing {
   private final Map<UUID, Invocation> open = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
     @Override protected boolean removeEldestEntry(Map.Entry<UUID, Invocation> eldest) {
       if (size() <= MAX_OPEN) return false;
-      eldest.getValue().abandon();
+      eldest.getValue().tracer.callEnded(eldest.getValue());
+      eldest.getValue().abandon("more than " + MAX_OPEN + " AI Service invocations open");
       return true;
     }
   });
@@ -64,6 +66,8 @@ final class AiServiceTracing {
   private static final class Invocation {
     final LLMObsSpan agent;
     final String name;
+    /** The tracer it was opened with, told when it ends. */
+    final TracerHandle tracer = TracerHandle.current();
     // Guarded by this.
     private final java.util.ArrayDeque<ToolExecutionRequest> waiting = new java.util.ArrayDeque<>();
     private ToolExecutionRequest runningRequest;
@@ -86,7 +90,7 @@ final class AiServiceTracing {
 
     /** A tool returned: its span notes the end now and waits for the verdict. */
     synchronized void returned(ToolExecutionRequest request, LLMObsSpan span) {
-      dev.llmobs.internal.SpanEnds.markEnd(span);
+      tracer.markEnd(span);
       returned.add(new java.util.AbstractMap.SimpleImmutableEntry<>(request, span));
     }
 
@@ -146,10 +150,10 @@ final class AiServiceTracing {
       waiting.clear();
     }
 
-    /** Dropped from the open invocations, its end never heard: its spans end now, marked so. */
-    void abandon() {
-      dev.llmobs.internal.Log.warn("LangChain4j: more than " + MAX_OPEN + " AI Service invocations open; the oldest ("
-          + name + ") is ended as abandoned");
+    /** Its end will never be heard (its token stream was never started, say): its spans end now, marked so. */
+    void abandon(String why) {
+      dev.llmobs.internal.Log.warn("LangChain4j: AI Service invocation " + name + " never completed (" + why
+          + "); its span is ended as abandoned");
       end(null);
       agent.metadata("abandoned", true);
       agent.finish();
@@ -185,7 +189,13 @@ final class AiServiceTracing {
       InvocationContext ctx = e.invocationContext();
       String name = name(ctx);
       LLMObsSpan agent = LLMObs.span(SpanKind.AGENT, name).start();
-      open.put(ctx.invocationId(), new Invocation(agent, name));
+      Invocation inv = new Invocation(agent, name);
+      UUID id = ctx.invocationId();
+      open.put(id, inv);
+      // Freed when its Lambda invocation ends, if LangChain4j never says it ended (a token stream never started).
+      inv.tracer.callOpened(inv, agent.context().traceId(), false, () -> {
+        if (open.remove(id, inv)) inv.abandon("its Lambda invocation ended first");
+      });
       if (e.userMessage() != null) agent.input(ChatMapping.message(e.userMessage()).content());
       if (sessionFromMemoryId && ctx.chatMemoryId() != null && !"default".equals(ctx.chatMemoryId())) {
         agent.sessionId(String.valueOf(ctx.chatMemoryId()));
@@ -255,6 +265,7 @@ final class AiServiceTracing {
   private void completed(AiServiceCompletedEvent e) {
     Invocation inv = open.remove(e.invocationContext().invocationId());
     if (inv == null) return;
+    inv.tracer.callEnded(inv);
     LLMObsSpan agent = inv.agent;
     try {
       inv.end(null);
@@ -269,6 +280,7 @@ final class AiServiceTracing {
   private void failed(AiServiceErrorEvent e) {
     Invocation inv = open.remove(e.invocationContext().invocationId());
     if (inv == null) return;
+    inv.tracer.callEnded(inv);
     try {
       inv.end(e.error());
     } finally { // the agent span ends whatever its tools' did

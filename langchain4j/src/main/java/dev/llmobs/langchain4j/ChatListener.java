@@ -11,7 +11,7 @@ import dev.langchain4j.model.output.TokenUsage;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
-import dev.llmobs.internal.Integrations;
+import dev.llmobs.internal.TracerHandle;
 import java.util.List;
 
 /**
@@ -25,7 +25,7 @@ final class ChatListener implements ChatModelListener {
     try {
       ChatRequest request = ctx.chatRequest();
       FirstTokenTiming.adopt(ctx.attributes());
-      if (ctx.modelProvider() == ModelProvider.AMAZON_BEDROCK && Integrations.bedrock) {
+      if (ctx.modelProvider() == ModelProvider.AMAZON_BEDROCK && TracerHandle.current().bedrock()) {
         // Our Bedrock interceptor will see this very call and record it as the llm span, tokens included: this
         // one becomes its parent workflow, current so that the interceptor's span nests in it, without tokens.
         LLMObsSpan span = LLMObs.span(SpanKind.WORKFLOW, "langchain4j.chat").start();

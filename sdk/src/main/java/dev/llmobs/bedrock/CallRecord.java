@@ -52,9 +52,12 @@ final class CallRecord {
   private String attemptError;
   private Throwable lastFailure;
   private final List<String> retriedErrors = new ArrayList<>();
+  /** The tracer this call was opened with: its end is told to the same one. */
+  private final dev.llmobs.internal.TracerHandle tracer;
 
   CallRecord(LLMObsSpan span, String operation, boolean streaming, ModelFamily family, Object owner,
-      java.time.Duration apiCallTimeout) {
+      java.time.Duration apiCallTimeout, dev.llmobs.internal.TracerHandle tracer) {
+    this.tracer = tracer;
     this.span = span;
     this.operation = operation;
     this.streaming = streaming;
@@ -150,7 +153,7 @@ final class CallRecord {
       if (s != null) s.assemble(false);
       write(error);
     } finally {
-      dev.llmobs.internal.PendingCalls.ended(this); // after the span finished: a waiting flush must find it
+      tracer.callEnded(this); // after the span finished: a waiting flush must find it
     }
   }
 

@@ -3,7 +3,7 @@ package dev.llmobs.bedrock;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
-import dev.llmobs.internal.Integrations;
+import dev.llmobs.internal.TracerHandle;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
 import java.nio.ByteBuffer;
@@ -54,7 +54,9 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
 
   @Override public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     try {
-      if (linkageBroken || !Integrations.bedrock || !LLMObs.isEnabled()) return;
+      if (linkageBroken || !LLMObs.isEnabled()) return; // first: the SDK's first use installs its handle
+      TracerHandle tracer = TracerHandle.current();
+      if (!tracer.bedrock()) return;
       if (!"BedrockRuntime".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) return;
       if (attributes.getAttribute(RECORD) != null) return; // registered twice (globally and on the builder)
       String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
@@ -74,11 +76,11 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
         span.tag("bedrock.base_model", base);
         span.tag("bedrock.model_vendor", ModelId.vendor(modelId));
       }
-      CallRecord record = new CallRecord(span, op, streaming, family, this, apiCallTimeout(context, attributes));
+      CallRecord record = new CallRecord(span, op, streaming, family, this, apiCallTimeout(context, attributes), tracer);
       attributes.putAttribute(RECORD, record);
       if (streaming) {
         // A stream may outlive the handler that started it: let the invocation's flush wait for it, boundedly.
-        dev.llmobs.internal.PendingCalls.opened(record, span.context().traceId(), record::endIncomplete);
+        tracer.callOpened(record, span.context().traceId(), true, record::endIncomplete);
       }
       BedrockCalls.onRequest(record, context.request());
       record.requestRecorded();

@@ -2,7 +2,6 @@ package dev.llmobs.export;
 
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
-import dev.llmobs.FlushResult;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
@@ -24,6 +23,7 @@ final class Destination {
   private final Config config;
   final Sink sink;
   private final Encoder encoder;
+  private final Breaker breaker;
 
   private final Object lock = new Object();
   // Guarded by lock.
@@ -38,6 +38,7 @@ final class Destination {
     this.config = config;
     this.sink = sink;
     this.encoder = encoder;
+    this.breaker = new Breaker(name);
   }
 
   /** An encoded event and the trace it belongs to (null for evaluations). */
@@ -60,12 +61,12 @@ final class Destination {
   }
 
   /**
-   * Sends {@code spans}, {@code evaluations} and whatever earlier flushes kept, before {@code deadlineNanos}.
-   * The counts of what the recorder already lost ({@code spansDropped}, {@code evaluationsDropped}, annotations
-   * refused) join this flush's summary.
+   * Sends {@code spans}, {@code evaluations} and whatever earlier flushes kept, before {@code deadlineNanos}. The
+   * counts of what was already lost on the way ({@code spansDropped}, {@code evaluationsDropped}) join this report.
+   * While the destination is known to be sick, its events are kept and only a probe is sent ({@link Breaker}).
    */
-  FlushResult export(List<FinishedSpan> spans, List<Evaluation> evaluations, int spansDropped,
-      int evaluationsDropped, long annotationsRefused, long deadlineNanos) {
+  Report export(List<FinishedSpan> spans, List<Evaluation> evaluations, int spansDropped, int evaluationsDropped,
+      long deadlineNanos) {
     long start = System.nanoTime();
     List<Event> spanEvents, evalEvents;
     synchronized (lock) {
@@ -84,76 +85,100 @@ final class Destination {
         spans = all;
       }
     }
-    int dropped = spansDropped, droppedEvals = evaluationsDropped, truncated = 0;
-    List<FinishedSpan> unencoded = new ArrayList<>();
+    Encoded enc = encode(spans, evaluations, spanEvents, evalEvents, deadlineNanos);
+    int dropped = spansDropped + enc.dropped, droppedEvals = evaluationsDropped + enc.droppedEvaluations;
     Sink.Outcome so = Sink.Outcome.NOTHING, eo = Sink.Outcome.NOTHING;
-    int[] overflow = {0, 0};
-    {
-      int limit = Math.min(config.eventBytes, sink.maxRequestBytes() - 2);
-      JsonWriter w = new JsonWriter(4096);
-      for (FinishedSpan s : spans) {
-        if (deadlineNanos - System.nanoTime() <= 0) { // out of time: later spans wait, unencoded
-          unencoded.add(s);
-          continue;
-        }
-        try {
-          encoder.span(s, w, false);
-          if (w.size() >= limit) {
-            int before = w.size();
-            encoder.span(s, w, true);
-            if (w.size() >= limit) {
-              dropped++;
-              Log.warn("dropped span '" + s.name() + "': " + w.size() + " bytes even without its input and output");
-              continue;
-            }
-            truncated++;
-            Log.warn("span '" + s.name() + "' is " + before + " bytes, over the " + limit
-                + "-byte event limit: its input and output were replaced by a marker");
-          }
-          spanEvents.add(new Event(w.toByteArray(), s.traceId()));
-        } catch (Throwable t) {
-          Throwables.propagateIfFatal(t);
-          dropped++;
-          Log.warn("could not encode span '" + s.name() + "': " + t);
-        }
-      }
-      for (Evaluation e : evaluations) {
-        try {
-          evalEvents.add(new Event(encoder.evaluation(e), null));
-        } catch (Throwable t) {
-          Throwables.propagateIfFatal(t);
-          droppedEvals++;
-          Log.warn("could not encode evaluation '" + e.label() + "': " + t);
-        }
-      }
+    Breaker.Verdict verdict = spanEvents.isEmpty() && evalEvents.isEmpty() ? Breaker.Verdict.SEND
+        : breaker.verdict(System.nanoTime());
+    if (verdict == Breaker.Verdict.PROBE && !sink.answers(Breaker.probeDeadline(System.nanoTime(), deadlineNanos))) {
+      breaker.probeFailed();
+      verdict = Breaker.Verdict.SKIP;
+    }
+    if (verdict == Breaker.Verdict.SKIP) { // keep everything, spend nothing
+      so = keepAll(spanEvents);
+      eo = keepAll(evalEvents);
+    } else {
       so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos);
-      eo = send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
-      overflow = keep(so.retry, spanEvents, eo.retry, evalEvents);
-      if (!unencoded.isEmpty()) {
-        synchronized (lock) {
-          for (int i = unencoded.size() - 1; i >= 0; i--) unencodedSpans.addFirst(unencoded.get(i));
-          while (unencodedSpans.size() > config.maxBufferedSpans) {
-            unencodedSpans.pollFirst();
-            overflow[0]++;
-          }
+      eo = so.sick ? keepAll(evalEvents) : send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
+      if (so.sick || eo.sick) breaker.record(true, System.nanoTime());
+      else if (so.sent + so.dropped + eo.sent + eo.dropped > 0) breaker.record(false, System.nanoTime());
+    }
+    int[] overflow = keep(so.retry, spanEvents, eo.retry, evalEvents);
+    List<FinishedSpan> unencoded = enc.unencoded;
+    if (!unencoded.isEmpty()) {
+      synchronized (lock) {
+        for (int i = unencoded.size() - 1; i >= 0; i--) unencodedSpans.addFirst(unencoded.get(i));
+        while (unencodedSpans.size() > config.maxBufferedSpans) {
+          unencodedSpans.pollFirst();
+          overflow[0]++;
         }
       }
     }
     dropped += so.dropped + overflow[0];
     droppedEvals += eo.dropped + overflow[1];
-    FlushResult r = new FlushResult(so.sent, eo.sent, so.retry.size() + unencoded.size() - overflow[0],
-        eo.retry.size() - overflow[1], dropped, droppedEvals, so.unconfirmed, eo.unconfirmed, truncated,
-        System.nanoTime() - start, name);
-    boolean notable = dropped > 0 || droppedEvals > 0 || truncated > 0 || annotationsRefused > 0
-        || !so.retry.isEmpty() || !eo.retry.isEmpty() || so.unconfirmed > 0 || eo.unconfirmed > 0
-        || !unencoded.isEmpty();
-    if (notable || Log.isDebug()) { // one summary line per flush, built only when it is printed
-      String summary = "flush to " + name + ": " + r
-          + (annotationsRefused > 0 ? "; " + annotationsRefused + " annotations refused (see earlier lines)" : "");
-      if (notable) Log.info(summary);
-      else Log.debug(summary);
+    int keptSpansNow = so.retry.size() + unencoded.size() - overflow[0], keptEvalsNow = eo.retry.size() - overflow[1];
+    boolean notable = dropped > 0 || droppedEvals > 0 || enc.truncated > 0 || keptSpansNow > 0 || keptEvalsNow > 0
+        || so.unconfirmed > 0 || eo.unconfirmed > 0;
+    return new Report(name, so.sent, eo.sent, keptSpansNow, keptEvalsNow, dropped, droppedEvals, so.unconfirmed,
+        eo.unconfirmed, enc.truncated, System.nanoTime() - start, notable);
+  }
+
+  /** What encoding a flush's new spans and evaluations gave, besides the events added to the lists. */
+  private static final class Encoded {
+    final List<FinishedSpan> unencoded = new ArrayList<>(); // no time left to encode them
+    int dropped, droppedEvaluations, truncated;
+  }
+
+  /** Encodes each span once for this destination, applying the size limits, while the deadline allows. */
+  private Encoded encode(List<FinishedSpan> spans, List<Evaluation> evaluations, List<Event> spanEvents,
+      List<Event> evalEvents, long deadlineNanos) {
+    Encoded out = new Encoded();
+    int limit = Math.min(config.eventBytes, sink.maxRequestBytes() - 2);
+    JsonWriter w = new JsonWriter(4096);
+    for (FinishedSpan s : spans) {
+      if (deadlineNanos - System.nanoTime() <= 0) { // out of time: later spans wait, unencoded
+        out.unencoded.add(s);
+        continue;
+      }
+      try {
+        encoder.span(s, w, false);
+        if (w.size() >= limit) {
+          int before = w.size();
+          encoder.span(s, w, true);
+          if (w.size() >= limit) {
+            out.dropped++;
+            Log.warn("dropped span '" + s.name() + "': " + w.size() + " bytes even without its input and output");
+            continue;
+          }
+          out.truncated++;
+          Log.warn("span '" + s.name() + "' is " + before + " bytes, over the " + limit
+              + "-byte event limit: its input and output were replaced by a marker");
+        }
+        spanEvents.add(new Event(w.toByteArray(), s.traceId()));
+      } catch (Throwable t) {
+        Throwables.propagateIfFatal(t);
+        out.dropped++;
+        Log.warn("could not encode span '" + s.name() + "': " + t);
+      }
     }
-    return r;
+    for (Evaluation e : evaluations) {
+      try {
+        evalEvents.add(new Event(encoder.evaluation(e), null));
+      } catch (Throwable t) {
+        Throwables.propagateIfFatal(t);
+        out.droppedEvaluations++;
+        Log.warn("could not encode evaluation '" + e.label() + "': " + t);
+      }
+    }
+    return out;
+  }
+
+  /** Hands every event back, untried: the destination is sick, or was for the spans just now. */
+  private static Sink.Outcome keepAll(List<Event> events) {
+    if (events.isEmpty()) return Sink.Outcome.NOTHING;
+    List<byte[]> bytes = new ArrayList<>(events.size());
+    for (Event e : events) bytes.add(e.bytes);
+    return new Sink.Outcome(0, bytes, 0, 0, false);
   }
 
   private Sink.Outcome send(Sink.Kind kind, List<Event> events, long deadline) {
@@ -165,7 +190,7 @@ final class Destination {
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Log.warn("sink failed: " + t + "; " + events.size() + " events are counted as unconfirmed");
-      return new Sink.Outcome(0, List.of(), 0, events.size());
+      return new Sink.Outcome(0, List.of(), 0, events.size(), false);
     }
   }
 

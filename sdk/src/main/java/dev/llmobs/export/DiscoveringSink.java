@@ -20,6 +20,7 @@ final class DiscoveringSink implements Sink {
   private final URI info;
   private volatile Sink chosen; // null until decided
   private boolean told; // guarded by this
+  private boolean silent; // guarded by this: the last /info got no answer
 
   DiscoveringSink(Config config, HttpPoster poster) {
     this.config = config;
@@ -29,8 +30,13 @@ final class DiscoveringSink implements Sink {
 
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
     if (events.isEmpty()) return Outcome.NOTHING;
-    Sink s = decide(deadlineNanos);
-    if (s == null) return new Outcome(0, new ArrayList<>(events), 0, 0); // kept: nowhere safe to send yet
+    Sink s;
+    boolean sick;
+    synchronized (this) {
+      s = decide(deadlineNanos);
+      sick = silent;
+    }
+    if (s == null) return new Outcome(0, new ArrayList<>(events), 0, 0, sick); // kept: nowhere safe to send yet
     return s.send(kind, events, deadlineNanos);
   }
 
@@ -38,6 +44,7 @@ final class DiscoveringSink implements Sink {
     if (chosen != null) return chosen;
     if (deadline - System.nanoTime() < HttpSink.MIN_ATTEMPT_NANOS) return null; // ask when there is time
     HttpPoster.Result r = poster.get(info, deadline);
+    silent = r.status < 0;
     boolean answered = r.fate == HttpPoster.Fate.ACCEPTED;
     if (answered && hasEvpProxy(r.body)) {
       Log.debug("the agent at " + config.agentUrl + " offers the EVP proxy: spans go through it");
@@ -63,6 +70,11 @@ final class DiscoveringSink implements Sink {
     if (endpoints < 0) return false;
     int open = infoBody.indexOf('[', endpoints), close = infoBody.indexOf(']', open + 1);
     return open >= 0 && close > open && infoBody.substring(open, close).contains("evp_proxy/v2");
+  }
+
+  @Override public boolean answers(long deadlineNanos) {
+    Sink s = chosen;
+    return s != null ? s.answers(deadlineNanos) : poster.get(info, deadlineNanos).status >= 0;
   }
 
   @Override public int maxRequestBytes() {

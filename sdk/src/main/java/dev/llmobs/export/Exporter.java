@@ -2,7 +2,6 @@ package dev.llmobs.export;
 
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
-import dev.llmobs.FlushResult;
 import dev.llmobs.internal.Config;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,11 +27,6 @@ public final class Exporter {
 
   Exporter(List<Destination> destinations) {
     this.destinations = destinations;
-  }
-
-  /** An exporter with one destination: {@code sink}, in Datadog's format (tests hand it an in-memory sink). */
-  public static Exporter datadog(Config config, Sink sink, String tracerVersion) {
-    return new Exporter(List.of(new Destination("datadog", config, sink, new SpanEncoder(config, tracerVersion))));
   }
 
   /** The exporter for the configured destinations: the Datadog route, OTLP, or both. */
@@ -69,11 +63,10 @@ public final class Exporter {
   /**
    * Sends {@code spans}, {@code evaluations} and whatever earlier flushes kept to every destination, before
    * {@code deadlineNanos}: each gets an equal share of the time left when its turn comes, so a destination that
-   * hangs cannot starve the next. Returns the first destination's result, with each destination's in
-   * {@link FlushResult#destinations()}.
+   * hangs cannot starve the next. Returns a report per destination, in configuration order.
    */
-  public FlushResult export(List<FinishedSpan> spans, List<Evaluation> evaluations, int spansDropped,
-      int evaluationsDropped, long annotationsRefused, long deadlineNanos) {
+  public List<Report> export(List<FinishedSpan> spans, List<Evaluation> evaluations, int spansDropped,
+      int evaluationsDropped, long deadlineNanos) {
     Set<String> traces = new LinkedHashSet<>();
     for (FinishedSpan s : spans) traces.add(s.traceId());
     for (Destination d : destinations) d.keptTraces(traces);
@@ -84,14 +77,14 @@ public final class Exporter {
       }
     }
     try {
-      List<FlushResult> results = new ArrayList<>(destinations.size());
+      List<Report> results = new ArrayList<>(destinations.size());
       for (int i = 0; i < destinations.size(); i++) {
         long left = deadlineNanos - System.nanoTime();
         long share = left <= 0 ? 0 : left / (destinations.size() - i);
         results.add(destinations.get(i).export(spans, evaluations, spansDropped, evaluationsDropped,
-            annotationsRefused, System.nanoTime() + share));
+            System.nanoTime() + share));
       }
-      return results.isEmpty() ? FlushResult.of(List.of()) : FlushResult.of(results);
+      return results;
     } finally {
       synchronized (lock) {
         for (String t : traces) {

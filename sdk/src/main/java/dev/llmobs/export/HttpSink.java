@@ -86,7 +86,8 @@ final class HttpSink implements Sink {
     boolean isSpans = kind == Kind.SPANS;
     Endpoint endpoint = isSpans ? spans : evaluations;
     int room = maxRequestBytes - endpoint.head.length - endpoint.tail.length;
-    int sent = 0, dropped = 0, unconfirmed = 0;
+    int sent = 0, dropped = 0, unconfirmed = 0, failed = 0, answered = 0;
+    boolean unreachable = false; // no connection: the remaining batches are not tried in this flush
     List<byte[]> retry = new ArrayList<>();
     int i = 0;
     while (i < events.size()) {
@@ -107,21 +108,33 @@ final class HttpSink implements Sink {
       }
       List<byte[]> batch = events.subList(i, j);
       i = j;
-      if (deadlineNanos - System.nanoTime() < MIN_ATTEMPT_NANOS) {
+      if (unreachable || deadlineNanos - System.nanoTime() < MIN_ATTEMPT_NANOS) {
         retry.addAll(batch);
         continue;
       }
-      switch (post(endpoint, Kind.pack(endpoint.head, batch, endpoint.tail), deadlineNanos)) {
+      HttpPoster.Result r = post(endpoint, Kind.pack(endpoint.head, batch, endpoint.tail), deadlineNanos);
+      switch (r.fate) {
         case ACCEPTED: sent += batch.size(); break;
         case REFUSED: dropped += batch.size(); break;
         case UNKNOWN: unconfirmed += batch.size(); break;
         default: retry.addAll(batch);
       }
+      if (r.fate == HttpPoster.Fate.ACCEPTED || r.fate == HttpPoster.Fate.REFUSED) answered++;
+      else failed++;
+      unreachable = r.status < 0 && r.fate == HttpPoster.Fate.NOT_TAKEN;
     }
-    return new Outcome(sent, retry, dropped, unconfirmed);
+    return new Outcome(sent, retry, dropped, unconfirmed, failed > 0 && answered == 0);
   }
 
-  private HttpPoster.Fate post(Endpoint endpoint, byte[] body, long deadlineNanos) {
+  @Override public boolean answers(long deadlineNanos) {
+    return poster.get(spans.url, deadlineNanos).status >= 0; // any status line: it is up and answering in time
+  }
+
+  /**
+   * Posts one body; an answer that says it was not processed (429, 503...) is tried again while the budget allows.
+   * A failed connection is not: a refused one would only be refused again, and the sleeps would be billed.
+   */
+  private HttpPoster.Result post(Endpoint endpoint, byte[] body, long deadlineNanos) {
     URI url = endpoint.url;
     String[] headers = endpoint.headers;
     HttpPoster.Result r = null;
@@ -132,7 +145,7 @@ final class HttpSink implements Sink {
         pause(backoff);
       }
       r = poster.post(url, headers, body, deadlineNanos);
-      if (r.fate != HttpPoster.Fate.NOT_TAKEN) break;
+      if (r.fate != HttpPoster.Fate.NOT_TAKEN || r.status < 0) break;
     }
     switch (r.fate) {
       case ACCEPTED:
@@ -150,7 +163,7 @@ final class HttpSink implements Sink {
       default:
         Log.debug("intake " + url.getHost() + " did not take a batch (" + r + "); keeping it for the next flush");
     }
-    return r.fate;
+    return r;
   }
 
   /** One WARN line per kind of problem per process, DEBUG after that: a wrong key must not log every invocation. */

@@ -58,9 +58,17 @@ public interface Sink {
   /** Releases pooled connections (before a SnapStart snapshot). */
   default void closeIdle() {}
 
+  /**
+   * Whether the destination answers at all before {@code deadlineNanos}, risking no event: asked while it is
+   * known to be sick, instead of sending. A sink that cannot be sick (stdout, a file) always answers.
+   */
+  default boolean answers(long deadlineNanos) {
+    return true;
+  }
+
   /** What happened to a batch: every event given to {@link #send} is in exactly one of the four counts. */
   final class Outcome {
-    static final Outcome NOTHING = new Outcome(0, List.of(), 0, 0);
+    static final Outcome NOTHING = new Outcome(0, List.of(), 0, 0, false);
 
     /** Events the destination acknowledged. */
     public final int sent;
@@ -73,12 +81,18 @@ public interface Sink {
     public final int dropped;
     /** Events written but never acknowledged (no answer in time, reset, garbage): never sent again. */
     public final int unconfirmed;
+    /**
+     * The destination looked sick: a request found no connection, no timely answer, or a 5xx/429, and none got a
+     * real answer. Events not attempted because too little time was left say nothing of its health.
+     */
+    public final boolean sick;
 
-    public Outcome(int sent, List<byte[]> retry, int dropped, int unconfirmed) {
+    public Outcome(int sent, List<byte[]> retry, int dropped, int unconfirmed, boolean sick) {
       this.sent = sent;
       this.retry = retry;
       this.dropped = dropped;
       this.unconfirmed = unconfirmed;
+      this.sick = sick;
     }
   }
 }

@@ -57,10 +57,10 @@ final class StreamSink implements Sink {
           }
         }
       }
-      return new Outcome(events.size(), List.of(), 0, 0);
+      return new Outcome(events.size(), List.of(), 0, 0, false);
     } catch (IOException | RuntimeException e) {
       Log.warn("could not write " + events.size() + " events to " + (file == null ? "stdout" : file) + ": " + e);
-      return new Outcome(0, new ArrayList<>(events), 0, 0);
+      return new Outcome(0, new ArrayList<>(events), 0, 0, false);
     }
   }
 }

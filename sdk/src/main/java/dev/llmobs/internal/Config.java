@@ -134,6 +134,8 @@ public final class Config {
   public final int payloadBytes;
   public final int eventBytes;
   public final int maxBufferedSpans;
+  /** Spans open at once ({@code LLMOBS_MAX_OPEN_SPANS}): beyond, the oldest are finished as not closed. */
+  public final int maxOpenSpans;
   /** Bound in bytes of spans waiting for a flush, and of events kept for retry ({@code LLMOBS_BUFFER_MAX_BYTES}). */
   public final long maxRetainedBytes;
   public final long flushTimeoutMillis;
@@ -173,6 +175,7 @@ public final class Config {
     agentUrl = stripSlash(url);
     flushTimeoutMillis = flushTimeoutMillis(e);
     maxBufferedSpans = (int) Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_SPANS", 1000));
+    maxOpenSpans = (int) clamp(longValue(e, "LLMOBS_MAX_OPEN_SPANS", 10_000), 1, Integer.MAX_VALUE);
     maxRetainedBytes = Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_BYTES", 32L << 20));
     captureIo = bool(e, "LLMOBS_CAPTURE_IO", true);
     sampleRate = rate(e, "DD_LLMOBS_SAMPLE_RATE");

@@ -123,7 +123,7 @@ class BedrockRetryTest extends BedrockTest {
     assertTrue(outcome.startsWith(ApiCallTimeoutException.class.getName()), outcome);
     try {
       // As the Lambda wrapper does: wait for the invocation's open calls, which end by themselves here.
-      assertEquals(0, dev.llmobs.internal.PendingCalls.awaitTrace(traceId, System.nanoTime() + 10_000_000_000L));
+      assertEquals(0, dev.llmobs.internal.TracerHandle.current().endCalls(traceId, System.nanoTime() + 10_000_000_000L));
     } finally {
       RetryScenario.STALLED_PAST_TIMEOUT.release();
     }
@@ -157,7 +157,7 @@ class BedrockRetryTest extends BedrockTest {
         traceId = handler.context().traceId();
         patient.converseStream(ConverseFixtures.streamQuestion(), new ConverseFixtures.Collector().handler());
       } // the handler returns; the SDK waits 30 s before its next attempt
-      assertEquals(1, dev.llmobs.internal.PendingCalls.awaitTrace(traceId, System.nanoTime() + 1_000_000_000L),
+      assertEquals(1, dev.llmobs.internal.TracerHandle.current().endCalls(traceId, System.nanoTime() + 1_000_000_000L),
           "still open when the invocation ends");
       Map<String, Object> llm = bedrockSpan();
       assertEquals(true, metadata(llm).get("incomplete"));

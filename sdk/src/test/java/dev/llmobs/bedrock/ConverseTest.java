@@ -392,7 +392,7 @@ class ConverseTest extends BedrockTest {
         async.converseStream(streamQuestion(), handler); // never joined: the handler returns
         firstText.await();
       }
-      int forced = dev.llmobs.internal.PendingCalls.awaitTrace(traceId, System.nanoTime() + 50_000_000L);
+      int forced = dev.llmobs.internal.TracerHandle.current().endCalls(traceId, System.nanoTime() + 50_000_000L);
       assertEquals(1, forced);
       Map<String, Object> llm = bedrockSpan();
       assertEquals(true, metadata(llm).get("incomplete"));
@@ -410,7 +410,7 @@ class ConverseTest extends BedrockTest {
       traceId = wf.context().traceId();
       async.converseStream(streamQuestion(), new Collector().handler());
     }
-    assertEquals(0, dev.llmobs.internal.PendingCalls.awaitTrace(traceId, System.nanoTime() + 30_000_000_000L));
+    assertEquals(0, dev.llmobs.internal.TracerHandle.current().endCalls(traceId, System.nanoTime() + 30_000_000_000L));
     Map<String, Object> llm = bedrockSpan();
     assertEquals(null, metadata(llm).get("incomplete"));
     assertMetric(llm, "output_tokens", 26);

@@ -18,9 +18,9 @@ public final class InMemorySink implements Sink {
 
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
     if (events.isEmpty()) return Outcome.NOTHING;
-    if (failing) return new Outcome(0, new ArrayList<>(events), 0, 0);
+    if (failing) return new Outcome(0, new ArrayList<>(events), 0, 0, false);
     (kind == Kind.SPANS ? spanBodies : evaluationBodies).add(kind.body(events));
-    return new Outcome(events.size(), List.of(), 0, 0);
+    return new Outcome(events.size(), List.of(), 0, 0, false);
   }
 
   @Override public int maxRequestBytes() {

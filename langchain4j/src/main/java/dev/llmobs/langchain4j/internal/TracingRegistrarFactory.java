@@ -66,7 +66,7 @@ public final class TracingRegistrarFactory implements AiServiceListenerRegistrar
         }
 
         @Override public void onEvent(T event) {
-          if (dev.llmobs.internal.Integrations.langchain4j) listener.onEvent(event);
+          if (dev.llmobs.internal.TracerHandle.current().langchain4j()) listener.onEvent(event);
         }
       };
     }
