@@ -246,7 +246,7 @@ public final class FinishedSpan {
   }
 
   /** A container value copied to JSON text when it was recorded, so that later changes cannot reach the span. */
-  public static final class JsonText {
+  public static final class JsonText implements dev.llmobs.internal.json.JsonWriter.Raw {
     private final byte[] utf8;
 
     JsonText(byte[] utf8) {
@@ -254,7 +254,7 @@ public final class FinishedSpan {
     }
 
     /** The UTF-8 bytes of the JSON text; a copy. */
-    public byte[] utf8() {
+    @Override public byte[] utf8() {
       return utf8.clone();
     }
 

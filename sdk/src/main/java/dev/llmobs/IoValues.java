@@ -1,12 +1,13 @@
 package dev.llmobs;
 
-import dev.llmobs.export.JsonWriter;
+import dev.llmobs.export.datadog.DatadogJson;
+import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.internal.Throwables;
 import java.util.List;
 
 /**
  * Turns what a user hands a span into what the wire accepts, when it is recorded: text, a private copy of messages
- * or documents, or JSON text. Kept out of {@link RealSpan}, which holds only state and lifecycle.
+ * or documents, or JSON text. Kept out of the recording span, which holds only state and lifecycle.
  */
 final class IoValues {
   private IoValues() {}
@@ -33,14 +34,14 @@ final class IoValues {
       if (kind == SpanKind.LLM) return value;
       Usage.report("messages-kind", "chat messages are for llm spans; recorded as text on " + kind.wireName
           + " span '" + spanName + "'");
-      return new JsonWriter(256).messages(((FinishedSpan.Messages) value).list).toString();
+      return DatadogJson.messages(new JsonWriter(256), ((FinishedSpan.Messages) value).list).toString();
     }
     if (value instanceof FinishedSpan.Documents) {
       boolean fits = isInput ? kind == SpanKind.EMBEDDING : kind == SpanKind.RETRIEVAL;
       if (fits) return value;
       Usage.report("documents-kind", "documents are the input of embedding spans and the output of retrieval spans;"
           + " recorded as text on " + kind.wireName + " span '" + spanName + "'");
-      return new JsonWriter(256).documents(((FinishedSpan.Documents) value).list).toString();
+      return DatadogJson.documents(new JsonWriter(256), ((FinishedSpan.Documents) value).list).toString();
     }
     if (value instanceof CharSequence) return value.toString();
     try {

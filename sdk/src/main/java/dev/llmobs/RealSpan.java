@@ -13,9 +13,6 @@ import java.util.Map;
  * flush, so that starting, annotating and finishing a span stays around a microsecond.
  */
 final class RealSpan extends LLMObsSpan implements Recorder.Span {
-  /** The tag on a span the SDK finished because its user did not: its value says when. */
-  static final String FORGOTTEN_TAG = "llmobs.not_closed";
-
   /** Where it goes when finished, and the settings it reads: never the tracer. */
   final Recorder recorder;
   final SpanKind kind;
@@ -359,7 +356,7 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
     synchronized (this) {
       if (finished) return false;
     }
-    tag(FORGOTTEN_TAG, why);
+    tag(Recorder.FORGOTTEN_TAG, why);
     finish();
     return true;
   }

@@ -21,7 +21,7 @@ import java.util.List;
  * invocation, when more than {@code LLMOBS_MAX_OPEN_SPANS} are open (the oldest first).
  */
 final class Recorder {
-  /** What the recorder needs of a recording span. {@link RealSpan} is the one kind. */
+  /** What the recorder needs of a recording span; the SDK has one kind. */
   interface Span {
     Trace trace();
 
@@ -55,6 +55,8 @@ final class Recorder {
     ArrayList<Span> finished = new ArrayList<>(4); // null once the root finished
   }
 
+  /** The tag on a span the SDK finished because its user did not: its value says when. */
+  static final String FORGOTTEN_TAG = "llmobs.not_closed";
   /** How many current spans one thread keeps; deeper chains are spans left open, and the oldest are forgotten. */
   static final int MAX_CHAIN = 1024;
   /** How many traces a thread remembers finishing between two of its flushes. */
@@ -175,7 +177,7 @@ final class Recorder {
     if (n > 0) {
       Usage.rejected("not-closed", n + " span(s) were still open " + (why.equals("invocation_end")
           ? "when the invocation ended" : "beyond LLMOBS_MAX_OPEN_SPANS") + ": finished and sent, tagged "
-          + RealSpan.FORGOTTEN_TAG + ":" + why + " (close every span, or use the functional form)");
+          + FORGOTTEN_TAG + ":" + why + " (close every span, or use the functional form)");
     }
     return n;
   }

@@ -139,7 +139,7 @@ final class BedrockCalls {
           if (b.toolResult().content() != null) {
             for (ToolResultContentBlock c : b.toolResult().content()) {
               if (c.text() != null) result.append(c.text());
-              if (c.json() != null) result.append(new dev.llmobs.export.JsonWriter(64).value(toJava(c.json())));
+              if (c.json() != null) result.append(new dev.llmobs.internal.json.JsonWriter(64).value(toJava(c.json())));
             }
           }
           results.add(ToolResult.of("", result.toString(), b.toolResult().toolUseId(), "toolResult"));

@@ -65,7 +65,7 @@ final class Bodies {
     StringBuilder b = new StringBuilder();
     for (Object block : listOf(content instanceof List ? (List<?>) content : null)) {
       if (Json.str(block, "text") != null) b.append(Json.str(block, "text"));
-      else if (Json.raw(block, "json") != null) b.append(new dev.llmobs.export.JsonWriter(64).value(Json.raw(block, "json")));
+      else if (Json.raw(block, "json") != null) b.append(new dev.llmobs.internal.json.JsonWriter(64).value(Json.raw(block, "json")));
     }
     return b.toString();
   }

@@ -83,11 +83,11 @@ abstract class ModelFamily {
     }
 
     @Override void request(Object body, CallRecord r) {
-      r.inputText = CallRecord.clip(new dev.llmobs.export.JsonWriter(256).value(body).toString());
+      r.inputText = CallRecord.clip(new dev.llmobs.internal.json.JsonWriter(256).value(body).toString());
     }
 
     @Override void response(Object body, CallRecord r) {
-      r.outputText = CallRecord.clip(new dev.llmobs.export.JsonWriter(256).value(body).toString());
+      r.outputText = CallRecord.clip(new dev.llmobs.internal.json.JsonWriter(256).value(body).toString());
     }
 
     @Override boolean chunk(Object chunk, FrameSink out) {

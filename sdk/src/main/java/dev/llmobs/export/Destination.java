@@ -1,5 +1,6 @@
 package dev.llmobs.export;
 
+import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
 import dev.llmobs.internal.Config;

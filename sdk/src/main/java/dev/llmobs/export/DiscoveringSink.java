@@ -1,5 +1,6 @@
 package dev.llmobs.export;
 
+import dev.llmobs.export.http.HttpPoster;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Log;
 import java.net.URI;

@@ -2,9 +2,10 @@ package dev.llmobs.export;
 
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
+import dev.llmobs.internal.json.JsonWriter;
 
-/** A destination's wire format: how one span and one evaluation become the events its sink packs into requests. */
-interface Encoder {
+/** A destination's wire format (Datadog's, OTLP's): how one span and one evaluation become the events its sink packs into requests. */
+public interface Encoder {
   /**
    * Encodes {@code span} into {@code w} (reset first). With {@code dropIo}, its input and output are replaced by a
    * size marker: the span was too large for the destination.

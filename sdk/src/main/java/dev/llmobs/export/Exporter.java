@@ -2,6 +2,9 @@ package dev.llmobs.export;
 
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
+import dev.llmobs.export.datadog.SpanEncoder;
+import dev.llmobs.export.otlp.OtlpEncoder;
+import dev.llmobs.export.http.HttpPoster;
 import dev.llmobs.internal.Config;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +53,7 @@ public final class Exporter {
     }
     if (config.otlp != null) {
       OtlpEncoder otlp = new OtlpEncoder(config, tracerVersion);
-      out.add(new Destination("otlp", config, otlp.sink(new HttpPoster(userAgent)), otlp));
+      out.add(new Destination("otlp", config, HttpSink.otlp(config, otlp, new HttpPoster(userAgent)), otlp));
     }
     return new Exporter(out);
   }

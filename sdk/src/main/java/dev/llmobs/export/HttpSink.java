@@ -1,5 +1,7 @@
 package dev.llmobs.export;
 
+import dev.llmobs.export.otlp.OtlpEncoder;
+import dev.llmobs.export.http.HttpPoster;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Log;
 import java.net.URI;
@@ -72,6 +74,23 @@ final class HttpSink implements Sink {
     return new HttpSink(new Endpoint(config.spansUrl(route), spanHeaders, Kind.SPANS.head, Kind.SPANS.tail),
         new Endpoint(config.evaluationsUrl(route), evalHeaders, Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail),
         config.payloadBytes, poster, " (check DD_API_KEY and DD_SITE)");
+  }
+
+  /** OTLP/HTTP JSON: spans to {@code /v1/traces}, evaluations to {@code /v1/logs}, in {@code otlp}'s envelopes. */
+  static HttpSink otlp(Config config, OtlpEncoder otlp, HttpPoster poster) {
+    Config.Otlp o = config.otlp;
+    byte[] tail = OtlpEncoder.tail();
+    return new HttpSink(new Endpoint(o.tracesUrl, withJson(o.tracesHeaders), otlp.tracesHead(), tail),
+        new Endpoint(o.logsUrl, withJson(o.logsHeaders), otlp.logsHead(), tail), o.payloadBytes, poster,
+        " (check OTEL_EXPORTER_OTLP_HEADERS)");
+  }
+
+  private static String[] withJson(String[] headers) {
+    String[] out = new String[headers.length + 2];
+    out[0] = "Content-Type";
+    out[1] = "application/json";
+    System.arraycopy(headers, 0, out, 2, headers.length);
+    return out;
   }
 
   @Override public int maxRequestBytes() {

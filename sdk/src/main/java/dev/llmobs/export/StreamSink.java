@@ -1,5 +1,6 @@
 package dev.llmobs.export;
 
+import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.internal.Log;
 import java.io.FileOutputStream;
 import java.io.IOException;

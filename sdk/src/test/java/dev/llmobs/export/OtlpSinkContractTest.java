@@ -1,6 +1,7 @@
 package dev.llmobs.export;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.llmobs.export.http.HttpPoster;
 import dev.llmobs.internal.Config;
 import dev.llmobs.testing.TestIntake;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.Map;
 class OtlpSinkContractTest extends IntakeSinkContract {
   @Override HttpSink sinkFor(String origin) {
     Config config = Config.fromEnv(Map.of("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", origin), false);
-    return new OtlpEncoder(config, "test").sink(new HttpPoster("contract-test"));
+    return HttpSink.otlp(config, new dev.llmobs.export.otlp.OtlpEncoder(config, "test"), new HttpPoster("contract-test"));
   }
 
   @SuppressWarnings("unchecked")

@@ -38,6 +38,8 @@ import javax.net.ssl.SSLSocket;
 public final class TestIntake implements AutoCloseable {
   public static final String THREAD_PREFIX = "test-intake";
 
+  private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+
   /** One received request. */
   public static final class Request {
     public final String method, path;
@@ -245,6 +247,11 @@ public final class TestIntake implements AutoCloseable {
           continue;
         }
         Answer a = next(); // chosen once the request is in: a script changed meanwhile applies to it
+        if (r.method.equals("GET")) { // a sick destination's probe: answered as scripted, carries no events
+          probes.incrementAndGet();
+          if (!act(a, r, s, in, out)) return;
+          continue;
+        }
         last = r;
         if (keepAll) requests.add(r);
         Consumer<Request> l = listener;
@@ -428,6 +435,11 @@ public final class TestIntake implements AutoCloseable {
   public Map<String, Object> span(String name) {
     return spans().stream().filter(s -> name.equals(s.get("name"))).findFirst()
         .orElseThrow(() -> new AssertionError("no span named '" + name + "' arrived"));
+  }
+
+  /** How many probes (a {@code GET} other than {@code /info}) arrived. */
+  public int probes() {
+    return probes.get();
   }
 
   /** The spans of the requests this intake acknowledged with a complete 2xx answer. */

@@ -1,13 +1,11 @@
-package dev.llmobs.export;
+package dev.llmobs.export.otlp;
 
-import dev.llmobs.Document;
+import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
-import dev.llmobs.Message;
 import dev.llmobs.SpanContext;
 import dev.llmobs.SpanKind;
-import dev.llmobs.ToolCall;
-import dev.llmobs.ToolResult;
+import dev.llmobs.export.Encoder;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Ids;
 import java.util.List;
@@ -22,7 +20,7 @@ import java.util.Map;
  * <p>OTLP/JSON rules followed: trace and span ids as lower-case hex, 64-bit integers as strings, enums as numbers,
  * attribute values as {@code AnyValue}. The mapping of span kinds and fields is in the README ("OTLP export").
  */
-final class OtlpEncoder implements Encoder {
+public final class OtlpEncoder implements Encoder {
   static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.41.0";
   private static final int KIND_INTERNAL = 1, KIND_SERVER = 2, KIND_CLIENT = 3;
   private static final int STATUS_ERROR = 2;
@@ -31,11 +29,11 @@ final class OtlpEncoder implements Encoder {
   private final byte[] tracesHead, logsHead;
   private static final byte[] TAIL = "]}]}]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  OtlpEncoder(Config config, String tracerVersion) {
+  public OtlpEncoder(Config config, String tracerVersion) {
     this.otlp = config.otlp;
     JsonWriter resource = new JsonWriter(512);
     resource.raw("{\"resource\":{\"attributes\":[");
-    Attributes a = new Attributes(resource);
+    OtlpAttributes a = new OtlpAttributes(resource);
     for (Map.Entry<String, String> e : otlp.resourceAttributes.entrySet()) {
       if (e.getKey().equals("faas.max_memory")) a.integer(e.getKey(), parseLongOr(e.getValue(), 0));
       else a.string(e.getKey(), e.getValue());
@@ -50,20 +48,19 @@ final class OtlpEncoder implements Encoder {
     logsHead = concat("{\"resourceLogs\":[", res, "\"scopeLogs\":[" + scope + "\"logRecords\":[");
   }
 
-  /** The sink for this encoding: spans to {@code /v1/traces}, evaluations to {@code /v1/logs}. */
-  HttpSink sink(HttpPoster poster) {
-    return new HttpSink(
-        new HttpSink.Endpoint(otlp.tracesUrl, withJson(otlp.tracesHeaders), tracesHead, TAIL),
-        new HttpSink.Endpoint(otlp.logsUrl, withJson(otlp.logsHeaders), logsHead, TAIL),
-        otlp.payloadBytes, poster, " (check OTEL_EXPORTER_OTLP_HEADERS)");
+  /** What a traces request wraps around its spans: the resource and scope. */
+  public byte[] tracesHead() {
+    return tracesHead.clone();
   }
 
-  private static String[] withJson(String[] headers) {
-    String[] out = new String[headers.length + 2];
-    out[0] = "Content-Type";
-    out[1] = "application/json";
-    System.arraycopy(headers, 0, out, 2, headers.length);
-    return out;
+  /** What a logs request wraps around its evaluation records. */
+  public byte[] logsHead() {
+    return logsHead.clone();
+  }
+
+  /** What closes either request. */
+  public static byte[] tail() {
+    return TAIL.clone();
   }
 
   private static byte[] concat(String a, byte[] b, String c) {
@@ -107,7 +104,7 @@ final class OtlpEncoder implements Encoder {
     w.raw(",\"startTimeUnixNano\":\"").number(s.startEpochNanos()).raw('"');
     w.raw(",\"endTimeUnixNano\":\"").number(end).raw('"');
     w.raw(",\"attributes\":[");
-    Attributes a = new Attributes(w);
+    OtlpAttributes a = new OtlpAttributes(w);
     if (operation != null) a.string("gen_ai.operation.name", operation);
     a.string("llmobs.span.kind", kind.wireName());
     a.string("llmobs.ml_app", s.mlApp());
@@ -141,12 +138,12 @@ final class OtlpEncoder implements Encoder {
       a.string("llmobs.tag." + key, s.tagValue(i));
     }
     if (dropIo) a.stringArray("llmobs.collection_errors", List.of("dropped_io"));
-    else content(s, a);
+    else OtlpContent.write(s, a);
     if (s.errorType() != null) a.string("error.type", s.errorType());
     w.raw(']');
     if (s.errorType() != null) {
       w.raw(",\"events\":[{\"timeUnixNano\":\"").number(end).raw("\",\"name\":\"exception\",\"attributes\":[");
-      new Attributes(w).string("exception.type", s.errorType()).string("exception.message", s.errorMessage())
+      new OtlpAttributes(w).string("exception.type", s.errorType()).string("exception.message", s.errorMessage())
           .string("exception.stacktrace", s.errorStack());
       w.raw("]}]");
       w.raw(",\"status\":{\"code\":").number(STATUS_ERROR).raw(",\"message\":").string(s.errorMessage()).raw('}');
@@ -181,7 +178,7 @@ final class OtlpEncoder implements Encoder {
   }
 
   /** The root span of a traced Lambda invocation, per the FaaS and cloud conventions. */
-  private static void faas(FinishedSpan s, Attributes a) {
+  private static void faas(FinishedSpan s, OtlpAttributes a) {
     a.string("faas.trigger", "other");
     a.string("faas.invocation_id", tag(s, "request_id"));
     String cold = tag(s, "cold_start");
@@ -192,7 +189,7 @@ final class OtlpEncoder implements Encoder {
     if (account != null) a.string("cloud.account.id", account);
   }
 
-  private static void metrics(FinishedSpan s, Attributes a) {
+  private static void metrics(FinishedSpan s, OtlpAttributes a) {
     for (int i = 0; i < s.metricCount(); i++) {
       String key = s.metricKey(i);
       double v = s.metricValue(i);
@@ -204,7 +201,7 @@ final class OtlpEncoder implements Encoder {
     }
   }
 
-  private static void metadata(FinishedSpan s, Attributes a) {
+  private static void metadata(FinishedSpan s, OtlpAttributes a) {
     for (Map.Entry<String, Object> e : s.metadata().entrySet()) {
       String key = e.getKey();
       Object v = e.getValue();
@@ -229,114 +226,6 @@ final class OtlpEncoder implements Encoder {
     }
   }
 
-  /** Inputs and outputs, as the conventions' opt-in content attributes: present only when I/O was captured. */
-  private static void content(FinishedSpan s, Attributes a) {
-    switch (s.kind()) {
-      case LLM:
-        List<Message> in = s.inputMessages();
-        if (in != null) {
-          String system = systemInstructions(in);
-          if (system != null) a.string("gen_ai.system_instructions", system);
-          a.string("gen_ai.input.messages", messages(in, null));
-        } else if (s.inputText() != null) {
-          a.string("gen_ai.input.messages", messages(List.of(Message.user(s.inputText())), null));
-        }
-        if (!s.toolDefinitions().isEmpty()) {
-          a.string("gen_ai.tool.definitions", toolDefinitions(s.toolDefinitions()));
-        }
-        if (s.prompt() != null) { // the conventions have no prompt template: ours, as Datadog shapes it
-          a.string("llmobs.prompt", new JsonWriter(256).prompt(s.prompt(), s.mlApp()).toString());
-        }
-        String finish = finishReason(s);
-        List<Message> out = s.outputMessages();
-        if (out != null) a.string("gen_ai.output.messages", messages(out, finish));
-        else if (s.outputText() != null) {
-          a.string("gen_ai.output.messages", messages(List.of(Message.assistant(s.outputText())), finish));
-        }
-        return;
-      case TOOL:
-        if (s.inputText() != null) a.string("gen_ai.tool.call.arguments", s.inputText());
-        if (s.outputText() != null) a.string("gen_ai.tool.call.result", s.outputText());
-        return;
-      default:
-        if (s.inputText() != null) a.string("llmobs.input", s.inputText());
-        if (s.inputDocuments() != null) a.string("llmobs.input.documents", documents(s.inputDocuments()));
-        if (s.outputText() != null) a.string("llmobs.output", s.outputText());
-        if (s.outputDocuments() != null) a.string("llmobs.output.documents", documents(s.outputDocuments()));
-    }
-  }
-
-  private static String finishReason(FinishedSpan s) {
-    Object v = s.metadata().get("stop_reason");
-    if (v == null) v = s.metadata().get("finish_reason");
-    return v instanceof String ? (String) v : "stop";
-  }
-
-  private static String systemInstructions(List<Message> messages) {
-    JsonWriter w = new JsonWriter(128).raw('[');
-    boolean any = false;
-    for (Message m : messages) {
-      if (!"system".equals(m.role())) continue;
-      if (any) w.raw(',');
-      any = true;
-      w.raw("{\"type\":\"text\",\"content\":").string(m.content() == null ? "" : m.content()).raw('}');
-    }
-    return any ? w.raw(']').toString() : null;
-  }
-
-  /** Messages in the conventions' JSON schema ({@code gen-ai-input-messages.json}), system messages left out. */
-  private static String messages(List<Message> messages, String finishReason) {
-    JsonWriter w = new JsonWriter(256).raw('[');
-    boolean first = true;
-    for (Message m : messages) {
-      if ("system".equals(m.role())) continue;
-      if (!first) w.raw(',');
-      first = false;
-      w.raw("{\"role\":").string(m.role()).raw(",\"parts\":[");
-      boolean part = false;
-      if (m.content() != null && !m.content().isEmpty()) {
-        w.raw("{\"type\":\"text\",\"content\":").string(m.content()).raw('}');
-        part = true;
-      }
-      for (ToolCall c : m.toolCalls()) {
-        if (part) w.raw(',');
-        part = true;
-        w.raw("{\"type\":\"tool_call\",\"name\":").string(c.name());
-        if (c.toolId() != null) w.raw(",\"id\":").string(c.toolId());
-        w.raw(",\"arguments\":").value(c.arguments()).raw('}');
-      }
-      for (ToolResult r : m.toolResults()) {
-        if (part) w.raw(',');
-        part = true;
-        w.raw("{\"type\":\"tool_call_response\"");
-        if (r.toolId() != null) w.raw(",\"id\":").string(r.toolId());
-        w.raw(",\"result\":").string(r.result()).raw('}');
-      }
-      w.raw(']');
-      if (finishReason != null) w.raw(",\"finish_reason\":").string(finishReason);
-      w.raw('}');
-    }
-    return w.raw(']').toString();
-  }
-
-  /** The conventions' shape ({@code gen-ai-tool-definitions.json}): type, name, description, parameters. */
-  private static String toolDefinitions(List<dev.llmobs.ToolDefinition> tools) {
-    JsonWriter w = new JsonWriter(256).raw('[');
-    for (int i = 0; i < tools.size(); i++) {
-      dev.llmobs.ToolDefinition t = tools.get(i);
-      if (i > 0) w.raw(',');
-      w.raw("{\"type\":\"function\",\"name\":").string(t.name());
-      if (t.description() != null) w.raw(",\"description\":").string(t.description());
-      if (t.schema() != null) w.raw(",\"parameters\":").value(t.schema());
-      w.raw('}');
-    }
-    return w.raw(']').toString();
-  }
-
-  private static String documents(List<Document> documents) {
-    return new JsonWriter(256).documents(documents).toString();
-  }
-
   // ---- evaluations ----------------------------------------------------------------------------------------------
 
   /**
@@ -353,7 +242,7 @@ final class OtlpEncoder implements Encoder {
       w.raw(",\"traceId\":\"").raw(span.traceId()).raw("\",\"spanId\":\"").raw(hex(span.spanId())).raw('"');
     }
     w.raw(",\"attributes\":[");
-    Attributes a = new Attributes(w);
+    OtlpAttributes a = new OtlpAttributes(w);
     a.string("gen_ai.evaluation.name", e.label());
     Object value = e.value();
     switch (e.metricType()) {
@@ -406,52 +295,6 @@ final class OtlpEncoder implements Encoder {
       return Long.parseLong(s.trim());
     } catch (NumberFormatException e) {
       return dflt;
-    }
-  }
-
-  /** Writes OTLP {@code KeyValue} elements, with the commas between them. */
-  static final class Attributes {
-    private final JsonWriter w;
-    private boolean first = true;
-
-    Attributes(JsonWriter w) {
-      this.w = w;
-    }
-
-    private JsonWriter key(String key) {
-      if (!first) w.raw(',');
-      first = false;
-      return w.raw("{\"key\":").string(key).raw(",\"value\":");
-    }
-
-    Attributes string(String key, String value) {
-      key(key).raw("{\"stringValue\":").string(value == null ? "" : value).raw("}}");
-      return this;
-    }
-
-    Attributes integer(String key, long value) {
-      key(key).raw("{\"intValue\":\"").number(value).raw("\"}}");
-      return this;
-    }
-
-    Attributes dbl(String key, double value) {
-      key(key).raw("{\"doubleValue\":").number(value).raw("}}");
-      return this;
-    }
-
-    Attributes bool(String key, boolean value) {
-      key(key).raw(value ? "{\"boolValue\":true}}" : "{\"boolValue\":false}}");
-      return this;
-    }
-
-    Attributes stringArray(String key, List<String> values) {
-      key(key).raw("{\"arrayValue\":{\"values\":[");
-      for (int i = 0; i < values.size(); i++) {
-        if (i > 0) w.raw(',');
-        w.raw("{\"stringValue\":").string(values.get(i)).raw('}');
-      }
-      w.raw("]}}}");
-      return this;
     }
   }
 }

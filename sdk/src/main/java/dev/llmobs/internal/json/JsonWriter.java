@@ -1,10 +1,5 @@
-package dev.llmobs.export;
+package dev.llmobs.internal.json;
 
-import dev.llmobs.Document;
-import dev.llmobs.FinishedSpan;
-import dev.llmobs.Message;
-import dev.llmobs.ToolCall;
-import dev.llmobs.ToolResult;
 import dev.llmobs.internal.Throwables;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -13,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -241,8 +235,8 @@ public final class JsonWriter {
       raw("null");
     } else if (v instanceof CharSequence) {
       string((CharSequence) v);
-    } else if (v instanceof FinishedSpan.JsonText) {
-      raw(((FinishedSpan.JsonText) v).utf8());
+    } else if (v instanceof Raw) {
+      raw(((Raw) v).utf8());
     } else if (v instanceof Boolean) {
       raw(((Boolean) v) ? "true" : "false");
     } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
@@ -356,100 +350,9 @@ public final class JsonWriter {
     }
   }
 
-  /** Writes chat messages in the wire format's shape ({@code meta.input.messages}). */
-  public JsonWriter messages(List<Message> messages) {
-    raw('[');
-    for (int i = 0; i < messages.size(); i++) {
-      Message m = messages.get(i);
-      if (i > 0) raw(',');
-      raw("{\"role\":").string(m.role());
-      raw(",\"content\":").string(m.content() == null ? "" : m.content());
-      List<ToolCall> calls = m.toolCalls();
-      if (!calls.isEmpty()) {
-        raw(",\"tool_calls\":[");
-        for (int j = 0; j < calls.size(); j++) {
-          ToolCall c = calls.get(j);
-          if (j > 0) raw(',');
-          // meta > input > messages > message > tool_calls > call > arguments: six levels down
-          raw("{\"name\":").string(c.name()).raw(",\"arguments\":").valueBelow(c.arguments(), 6);
-          if (c.toolId() != null) raw(",\"tool_id\":").string(c.toolId());
-          if (c.type() != null) raw(",\"type\":").string(c.type());
-          raw('}');
-        }
-        raw(']');
-      }
-      List<ToolResult> results = m.toolResults();
-      if (!results.isEmpty()) {
-        raw(",\"tool_results\":[");
-        for (int j = 0; j < results.size(); j++) {
-          ToolResult r = results.get(j);
-          if (j > 0) raw(',');
-          raw("{\"name\":").string(r.name()).raw(",\"result\":").string(r.result());
-          if (r.toolId() != null) raw(",\"tool_id\":").string(r.toolId());
-          if (r.type() != null) raw(",\"type\":").string(r.type());
-          raw('}');
-        }
-        raw(']');
-      }
-      raw('}');
-    }
-    return raw(']');
-  }
-
-  /** Writes tool definitions in the wire format's shape ({@code meta.tool_definitions}). */
-  public JsonWriter toolDefinitions(List<dev.llmobs.ToolDefinition> tools) {
-    raw('[');
-    for (int i = 0; i < tools.size(); i++) {
-      dev.llmobs.ToolDefinition t = tools.get(i);
-      if (i > 0) raw(',');
-      raw("{\"name\":").string(t.name());
-      if (t.description() != null) raw(",\"description\":").string(t.description());
-      // meta > tool_definitions > definition > schema: three levels down
-      if (t.schema() != null) raw(",\"schema\":").valueBelow(t.schema(), 3);
-      if (t.version() != null) raw(",\"version\":").string(t.version());
-      raw('}');
-    }
-    return raw(']');
-  }
-
-  /**
-   * Writes a prompt template in the wire format's shape ({@code meta.input.prompt}); without an id it is named
-   * {@code <mlApp>_unnamed-prompt}, as the other SDKs name it.
-   */
-  public JsonWriter prompt(dev.llmobs.Prompt p, String mlApp) {
-    raw("{\"id\":").string(p.id() != null ? p.id() : mlApp + "_unnamed-prompt");
-    if (p.version() != null) raw(",\"version\":").string(p.version());
-    if (p.template() != null) raw(",\"template\":").string(p.template());
-    if (p.chatTemplate() != null) {
-      raw(",\"chat_template\":[");
-      for (int i = 0; i < p.chatTemplate().size(); i++) {
-        Message m = p.chatTemplate().get(i);
-        if (i > 0) raw(',');
-        raw("{\"role\":").string(m.role()).raw(",\"content\":").string(m.content() == null ? "" : m.content());
-        raw('}');
-      }
-      raw(']');
-    }
-    // meta > input > prompt > variables: three levels down
-    raw(",\"variables\":").valueBelow(p.variables(), 3);
-    raw(",\"tags\":").valueBelow(p.tags(), 3);
-    raw(",\"_dd_context_variable_keys\":").valueBelow(p.contextVariableKeys(), 3);
-    raw(",\"_dd_query_variable_keys\":").valueBelow(p.queryVariableKeys(), 3);
-    return raw('}');
-  }
-
-  /** Writes documents in the wire format's shape ({@code meta.output.documents}). */
-  public JsonWriter documents(List<Document> documents) {
-    raw('[');
-    for (int i = 0; i < documents.size(); i++) {
-      Document d = documents.get(i);
-      if (i > 0) raw(',');
-      raw("{\"text\":").string(d.text());
-      if (d.name() != null) raw(",\"name\":").string(d.name());
-      if (d.id() != null) raw(",\"id\":").string(d.id());
-      if (d.score() != null) raw(",\"score\":").number(d.score());
-      raw('}');
-    }
-    return raw(']');
+  /** A value that is already JSON text: written as it is. */
+  public interface Raw {
+    /** Its UTF-8 bytes. */
+    byte[] utf8();
   }
 }

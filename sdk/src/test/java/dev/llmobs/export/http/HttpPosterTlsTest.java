@@ -1,4 +1,4 @@
-package dev.llmobs.export;
+package dev.llmobs.export.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,8 @@
-package dev.llmobs.export;
+package dev.llmobs.export.datadog;
 
 import dev.llmobs.Evaluation;
 import dev.llmobs.SpanContext;
+import dev.llmobs.internal.json.JsonWriter;
 
 /**
  * Writes an evaluation as one metric of the v2 evaluation request ({@code datadog-llmobs-wire-format.md}, section

@@ -1,9 +1,11 @@
-package dev.llmobs.export;
+package dev.llmobs.export.datadog;
 
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
 import dev.llmobs.SpanKind;
+import dev.llmobs.export.Encoder;
 import dev.llmobs.internal.Config;
+import dev.llmobs.internal.json.JsonWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,7 @@ import java.util.Map;
  * Datadog LLM Observability's format: a finished span as one element of the span request array
  * ({@code shared/docs/datadog-llmobs-wire-format.md}, sections 2 to 4); evaluations through {@link EvaluationEncoder}.
  */
-final class SpanEncoder implements Encoder {
+public final class SpanEncoder implements Encoder {
   static final String DROPPED_IO_MARKER =
       "[This value has been dropped because this span's size exceeds the 5MB size limit.]";
 
@@ -21,7 +23,7 @@ final class SpanEncoder implements Encoder {
   private final byte[] head;
   private final EvaluationEncoder evaluations;
 
-  SpanEncoder(Config config, String tracerVersion) {
+  public SpanEncoder(Config config, String tracerVersion) {
     this.config = config;
     this.tracerVersion = tracerVersion;
     this.evaluations = new EvaluationEncoder(tracerVersion);
@@ -69,7 +71,7 @@ final class SpanEncoder implements Encoder {
       writeIo(w, "output", span.outputText(), span.outputMessages(), span.outputDocuments(), null, null);
     }
     if (span.kind() == SpanKind.LLM && !span.toolDefinitions().isEmpty()) {
-      w.raw(",\"tool_definitions\":").toolDefinitions(span.toolDefinitions());
+      DatadogJson.toolDefinitions(w.raw(",\"tool_definitions\":"), span.toolDefinitions());
     }
     Map<String, Object> metadata = span.metadata();
     if (!metadata.isEmpty()) {
@@ -157,12 +159,12 @@ final class SpanEncoder implements Encoder {
       List<dev.llmobs.Document> documents, dev.llmobs.Prompt prompt, String mlApp) {
     if (text == null && messages == null && documents == null && prompt == null) return;
     w.raw(",\"").raw(field).raw("\":{");
-    if (messages != null) w.raw("\"messages\":").messages(messages);
-    else if (documents != null) w.raw("\"documents\":").documents(documents);
+    if (messages != null) DatadogJson.messages(w.raw("\"messages\":"), messages);
+    else if (documents != null) DatadogJson.documents(w.raw("\"documents\":"), documents);
     else if (text != null) w.raw("\"value\":").string(text);
     if (prompt != null) {
       if (text != null || messages != null || documents != null) w.raw(',');
-      w.raw("\"prompt\":").prompt(prompt, mlApp);
+      DatadogJson.prompt(w.raw("\"prompt\":"), prompt, mlApp);
     }
     w.raw('}');
   }

@@ -1,4 +1,4 @@
-package dev.llmobs.export;
+package dev.llmobs.internal.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
