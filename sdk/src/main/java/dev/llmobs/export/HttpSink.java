@@ -3,6 +3,7 @@ package dev.llmobs.export;
 import dev.llmobs.export.otlp.OtlpEncoder;
 import dev.llmobs.export.http.HttpPoster;
 import dev.llmobs.internal.Config;
+import dev.llmobs.internal.OtlpSettings;
 import dev.llmobs.internal.Log;
 import java.net.URI;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ final class HttpSink implements Sink {
 
   /** OTLP/HTTP JSON: spans to {@code /v1/traces}, evaluations to {@code /v1/logs}, in {@code otlp}'s envelopes. */
   static HttpSink otlp(Config config, OtlpEncoder otlp, HttpPoster poster) {
-    Config.Otlp o = config.otlp;
+    OtlpSettings o = config.otlp;
     byte[] tail = OtlpEncoder.tail();
     return new HttpSink(new Endpoint(o.tracesUrl, withJson(o.tracesHeaders), otlp.tracesHead(), tail),
         new Endpoint(o.logsUrl, withJson(o.logsHeaders), otlp.logsHead(), tail), o.payloadBytes, poster,

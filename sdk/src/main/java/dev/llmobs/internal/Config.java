@@ -14,102 +14,6 @@ public final class Config {
   /** Where spans go in Datadog's format; {@code NONE} when they go only over OTLP. */
   public enum Route { AGENTLESS, AGENT, STDOUT, FILE, NONE }
 
-  /** OTLP/HTTP export settings, from the standard {@code OTEL_*} variables. Immutable. */
-  public static final class Otlp {
-    /** Where spans go ({@code /v1/traces}) and evaluations go ({@code /v1/logs}, as evaluation events). */
-    public final String tracesUrl, logsUrl;
-    /** Extra request headers (name, value, ...) for traces and for logs; their values are secrets to the log. */
-    public final String[] tracesHeaders, logsHeaders;
-    /** Resource attributes from {@code OTEL_RESOURCE_ATTRIBUTES}, then {@code service.name}; in order. */
-    public final Map<String, String> resourceAttributes;
-    /** {@code OTEL_SEMCONV_STABILITY_OPT_IN} contains {@code gen_ai_latest_experimental}. */
-    public final boolean latestGenAiOnly;
-    /** Largest request body ({@code LLMOBS_OTLP_PAYLOAD_SIZE_BYTES}, default 4 MiB: collectors' usual cap). */
-    public final int payloadBytes;
-
-    Otlp(Map<String, String> e, String serviceFallback) {
-      String base = stripSlash(firstNonBlank(e.get("OTEL_EXPORTER_OTLP_ENDPOINT"), "http://localhost:4318"));
-      tracesUrl = firstNonBlank(e.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), base + "/v1/traces");
-      logsUrl = firstNonBlank(e.get("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"), base + "/v1/logs");
-      String[] common = parseHeaders("OTEL_EXPORTER_OTLP_HEADERS", e.get("OTEL_EXPORTER_OTLP_HEADERS"));
-      tracesHeaders = merge(common, parseHeaders("OTEL_EXPORTER_OTLP_TRACES_HEADERS", e.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
-      logsHeaders = merge(common, parseHeaders("OTEL_EXPORTER_OTLP_LOGS_HEADERS", e.get("OTEL_EXPORTER_OTLP_LOGS_HEADERS")));
-      Map<String, String> attrs = new java.util.LinkedHashMap<>();
-      String[] parsed = parseHeaders("OTEL_RESOURCE_ATTRIBUTES", e.get("OTEL_RESOURCE_ATTRIBUTES"));
-      for (int i = 0; i + 1 < parsed.length; i += 2) attrs.put(parsed[i], parsed[i + 1]);
-      String service = firstNonBlank(e.get("OTEL_SERVICE_NAME"), attrs.get("service.name"), serviceFallback);
-      if (service != null) attrs.put("service.name", service);
-      String function = trimToNull(e.get("AWS_LAMBDA_FUNCTION_NAME"));
-      if (function != null) { // the FaaS and cloud resource conventions; what the user set wins
-        attrs.putIfAbsent("cloud.provider", "aws");
-        attrs.putIfAbsent("cloud.platform", "aws_lambda");
-        putIfPresent(attrs, "cloud.region", e.get("AWS_REGION"));
-        attrs.putIfAbsent("faas.name", function);
-        putIfPresent(attrs, "faas.version", e.get("AWS_LAMBDA_FUNCTION_VERSION"));
-        putIfPresent(attrs, "faas.instance", e.get("AWS_LAMBDA_LOG_STREAM_NAME"));
-        String mb = trimToNull(e.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"));
-        if (mb != null && mb.chars().allMatch(Character::isDigit)) {
-          attrs.putIfAbsent("faas.max_memory", Long.toString(Long.parseLong(mb) * 1024 * 1024));
-        }
-      }
-      resourceAttributes = Collections.unmodifiableMap(attrs);
-      String optIn = e.get("OTEL_SEMCONV_STABILITY_OPT_IN");
-      boolean latest = false;
-      if (optIn != null) for (String v : optIn.split(",")) latest |= v.trim().equals("gen_ai_latest_experimental");
-      latestGenAiOnly = latest;
-      payloadBytes = (int) clamp(longValue(e, "LLMOBS_OTLP_PAYLOAD_SIZE_BYTES", 4 << 20), 1024, Integer.MAX_VALUE - 16);
-    }
-
-    private static void putIfPresent(Map<String, String> attrs, String key, String value) {
-      if (trimToNull(value) != null) attrs.putIfAbsent(key, value.trim());
-    }
-
-    /** Every header value, for the log's redaction. */
-    List<String> secrets() {
-      List<String> out = new ArrayList<>();
-      for (String[] h : new String[][] {tracesHeaders, logsHeaders}) {
-        for (int i = 1; i < h.length; i += 2) out.add(h[i]);
-      }
-      return out;
-    }
-
-    private static String[] merge(String[] a, String[] b) {
-      String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-      System.arraycopy(b, 0, out, a.length, b.length);
-      return out;
-    }
-
-    /**
-     * {@code key=value,key=value}, values percent-decoded, as the OTel specification defines these variables.
-     * A malformed entry is skipped with one warning that names the variable, never its value.
-     */
-    static String[] parseHeaders(String variable, String s) {
-      if (s == null || s.isBlank()) return new String[0];
-      List<String> out = new ArrayList<>();
-      for (String entry : s.split(",")) {
-        int eq = entry.indexOf('=');
-        String key = eq <= 0 ? "" : entry.substring(0, eq).trim();
-        if (key.isEmpty()) {
-          if (!entry.isBlank()) Log.warn(variable + " has an entry that is not key=value; it is skipped");
-          continue;
-        }
-        try {
-          out.add(java.net.URLDecoder.decode(key, java.nio.charset.StandardCharsets.UTF_8));
-          out.add(java.net.URLDecoder.decode(entry.substring(eq + 1).trim(), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException ex) {
-          out.remove(out.size() - 1);
-          Log.warn(variable + " has an entry whose value is not percent-encoded correctly; it is skipped");
-        }
-      }
-      return out.toArray(new String[0]);
-    }
-
-    /** Where OTLP goes, without header values. */
-    String describe() {
-      return "OTLP/HTTP JSON " + tracesUrl + " (evaluations " + logsUrl + ")";
-    }
-  }
-
   public static final int DEFAULT_PAYLOAD_BYTES = 5 << 20; // 5,242,880: the intake's request cap
   public static final int EXTENSION_PAYLOAD_BYTES = 2 << 20; // 2,097,152: the Lambda extension's proxy cap
   public static final int DEFAULT_EVENT_BYTES = 5_000_000;
@@ -151,7 +55,7 @@ public final class Config {
   /** Under SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) every id comes from {@code SecureRandom}. */
   public final boolean snapStart;
   /** OTLP export, or null when {@code LLMOBS_EXPORTER} does not name {@code otlp}. */
-  public final Otlp otlp;
+  public final OtlpSettings otlp;
   private final String apiKey; // never printed; see toString()
 
   private Config(Map<String, String> e, boolean extensionPresent) {
@@ -258,7 +162,7 @@ public final class Config {
     route = r;
     routeReason = why;
     discoverRoute = detected && r == Route.AGENT;
-    otlp = withOtlp ? new Otlp(e, firstNonBlank(service, e.get("AWS_LAMBDA_FUNCTION_NAME"))) : null;
+    otlp = withOtlp ? new OtlpSettings(e, firstNonBlank(service, e.get("AWS_LAMBDA_FUNCTION_NAME"))) : null;
     int defaultPayload = r == Route.AGENT ? EXTENSION_PAYLOAD_BYTES : DEFAULT_PAYLOAD_BYTES;
     payloadBytes = (int) clamp(longValue(e, "DD_LLMOBS_PAYLOAD_SIZE_BYTES", defaultPayload), 1024, Integer.MAX_VALUE - 16);
     eventBytes = (int) clamp(longValue(e, "DD_LLMOBS_EVENT_SIZE_BYTES", DEFAULT_EVENT_BYTES), 512, Integer.MAX_VALUE - 16);
@@ -422,11 +326,11 @@ public final class Config {
     }
   }
 
-  private static long clamp(long v, long lo, long hi) {
+  static long clamp(long v, long lo, long hi) {
     return Math.max(lo, Math.min(hi, v));
   }
 
-  private static String firstNonBlank(String... values) {
+  static String firstNonBlank(String... values) {
     for (String v : values) {
       if (v != null && !v.isBlank()) return v.trim();
     }
@@ -438,11 +342,11 @@ public final class Config {
     return s == null || s.isBlank() ? null : s.trim();
   }
 
-  private static String lower(String s) {
+  static String lower(String s) {
     return s == null ? null : s.toLowerCase(Locale.ROOT);
   }
 
-  private static String stripSlash(String s) {
+  static String stripSlash(String s) {
     return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 }

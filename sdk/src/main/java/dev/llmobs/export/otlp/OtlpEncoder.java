@@ -7,6 +7,7 @@ import dev.llmobs.SpanContext;
 import dev.llmobs.SpanKind;
 import dev.llmobs.export.Encoder;
 import dev.llmobs.internal.Config;
+import dev.llmobs.internal.OtlpSettings;
 import dev.llmobs.internal.Ids;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class OtlpEncoder implements Encoder {
   private static final int KIND_INTERNAL = 1, KIND_SERVER = 2, KIND_CLIENT = 3;
   private static final int STATUS_ERROR = 2;
 
-  private final Config.Otlp otlp;
+  private final OtlpSettings otlp;
   private final byte[] tracesHead, logsHead;
   private static final byte[] TAIL = "]}]}]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
