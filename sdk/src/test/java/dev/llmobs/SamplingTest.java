@@ -1,6 +1,7 @@
 package dev.llmobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmobs.internal.Config;
@@ -95,5 +96,20 @@ class SamplingTest {
     trace(1);
     assertEquals(3, LLMObs.flush(Duration.ofSeconds(2)).spansSent());
     assertEquals(Set.of("1.0"), intake.spans().stream().map(s -> ((Map<?, ?>) s.get("_dd")).get("sample_rate")).collect(Collectors.toSet()));
+  }
+
+  @Test void aSpanOfASampledOutTraceIsNotRecordingSoCostlyAnnotationCanBeSkipped() {
+    configure("0");
+    LLMObsSpan root = LLMObs.workflow("out");
+    LLMObsSpan child = LLMObs.task("child");
+    assertFalse(root.isRecording());
+    assertFalse(child.isRecording());
+    child.finish();
+    root.finish();
+    configure("1");
+    LLMObsSpan kept = LLMObs.workflow("in");
+    assertTrue(kept.isRecording());
+    kept.finish();
+    assertFalse(kept.isRecording(), "finished");
   }
 }

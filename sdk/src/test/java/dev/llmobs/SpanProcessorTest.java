@@ -161,4 +161,84 @@ class SpanProcessorTest {
     assertEquals(2, intake.requests().size());
     for (TestIntake.Request r : intake.requests()) assertFalse(r.bodyText().contains("ana@example.org"), r.path);
   }
+
+  /** A processor that takes {@code millis} per span, as a heavy redaction would, and tags what it saw. */
+  static SpanProcessor slow(long millis, List<Long> callMillis) {
+    return span -> {
+      long t0 = System.nanoTime();
+      try {
+        Thread.sleep(millis); // the processor's own cost: what is under test, not a wait for the SDK
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      callMillis.add((System.nanoTime() - t0) / 1_000_000);
+      return span.withTag("processed", "true");
+    };
+  }
+
+  @Test void aProcessorSlowerThanTheBudgetStillDeliversEverySpanOnceWhileInvocationsKeepComing() {
+    List<Long> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    LLMObs.registerProcessor(slow(60, calls));
+    int invocations = 10, budgetMs = 100;
+    long worst = 0;
+    int sentWhileComing = 0;
+    for (int i = 0; i < invocations; i++) {
+      try (LLMObsSpan root = LLMObs.workflow("root-" + i)) {
+        LLMObs.task("child-" + i).finish();
+      }
+      long t0 = System.nanoTime();
+      FlushResult r = LLMObs.flush(Duration.ofMillis(budgetMs));
+      worst = Math.max(worst, (System.nanoTime() - t0) / 1_000_000 - maxOf(calls));
+      sentWhileComing += r.spansSent();
+      assertEquals(2 * (i + 1), sentWhileComing + r.spansKept() + r.spansDropped() + r.spansUnconfirmed()
+          + 0, "every span accounted for after flush " + i + ": " + r);
+    }
+    assertTrue(sentWhileComing > 0, "processed spans leave while invocations keep coming");
+    // A flush overruns its budget by at most one processor call (plus a busy machine's scheduling).
+    assertTrue(worst <= budgetMs + 150, "a flush took " + worst + " ms beyond one processor call");
+    for (int k = 0; k < 30 && intake.spans().size() < 2 * invocations; k++) LLMObs.flush(Duration.ofSeconds(2));
+    List<Map<String, Object>> spans = intake.spans();
+    assertEquals(2 * invocations, spans.size(), "every span arrived");
+    assertEquals(2 * invocations, spans.stream().map(x -> x.get("span_id")).distinct().count(), "each once");
+    for (Map<String, Object> x : spans) {
+      assertTrue(((List<?>) x.get("tags")).contains("processed:true"), "processed: " + x.get("name"));
+    }
+  }
+
+  private static long maxOf(List<Long> calls) {
+    synchronized (calls) {
+      return calls.stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+  }
+
+  @Test void whatWasProcessedLeavesBeforeAnythingNewIsProcessed() {
+    List<Long> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    LLMObs.registerProcessor(slow(40, calls));
+    intake.answer(TestIntake.Answer.status(503), TestIntake.Answer.status(503), TestIntake.Answer.status(503));
+    LLMObs.workflow("first").finish();
+    FlushResult kept = LLMObs.flush(Duration.ofMillis(400));
+    assertEquals(1, kept.spansKept(), "processed, then not taken: " + kept);
+    intake.always(202);
+    LLMObs.workflow("second").finish();
+    LLMObs.workflow("third").finish();
+    // Too little budget for both new spans: the one processed before must leave anyway, and first.
+    FlushResult r = LLMObs.flush(Duration.ofMillis(30));
+    assertTrue(r.spansSent() >= 1, r.toString());
+    assertEquals("first", intake.spans().get(0).get("name"));
+    assertEquals(2, calls.size(), "first was processed once, before, and one new span now: " + calls);
+  }
+
+  @Test void aSpanTheProcessorDropsLeavesItsChildrenWithTheNearestKeptAncestor() {
+    LLMObs.registerProcessor(span -> span.name().startsWith("noise") ? null : span);
+    try (LLMObsSpan wf = LLMObs.workflow("wf")) {
+      try (LLMObsSpan noise = LLMObs.task("noise-outer")) {
+        try (LLMObsSpan inner = LLMObs.task("noise-inner")) {
+          LLMObs.llm("call", "m", "p").finish();
+        }
+      }
+    }
+    FlushResult r = LLMObs.flush(Duration.ofSeconds(2));
+    assertEquals(2, r.spansDropped());
+    assertEquals(only("wf").get("span_id"), only("call").get("parent_id"));
+  }
 }
