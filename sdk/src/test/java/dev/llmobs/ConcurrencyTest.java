@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmobs.testing.Lateness;
 import dev.llmobs.internal.Config;
 import dev.llmobs.testing.ManualClock;
 import dev.llmobs.testing.TestIntake;
@@ -30,10 +31,13 @@ import org.junit.jupiter.api.Test;
  * flushes it, while other threads' flushes may carry it. Nothing crossed, lost or duplicated.
  */
 class ConcurrencyTest {
+  /** How late this machine wakes threads now: added to every time bound (a busy machine is not our fault). */
+  final Lateness late = Lateness.watch();
   static final String KEY = "test-api-key-0123456789abcdef";
   TestIntake intake;
 
   @AfterEach void stop() {
+    late.close();
     if (intake != null) intake.close();
   }
 
@@ -77,7 +81,7 @@ class ConcurrencyTest {
           long start = System.nanoTime();
           FlushResult r = LLMObs.flush(Duration.ofMillis(budgetMs));
           long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-          if (took > budgetMs + 150) overBudget.add(took);
+          if (took > budgetMs + 150) overBudget.add(took); // judged at the end, against the lateness seen
           sent.addAndGet(r.spansSent());
           dropped.addAndGet(r.spansDropped());
           unconfirmed.addAndGet(r.spansUnconfirmed());
@@ -96,7 +100,9 @@ class ConcurrencyTest {
     kept.set(last.spansKept());
 
     int total = threads * perThread * 4;
-    assertEquals(List.of(), overBudget, "flushes past their budget");
+    long allowed = budgetMs + 150 + late.worstMillis();
+    overBudget.removeIf(took -> took <= allowed);
+    assertEquals(List.of(), overBudget, "flushes past their budget, beyond how late this machine woke threads");
     assertEquals(0, dropped.get());
     assertEquals(0, kept.get(), "the last flush had time for everything kept");
     assertEquals(total, sent.get() + unconfirmed.get(), "every span sent or counted unconfirmed");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.llmobs.testing.Lateness;
 import dev.llmobs.internal.Config;
 import dev.llmobs.testing.LogCapture;
 import dev.llmobs.testing.ManualClock;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * definitions, span trees, ids, parent links, attributes and resource checked exactly.
  */
 class OtlpExportTest {
+  /** How late this machine wakes threads now: added to every time bound (a busy machine is not our fault). */
+  final Lateness late = Lateness.watch();
   static final String HONEYCOMB_KEY = "hcaik_01j9xq7w2v8k3m4n5p6q7r8s9t";
   TestIntake intake;
 
@@ -39,6 +42,7 @@ class OtlpExportTest {
   }
 
   @AfterEach void stop() {
+    late.close();
     intake.close();
   }
 
@@ -291,7 +295,7 @@ class OtlpExportTest {
     long start = System.nanoTime();
     FlushResult r = LLMObs.flush(Duration.ofMillis(300));
     long took = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertTrue(took <= 300 + 150, "took " + took + " ms");
+    assertTrue(took <= 300 + 150 + late.worstMillis(), "took " + took + " ms");
     assertEquals(7, r.spansUnconfirmed(), r.toString());
     intake.always(202);
     assertEquals(0, LLMObs.flush(Duration.ofSeconds(2)).spansSent(), "never sent twice");

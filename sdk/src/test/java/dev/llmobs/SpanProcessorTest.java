@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmobs.internal.Config;
+import dev.llmobs.testing.Lateness;
 import dev.llmobs.testing.LogCapture;
 import dev.llmobs.testing.ManualClock;
 import dev.llmobs.testing.TestIntake;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** A span processor redacts, rewrites or drops spans just before they are encoded, on the flushing thread. */
 class SpanProcessorTest {
+  /** How late this machine wakes threads now: added to every time bound (a busy machine is not our fault). */
+  final Lateness late = Lateness.watch();
   TestIntake intake;
 
   @BeforeEach void start() throws Exception {
@@ -28,6 +31,7 @@ class SpanProcessorTest {
   }
 
   @AfterEach void stop() {
+    late.close();
     intake.close();
   }
 
@@ -195,7 +199,7 @@ class SpanProcessorTest {
     }
     assertTrue(sentWhileComing > 0, "processed spans leave while invocations keep coming");
     // A flush overruns its budget by at most one processor call (plus a busy machine's scheduling).
-    assertTrue(worst <= budgetMs + 150, "a flush took " + worst + " ms beyond one processor call");
+    assertTrue(worst <= budgetMs + 150 + late.worstMillis(), "a flush took " + worst + " ms beyond one processor call");
     for (int k = 0; k < 30 && intake.spans().size() < 2 * invocations; k++) LLMObs.flush(Duration.ofSeconds(2));
     List<Map<String, Object>> spans = intake.spans();
     assertEquals(2 * invocations, spans.size(), "every span arrived");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.llmobs.testing.Lateness;
 import dev.llmobs.testing.TestIntake;
 import dev.llmobs.testing.TestIntake.Answer;
 import java.util.HashMap;
@@ -23,10 +24,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a 100 ms margin), however the intake behaves.
  */
 class MisbehavingIntakeTest {
+  /** How late this machine wakes threads now: added to every time bound (a busy machine is not our fault). */
+  final Lateness late = Lateness.watch();
   static final long REMAINING_MS = 600, MARGIN_MS = 100, SLACK_MS = 150;
   TestIntake intake;
 
   @AfterEach void stop() {
+    late.close();
     if (intake != null) intake.close();
   }
 
@@ -51,9 +55,9 @@ class MisbehavingIntakeTest {
     LLMObsLambda.configure(env);
   }
 
-  static void assertInTime(long startNanos) {
+  void assertInTime(long startNanos) {
     long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    assertTrue(took <= REMAINING_MS - MARGIN_MS + SLACK_MS, "the invocation took " + took + " ms of " + REMAINING_MS);
+    assertTrue(took <= REMAINING_MS - MARGIN_MS + SLACK_MS + late.worstMillis(), "the invocation took " + took + " ms of " + REMAINING_MS);
   }
 
   @ParameterizedTest(name = "{0}") @MethodSource("peers")
