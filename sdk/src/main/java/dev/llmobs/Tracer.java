@@ -200,6 +200,14 @@ final class Tracer extends TracerHandle {
     recorder.restore(mark, r);
   }
 
+  @Override public void prepare(long deadlineNanos) {
+    if (!config.enabled) return;
+    // A span as a flush would see it, for the encoders' first use; never queued, never sent.
+    FinishedSpan sample = new FinishedSpan(SpanKind.LLM, "prepare", Ids.traceIdHex(1, 1), 1, 0, 0, 0, "m", "p", null,
+        config.mlApp, "in", "out", null, null, 0, null, null, 0, null, null, null, 0, 1.0, null, null);
+    exporter.prepare(sample, deadlineNanos);
+  }
+
   @Override public void beforeCheckpoint() {
     exporter.closeIdle();
   }

@@ -30,7 +30,29 @@ final class Invocation {
   private static final AtomicBoolean firstCall = new AtomicBoolean(true);
   private static volatile long previousFlushNanos = -1;
 
+  /** The most Init gives the SDK to prepare: a local agent's answer takes about a millisecond. */
+  static final long PREPARE_MILLIS = 50;
+  private static final AtomicBoolean prepared = new AtomicBoolean();
+
   private Invocation() {}
+
+  /**
+   * Once, at the function's Init (the handler class loading): the SnapStart hooks registered, and the SDK configured
+   * and prepared, so that the first invocation finds the encoder loaded, a connection to a local agent open and its
+   * route known. Never throws; never starts a thread.
+   */
+  static void atInit() {
+    SnapStartHooks.register();
+    if (!prepared.compareAndSet(false, true)) return;
+    try {
+      if (LLMObs.isEnabled()) {
+        TracerHandle.current().prepare(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PREPARE_MILLIS));
+      }
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.debug("could not prepare at init: " + t);
+    }
+  }
 
   /** After a SnapStart restore the next call is the first of this copy of the JVM. */
   static void resetColdStart() {

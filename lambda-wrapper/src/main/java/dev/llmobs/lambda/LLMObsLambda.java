@@ -32,7 +32,7 @@ import java.util.Map;
  */
 public final class LLMObsLambda {
   static {
-    SnapStartHooks.register();
+    Invocation.atInit();
   }
 
   private LLMObsLambda() {}

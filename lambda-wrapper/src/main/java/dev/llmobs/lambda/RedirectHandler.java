@@ -16,7 +16,7 @@ import java.io.OutputStream;
  */
 public final class RedirectHandler implements RequestStreamHandler {
   static {
-    SnapStartHooks.register();
+    Invocation.atInit();
   }
 
   private final HandlerTarget target;

@@ -15,7 +15,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
  */
 public abstract class TracedRequestHandler<I, O> implements RequestHandler<I, O> {
   static {
-    SnapStartHooks.register();
+    Invocation.atInit();
   }
 
   /** Your handler's work; a thrown exception is recorded on the span and reaches the runtime unchanged. */

@@ -12,7 +12,7 @@ import java.io.OutputStream;
  */
 public abstract class TracedRequestStreamHandler implements RequestStreamHandler {
   static {
-    SnapStartHooks.register();
+    Invocation.atInit();
   }
 
   /** Your handler's work. */

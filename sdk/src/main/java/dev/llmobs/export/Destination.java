@@ -42,6 +42,17 @@ final class Destination {
     this.breaker = new Breaker(name);
   }
 
+  /** At Init: the encoder's classes loaded by encoding {@code sample} (discarded), the sink readied. Never throws. */
+  void prepare(FinishedSpan sample, long deadlineNanos) {
+    try {
+      encoder.span(sample, new JsonWriter(1024), false);
+      sink.prepare(deadlineNanos);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.debug("could not prepare " + name + " at init: " + t);
+    }
+  }
+
   /** An encoded event and the trace it belongs to (null for evaluations). */
   private static final class Event {
     final byte[] bytes;
@@ -69,13 +80,22 @@ final class Destination {
   Report export(List<FinishedSpan> spans, List<Evaluation> evaluations, int spansDropped, int evaluationsDropped,
       long deadlineNanos) {
     long start = System.nanoTime();
-    List<Event> spanEvents, evalEvents;
+    boolean anything = !spans.isEmpty() || !evaluations.isEmpty() || hasKept();
+    Breaker.Verdict verdict = anything ? breaker.verdict(start) : Breaker.Verdict.SEND;
+    if (verdict == Breaker.Verdict.PROBE && !sink.answers(Breaker.probeDeadline(start, deadlineNanos))) {
+      breaker.probeFailed();
+      verdict = Breaker.Verdict.SKIP;
+    }
+    List<Event> spanEvents = new ArrayList<>(spans.size()), evalEvents = new ArrayList<>(evaluations.size());
+    if (verdict == Breaker.Verdict.SKIP) { // what is kept stays where it is; the new events join it, and nothing is sent
+      Encoded enc = encode(spans, evaluations, spanEvents, evalEvents, deadlineNanos);
+      return finish(start, spansDropped + enc.dropped, evaluationsDropped + enc.droppedEvaluations, enc,
+          keepAll(spanEvents), keepAll(evalEvents), spanEvents, evalEvents, true);
+    }
     synchronized (lock) {
-      spanEvents = new ArrayList<>(keptSpans.size() + spans.size());
-      spanEvents.addAll(keptSpans);
+      spanEvents.addAll(0, keptSpans);
       keptSpans.clear();
-      evalEvents = new ArrayList<>(keptEvaluations.size() + evaluations.size());
-      evalEvents.addAll(keptEvaluations);
+      evalEvents.addAll(0, keptEvaluations);
       keptEvaluations.clear();
       keptBytes = 0;
       if (!unencodedSpans.isEmpty()) {
@@ -87,24 +107,21 @@ final class Destination {
       }
     }
     Encoded enc = encode(spans, evaluations, spanEvents, evalEvents, deadlineNanos);
-    int dropped = spansDropped + enc.dropped, droppedEvals = evaluationsDropped + enc.droppedEvaluations;
-    Sink.Outcome so = Sink.Outcome.NOTHING, eo = Sink.Outcome.NOTHING;
-    Breaker.Verdict verdict = spanEvents.isEmpty() && evalEvents.isEmpty() ? Breaker.Verdict.SEND
-        : breaker.verdict(System.nanoTime());
-    if (verdict == Breaker.Verdict.PROBE && !sink.answers(Breaker.probeDeadline(System.nanoTime(), deadlineNanos))) {
-      breaker.probeFailed();
-      verdict = Breaker.Verdict.SKIP;
-    }
-    if (verdict == Breaker.Verdict.SKIP) { // keep everything, spend nothing
-      so = keepAll(spanEvents);
-      eo = keepAll(evalEvents);
-    } else {
-      so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos);
-      eo = so.sick ? keepAll(evalEvents) : send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
-      if (so.sick || eo.sick) breaker.record(true, System.nanoTime());
-      else if (so.sent + so.dropped + eo.sent + eo.dropped > 0) breaker.record(false, System.nanoTime());
-    }
-    int[] overflow = keep(so.retry, spanEvents, eo.retry, evalEvents);
+    Sink.Outcome so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos);
+    Sink.Outcome eo = so.sick ? keepAll(evalEvents) : send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
+    if (so.sick || eo.sick) breaker.record(true, System.nanoTime());
+    else if (so.sent + so.dropped + eo.sent + eo.dropped > 0) breaker.record(false, System.nanoTime());
+    return finish(start, spansDropped + enc.dropped, evaluationsDropped + enc.droppedEvaluations, enc, so, eo,
+        spanEvents, evalEvents, false);
+  }
+
+  /**
+   * Keeps what the destination provably does not have (behind what is kept already, when {@code behind}: the flush
+   * left the kept events in place), and counts everything into this flush's report.
+   */
+  private Report finish(long start, int dropped, int droppedEvals, Encoded enc, Sink.Outcome so, Sink.Outcome eo,
+      List<Event> spanEvents, List<Event> evalEvents, boolean behind) {
+    int[] overflow = keep(so.retry, spanEvents, eo.retry, evalEvents, behind);
     List<FinishedSpan> unencoded = enc.unencoded;
     if (!unencoded.isEmpty()) {
       synchronized (lock) {
@@ -118,6 +135,12 @@ final class Destination {
     dropped += so.dropped + overflow[0];
     droppedEvals += eo.dropped + overflow[1];
     int keptSpansNow = so.retry.size() + unencoded.size() - overflow[0], keptEvalsNow = eo.retry.size() - overflow[1];
+    if (behind) { // the flush left what was kept in place: it is still this flush's to account for
+      synchronized (lock) {
+        keptSpansNow = keptSpans.size() + unencodedSpans.size();
+        keptEvalsNow = keptEvaluations.size();
+      }
+    }
     boolean notable = dropped > 0 || droppedEvals > 0 || enc.truncated > 0 || keptSpansNow > 0 || keptEvalsNow > 0
         || so.unconfirmed > 0 || eo.unconfirmed > 0;
     return new Report(name, so.sent, eo.sent, keptSpansNow, keptEvalsNow, dropped, droppedEvals, so.unconfirmed,
@@ -199,11 +222,21 @@ final class Destination {
    * Keeps what the destination provably does not have, within the buffer's bounds, dropping the oldest first.
    * Returns how many spans and evaluations that dropped.
    */
-  private int[] keep(List<byte[]> spanRetry, List<Event> spanEvents, List<byte[]> evalRetry, List<Event> evalEvents) {
+  private int[] keep(List<byte[]> spanRetry, List<Event> spanEvents, List<byte[]> evalRetry, List<Event> evalEvents,
+      boolean behind) {
     int[] overflow = new int[2];
     if (spanRetry.isEmpty() && evalRetry.isEmpty()) return overflow;
     List<Event> spans = eventsOf(spanRetry, spanEvents), evals = eventsOf(evalRetry, evalEvents);
     synchronized (lock) {
+      if (behind) { // newer than everything kept
+        for (Event e : spans) {
+          keptSpans.addLast(e);
+          keptBytes += e.bytes.length;
+        }
+        keptEvaluations.addAll(evals);
+        evals = List.of();
+        spans = List.of();
+      }
       // Events kept now are older than anything kept since by a concurrent flush: put them in front.
       for (int i = spans.size() - 1; i >= 0; i--) {
         keptSpans.addFirst(spans.get(i));

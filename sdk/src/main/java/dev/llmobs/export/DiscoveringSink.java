@@ -44,7 +44,11 @@ final class DiscoveringSink implements Sink {
   private synchronized Sink decide(long deadline) {
     if (chosen != null) return chosen;
     if (deadline - System.nanoTime() < HttpSink.MIN_ATTEMPT_NANOS) return null; // ask when there is time
-    HttpPoster.Result r = poster.get(info, deadline);
+    return decideFrom(poster.get(info, deadline));
+  }
+
+  /** Decides the route from the agent's answer to {@code /info}; null: nowhere safe to send yet. Guarded by this. */
+  private Sink decideFrom(HttpPoster.Result r) {
     silent = r.status < 0;
     boolean answered = r.fate == HttpPoster.Fate.ACCEPTED;
     if (answered && hasEvpProxy(r.body)) {
@@ -71,6 +75,18 @@ final class DiscoveringSink implements Sink {
     if (endpoints < 0) return false;
     int open = infoBody.indexOf('[', endpoints), close = infoBody.indexOf(']', open + 1);
     return open >= 0 && close > open && infoBody.substring(open, close).contains("evp_proxy/v2");
+  }
+
+  /**
+   * At Init the agent may not listen yet (the Datadog extension starts beside the function): its route is decided now
+   * only if it answers; otherwise, silently, at the first flush.
+   */
+  @Override public void prepare(long deadlineNanos) {
+    synchronized (this) {
+      if (chosen != null) return;
+      HttpPoster.Result r = poster.get(info, deadlineNanos);
+      if (r.fate == HttpPoster.Fate.ACCEPTED) decideFrom(r);
+    }
   }
 
   @Override public boolean answers(long deadlineNanos) {

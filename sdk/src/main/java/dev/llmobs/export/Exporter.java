@@ -58,6 +58,11 @@ public final class Exporter {
     return new Exporter(out);
   }
 
+  /** At Init: each destination encodes {@code sample} (discarded) and readies its sink, before {@code deadlineNanos}. */
+  public void prepare(FinishedSpan sample, long deadlineNanos) {
+    for (Destination d : destinations) d.prepare(sample, deadlineNanos);
+  }
+
   /** Releases pooled connections (before a SnapStart snapshot, or when the configuration is replaced). */
   public void closeIdle() {
     for (Destination d : destinations) d.sink.closeIdle();

@@ -146,6 +146,10 @@ final class HttpSink implements Sink {
     return new Outcome(sent, retry, dropped, unconfirmed, failed > 0 && answered == 0);
   }
 
+  @Override public void prepare(long deadlineNanos) {
+    poster.prepare(spans.url, deadlineNanos);
+  }
+
   @Override public boolean answers(long deadlineNanos) {
     return poster.get(spans.url, deadlineNanos).status >= 0; // any status line: it is up and answering in time
   }

@@ -58,6 +58,9 @@ public interface Sink {
   /** Releases pooled connections (before a SnapStart snapshot). */
   default void closeIdle() {}
 
+  /** At Init: what the first send would otherwise do first, within {@code deadlineNanos}, sending nothing. */
+  default void prepare(long deadlineNanos) {}
+
   /**
    * Whether the destination answers at all before {@code deadlineNanos}, risking no event: asked while it is
    * known to be sick, instead of sending. A sink that cannot be sick (stdout, a file) always answers.

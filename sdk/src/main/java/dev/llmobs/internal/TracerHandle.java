@@ -64,6 +64,13 @@ public abstract class TracerHandle {
    */
   public void endInvocation(Object mark, Object root, long waitDeadlineNanos) {}
 
+  /**
+   * At the function's Init, before any invocation: do now, within {@code deadlineNanos}, what the first flush would
+   * otherwise do (load the encoder and the socket or TLS classes, connect to a local agent and ask its route), so
+   * the first invocation does not pay for it. Nothing is sent; a failure only leaves the work to the first flush.
+   */
+  public void prepare(long deadlineNanos) {}
+
   /** Before a SnapStart snapshot: pooled connections would be dead in every restored copy. */
   public void beforeCheckpoint() {}
 

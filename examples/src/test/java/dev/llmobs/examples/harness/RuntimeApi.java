@@ -29,13 +29,15 @@ public final class RuntimeApi implements AutoCloseable {
     public final boolean error;
     public final String body;
     public final String errorType;
-    public final long nanos;
+    /** When the answer arrived, and when the event was handed to the function ({@code System.nanoTime()}). */
+    public final long nanos, handedOutNanos;
 
-    Outcome(boolean error, String body, String errorType, long nanos) {
+    Outcome(boolean error, String body, String errorType, long nanos, long handedOutNanos) {
       this.error = error;
       this.body = body;
       this.errorType = errorType;
       this.nanos = nanos;
+      this.handedOutNanos = handedOutNanos;
     }
 
     @Override public String toString() {
@@ -47,6 +49,7 @@ public final class RuntimeApi implements AutoCloseable {
     final String id, event;
     final long deadlineEpochMs;
     final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    volatile long handedOutNanos;
 
     Pending(String id, String event, long deadlineEpochMs) {
       this.id = id;
@@ -99,6 +102,7 @@ public final class RuntimeApi implements AutoCloseable {
             "arn:aws:lambda:eu-west-1:123456789012:function:claims-assistant");
         ex.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
         ex.getResponseHeaders().set("Content-Type", "application/json"); // without it the native client crashes
+        p.handedOutNanos = System.nanoTime();
         send(ex, 200, p.event);
       } else if (path.startsWith("/invocation/") && (path.endsWith("/response") || path.endsWith("/error"))) {
         String id = path.substring("/invocation/".length(), path.lastIndexOf('/'));
@@ -106,7 +110,7 @@ public final class RuntimeApi implements AutoCloseable {
         boolean error = path.endsWith("/error");
         String type = ex.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
         String text = new String(body, StandardCharsets.UTF_8);
-        if (p != null) p.outcome.complete(new Outcome(error, text, type, System.nanoTime()));
+        if (p != null) p.outcome.complete(new Outcome(error, text, type, System.nanoTime(), p.handedOutNanos));
         send(ex, 202, "{\"status\":\"OK\"}"); // exactly 202, or the client's loop dies
       } else if (path.equals("/init/error")) {
         initError.complete(new String(body, StandardCharsets.UTF_8));

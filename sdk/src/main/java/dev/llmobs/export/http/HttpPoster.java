@@ -128,6 +128,28 @@ public final class HttpPoster {
     return exchange(conn, method, url, headers, body, deadlineNanos, keep);
   }
 
+  /**
+   * At Init, what the first request to {@code url} would do first, sending nothing: to a host on this machine (the
+   * Datadog extension or agent, a collector beside the function) a connection is opened and pooled; to another, the
+   * socket and, for TLS, the engine's classes are loaded. Within {@code deadlineNanos}; a failure leaves it all to
+   * the first request. Never throws.
+   */
+  public void prepare(URI url, long deadlineNanos) {
+    try {
+      Origin origin = Origin.of(url);
+      if (origin.isLocal()) {
+        Conn c = idle.take(origin);
+        idle.put(c != null ? c : Conn.open(origin, deadlineNanos, tls));
+        return;
+      }
+      java.nio.channels.SocketChannel.open().close();
+      java.nio.channels.Selector.open().close();
+      if (origin.tls) (tls != null ? tls : SSLContext.getDefault()).createSSLEngine(origin.host, origin.port);
+    } catch (IOException | RuntimeException | java.security.NoSuchAlgorithmException e) {
+      // the first request does it, within its own budget
+    }
+  }
+
   /** Closes pooled connections, e.g. before a SnapStart snapshot. */
   public void closeIdle() {
     idle.closeAll();

@@ -33,6 +33,11 @@ final class Origin {
     return (tls && port == 443) || (!tls && port == 80) ? h : h + ":" + port;
   }
 
+  /** A host on this machine: a connection to it costs nothing to open ahead. */
+  boolean isLocal() {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
   boolean isIpLiteral() {
     if (host.indexOf(':') >= 0) return true;
     for (int i = 0; i < host.length(); i++) {
