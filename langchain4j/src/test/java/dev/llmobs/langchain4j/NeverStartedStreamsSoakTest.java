@@ -53,6 +53,8 @@ class NeverStartedStreamsSoakTest {
       LLMObs.flush(Duration.ofSeconds(1));
     }
     long grown = retainedBytes() - before;
+    System.out.println("never-started token streams soak: " + (total - warmUp) + " invocations, heap retained after"
+        + " collection grew " + (grown >> 10) + " KiB");
     assertTrue(grown < 8L << 20, "the heap grew " + (grown >> 10) + " KiB over " + (total - warmUp) + " invocations");
     assertEquals("NoopSpan", LLMObs.currentSpan().getClass().getSimpleName(), "nothing current after an invocation");
   }

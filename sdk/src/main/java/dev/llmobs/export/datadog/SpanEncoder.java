@@ -22,11 +22,30 @@ public final class SpanEncoder implements Encoder {
   private final String tracerVersion;
   private final byte[] head;
   private final EvaluationEncoder evaluations;
+  /**
+   * The built-in tags that do not change from span to span, made once: keys and {@code key:value} text. A warm Lambda
+   * runs this code interpreted for its first hundreds of invocations, where every concatenation costs.
+   */
+  private final String[] fixedKeys, fixedTags;
 
   public SpanEncoder(Config config, String tracerVersion) {
     this.config = config;
     this.tracerVersion = tracerVersion;
     this.evaluations = new EvaluationEncoder(tracerVersion);
+    String[] fixed = {
+        "ddtrace.version", tracerVersion,
+        "env", config.env == null ? "" : config.env,
+        "language", "jvm",
+        "service", config.service == null ? "" : config.service,
+        "source", "integration",
+        "version", config.version == null ? "" : config.version,
+    };
+    fixedKeys = new String[fixed.length / 2];
+    fixedTags = new String[fixed.length / 2];
+    for (int i = 0; i < fixedKeys.length; i++) {
+      fixedKeys[i] = fixed[2 * i];
+      fixedTags[i] = fixed[2 * i] + ":" + fixed[2 * i + 1];
+    }
     JsonWriter w = new JsonWriter(96);
     w.raw("{\"_dd.stage\":\"raw\",\"_dd.tracer_version\":").string(tracerVersion)
         .raw(",\"event_type\":\"span\",\"spans\":[");
@@ -110,30 +129,21 @@ public final class SpanEncoder implements Encoder {
         .raw(",\"trace_id\":").string(traceId)
         .raw(",\"apm_trace_id\":").string(traceId)
         // Only kept traces are sent: the decision is always "1", the rate the one it was made at.
-        .raw(",\"sample_rate\":").string(Double.toString(span.sampleRate())).raw(",\"sampling_decision\":\"1\"}");
+        .raw(",\"sample_rate\":").string(span.sampleRate() == 1.0 ? "1.0" : Double.toString(span.sampleRate()))
+        .raw(",\"sampling_decision\":\"1\"}");
     if (dropIo) w.raw(",\"collection_errors\":[\"dropped_io\"]");
     w.raw("}]}");
   }
 
   private String[] tags(FinishedSpan span, boolean error) {
     String sessionId = span.sessionId();
-    String[] builtin = {
-        "ddtrace.version", tracerVersion,
-        "env", config.env == null ? "" : config.env,
-        "error", error ? "1" : "0",
-        "language", "jvm",
-        "ml_app", span.mlApp(),
-        "service", config.service == null ? "" : config.service,
-        "source", "integration",
-        "version", config.version == null ? "" : config.version,
-    };
-    int n = builtin.length / 2 + (sessionId != null ? 1 : 0) + (error ? 1 : 0)
-        + config.globalTags.size() + span.tagCount();
+    int n = fixedTags.length + 2 + (sessionId != null ? 1 : 0) + (error ? 1 : 0) + config.globalTags.size()
+        + span.tagCount();
     String[] out = new String[n];
     int k = 0;
-    for (int i = 0; i < builtin.length; i += 2) {
-      if (!userHas(span, builtin[i])) out[k++] = builtin[i] + ":" + builtin[i + 1];
-    }
+    for (int i = 0; i < fixedTags.length; i++) if (!userHas(span, fixedKeys[i])) out[k++] = fixedTags[i];
+    out[k++] = error ? "error:1" : "error:0";
+    out[k++] = "ml_app:" + span.mlApp();
     if (sessionId != null) out[k++] = "session_id:" + sessionId;
     if (error) out[k++] = "error_type:" + span.errorType();
     for (String t : config.globalTags) {

@@ -40,6 +40,7 @@ public final class JsonWriter {
   private int size;
   private IdentityHashMap<Object, Boolean> inProgress; // cycle guard, created on first container
   private int unreadableNumbers;
+  private char[] chars; // scratch copy of the string being written
 
   public JsonWriter() {
     this(512);
@@ -78,11 +79,16 @@ public final class JsonWriter {
     return this;
   }
 
-  /** Writes ASCII punctuation or a pre-escaped key such as {@code "name":}; not for user text. */
+  /**
+   * Writes ASCII punctuation or a pre-escaped key such as {@code "name":}; not for user text. Copied by the JDK's own
+   * (early compiled) code: a warm Lambda runs our code interpreted for its first hundreds of invocations.
+   */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): the low byte of each char, exactly ASCII's
   public JsonWriter raw(String ascii) {
     int n = ascii.length();
     ensure(n);
-    for (int i = 0; i < n; i++) buf[size++] = (byte) ascii.charAt(i);
+    ascii.getBytes(0, n, buf, size);
+    size += n;
     return this;
   }
 
@@ -131,14 +137,31 @@ public final class JsonWriter {
     return raw(Double.toString(v));
   }
 
-  /** Writes a quoted, escaped string; {@code null} becomes {@code null}. */
+  /**
+   * Writes a quoted, escaped string; {@code null} becomes {@code null}. The characters are first copied into a scratch
+   * array by the JDK's own code and read from there: the loop then makes no call per character, which is what costs
+   * while this code still runs interpreted (a warm Lambda's first hundreds of invocations).
+   */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) on an ASCII prefix
   public JsonWriter string(CharSequence s) {
     if (s == null) return raw("null");
-    int n = s.length();
+    String str = s.toString();
+    int n = str.length();
+    if (chars == null || chars.length < n) chars = new char[Math.max(n, 256)];
+    char[] cs = chars;
+    str.getChars(0, n, cs, 0);
     ensure(n + 2);
     buf[size++] = '"';
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
+    int plain = 0; // the prefix that needs no escaping and is ASCII: copied at once, by the JDK
+    while (plain < n) {
+      char c = cs[plain];
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      plain++;
+    }
+    str.getBytes(0, plain, buf, size);
+    size += plain;
+    for (int i = plain; i < n; i++) {
+      char c = cs[i];
       if (c < 0x80) {
         if (c >= 0x20 && c != '"' && c != '\\') {
           if (size == buf.length) ensure(1 + (n - i));
@@ -153,8 +176,8 @@ public final class JsonWriter {
       } else if (c == '\u2028' || c == '\u2029') {
         ensure(6 + (n - i));
         unicodeEscape(c);
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, s.charAt(++i));
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(cs[i + 1])) {
+        int cp = Character.toCodePoint(c, cs[++i]);
         ensure(4 + (n - i));
         buf[size++] = (byte) (0xf0 | (cp >> 18));
         buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
