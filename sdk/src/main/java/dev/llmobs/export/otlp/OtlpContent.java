@@ -121,18 +121,8 @@ final class OtlpContent {
     return w.raw(']').toString();
   }
 
-  /** Retrieved documents as a JSON array of {@code text}, {@code name}, {@code id}, {@code score}. */
+  /** Retrieved documents under attributes of ours (the conventions in our pin have none), as Datadog shapes them. */
   private static String documents(List<Document> documents) {
-    JsonWriter w = new JsonWriter(256).raw('[');
-    for (int i = 0; i < documents.size(); i++) {
-      Document d = documents.get(i);
-      if (i > 0) w.raw(',');
-      w.raw("{\"text\":").string(d.text());
-      if (d.name() != null) w.raw(",\"name\":").string(d.name());
-      if (d.id() != null) w.raw(",\"id\":").string(d.id());
-      if (d.score() != null) w.raw(",\"score\":").number(d.score());
-      w.raw('}');
-    }
-    return w.raw(']').toString();
+    return DatadogJson.documents(new JsonWriter(256), documents).toString();
   }
 }
