@@ -163,7 +163,8 @@ class BedrockRetryTest extends BedrockTest {
       assertEquals(true, metadata(llm).get("incomplete"));
       assertEquals("error", llm.get("status"), "the attempt in flight failed: that is what is known");
       assertEquals("throttlingException", error(llm).get("type"));
-      assertEquals("Slow down 0", error(llm).get("message"));
+      // Which of the stub's scripted failures it was depends on how many attempts the SDK's transport made by then.
+      assertTrue(((String) error(llm).get("message")).startsWith("Slow down "), error(llm).toString());
     }
   }
 
