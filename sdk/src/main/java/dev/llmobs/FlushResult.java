@@ -4,29 +4,22 @@ import java.util.List;
 
 /**
  * What one {@link LLMObs#flush} did. Immutable. Every span handed to a flush is in exactly one of sent, kept,
- * dropped and unconfirmed, for each destination: with two destinations (Datadog and OTLP), the counts here are the
- * first one's, and {@link #destinations()} has each.
+ * dropped, unconfirmed and in flight, for each destination: with two destinations (Datadog and OTLP), the counts here
+ * are the first one's, and {@link #destinations()} has each. Spans in flight (only with {@code LLMOBS_FLUSH_ACK=next})
+ * were written to an agent on this machine whose answer the next flush reads, and counts in its result.
  */
 public final class FlushResult {
-  static final FlushResult EMPTY = new FlushResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "");
+  static final FlushResult EMPTY = new FlushResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", null);
 
   private final int spansSent, evaluationsSent, spansKept, evaluationsKept, spansDropped, evaluationsDropped,
-      spansUnconfirmed, evaluationsUnconfirmed, spansTruncated;
+      spansUnconfirmed, evaluationsUnconfirmed, spansTruncated, spansInFlight;
   private final long durationNanos;
   private final String destination;
   private final List<FlushResult> destinations;
 
-  /** One destination's counts. */
+  /** One destination's counts, or (with {@code destinations}) the first one's and every destination's result. */
   FlushResult(int spansSent, int evaluationsSent, int spansKept, int evaluationsKept, int spansDropped,
-      int evaluationsDropped, int spansUnconfirmed, int evaluationsUnconfirmed, int spansTruncated,
-      long durationNanos, String destination) {
-    this(spansSent, evaluationsSent, spansKept, evaluationsKept, spansDropped, evaluationsDropped, spansUnconfirmed,
-        evaluationsUnconfirmed, spansTruncated, durationNanos, destination, null);
-  }
-
-  /** The first destination's counts, the flush's whole duration, and every destination's result. */
-  FlushResult(int spansSent, int evaluationsSent, int spansKept, int evaluationsKept, int spansDropped,
-      int evaluationsDropped, int spansUnconfirmed, int evaluationsUnconfirmed, int spansTruncated,
+      int evaluationsDropped, int spansUnconfirmed, int evaluationsUnconfirmed, int spansTruncated, int spansInFlight,
       long durationNanos, String destination, List<FlushResult> destinations) {
     this.spansSent = spansSent;
     this.evaluationsSent = evaluationsSent;
@@ -37,6 +30,7 @@ public final class FlushResult {
     this.spansUnconfirmed = spansUnconfirmed;
     this.evaluationsUnconfirmed = evaluationsUnconfirmed;
     this.spansTruncated = spansTruncated;
+    this.spansInFlight = spansInFlight;
     this.durationNanos = durationNanos;
     this.destination = destination;
     this.destinations = destinations != null ? destinations : List.of(this);
@@ -74,6 +68,12 @@ public final class FlushResult {
 
   public int evaluationsUnconfirmed() { return evaluationsUnconfirmed; }
 
+  /**
+   * Spans written to an agent or collector on this machine whose answer is read by the next flush
+   * ({@code LLMOBS_FLUSH_ACK=next}), which counts them as sent, kept, dropped or unconfirmed. Always 0 by default.
+   */
+  public int spansInFlight() { return spansInFlight; }
+
   /** Spans whose input and output were replaced by a marker because the span exceeded the size limit. */
   public int spansTruncated() { return spansTruncated; }
 
@@ -84,6 +84,7 @@ public final class FlushResult {
     return "FlushResult{sent " + spansSent + " spans, " + evaluationsSent + " evaluations; kept for retry "
         + spansKept + "+" + evaluationsKept + "; dropped " + spansDropped + "+" + evaluationsDropped
         + "; unconfirmed " + spansUnconfirmed + "+" + evaluationsUnconfirmed + "; truncated " + spansTruncated
+        + (spansInFlight > 0 ? "; in flight " + spansInFlight : "")
         + "; " + (durationNanos / 1000) / 1000.0 + " ms}";
   }
 }

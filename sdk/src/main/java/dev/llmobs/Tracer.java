@@ -126,7 +126,8 @@ final class Tracer extends TracerHandle {
     if (n == 0) return FlushResult.EMPTY;
     List<FlushResult> each = new java.util.ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      int sent = 0, evalsSent = 0, dropped = 0, evalsDropped = 0, unconfirmed = 0, evalsUnconfirmed = 0, truncated = 0;
+      int sent = 0, evalsSent = 0, dropped = 0, evalsDropped = 0, unconfirmed = 0, evalsUnconfirmed = 0, truncated = 0,
+          inFlight = 0;
       long took = 0;
       for (List<Report> run : runs) {
         Report r = run.get(i);
@@ -137,17 +138,18 @@ final class Tracer extends TracerHandle {
         unconfirmed += r.spansUnconfirmed;
         evalsUnconfirmed += r.evaluationsUnconfirmed;
         truncated += r.spansTruncated;
+        inFlight += r.spansInFlight;
         took += r.durationNanos;
       }
       Report last = runs.get(runs.size() - 1).get(i);
       each.add(new FlushResult(sent, evalsSent, last.spansKept + waiting, last.evaluationsKept, dropped, evalsDropped,
-          unconfirmed, evalsUnconfirmed, truncated, n == 1 ? durationNanos : took, last.destination));
+          unconfirmed, evalsUnconfirmed, truncated, inFlight, n == 1 ? durationNanos : took, last.destination, null));
     }
     if (n == 1) return each.get(0);
     FlushResult f = each.get(0);
     return new FlushResult(f.spansSent(), f.evaluationsSent(), f.spansKept(), f.evaluationsKept(),
         f.spansDropped(), f.evaluationsDropped(), f.spansUnconfirmed(), f.evaluationsUnconfirmed(), f.spansTruncated(),
-        durationNanos, f.destination(), List.copyOf(each));
+        f.spansInFlight(), durationNanos, f.destination(), List.copyOf(each));
   }
 
   /** One line per destination and flush, built only when it is printed. */

@@ -32,6 +32,8 @@ final class Destination {
   private final ArrayDeque<Event> keptEvaluations = new ArrayDeque<>();
   /** Spans a flush had no time left to encode: they go first at the next flush. */
   private final ArrayDeque<FinishedSpan> unencodedSpans = new ArrayDeque<>();
+  /** Batches written whose answer was left for a later flush ({@code LLMOBS_FLUSH_ACK=next}). */
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private long keptBytes;
 
   Destination(String name, Config config, Sink sink, Encoder encoder) {
@@ -51,6 +53,57 @@ final class Destination {
       Throwables.propagateIfFatal(t);
       Log.debug("could not prepare " + name + " at init: " + t);
     }
+  }
+
+  /** A batch written, its answer not read yet. */
+  private static final class InFlight {
+    final List<Event> events;
+    final Object ticket;
+
+    InFlight(List<Event> events, Object ticket) {
+      this.events = events;
+      this.ticket = ticket;
+    }
+  }
+
+  /** What reading the answers left behind gave: counts for this flush's report. */
+  private static final class Settled {
+    int sent, dropped, unconfirmed;
+  }
+
+  /**
+   * Reads the answers earlier flushes left behind, within a sixteenth of what is left (they are normally there
+   * already): accepted ones count as sent now, refused as dropped, those not taken are kept again in front, and
+   * one with no answer in time is unconfirmed. With too little time left they wait for a later flush.
+   */
+  private Settled settle(long deadlineNanos) {
+    Settled out = new Settled();
+    long now = System.nanoTime();
+    if (deadlineNanos - now < HttpSink.MIN_ATTEMPT_NANOS) return out;
+    List<InFlight> batches;
+    synchronized (lock) {
+      if (inFlight.isEmpty()) return out;
+      batches = new ArrayList<>(inFlight);
+      inFlight.clear();
+    }
+    long until = Math.max(Breaker.probeDeadline(now, deadlineNanos), now + HttpSink.MIN_ATTEMPT_NANOS);
+    for (InFlight f : batches) {
+      List<byte[]> bytes = new ArrayList<>(f.events.size());
+      for (Event e : f.events) bytes.add(e.bytes);
+      Sink.Outcome o;
+      try {
+        o = sink.settle(f.ticket, bytes, Math.min(until, deadlineNanos));
+      } catch (Throwable t) {
+        Throwables.propagateIfFatal(t);
+        o = new Sink.Outcome(0, List.of(), 0, bytes.size(), true);
+      }
+      out.sent += o.sent;
+      out.dropped += o.dropped;
+      out.unconfirmed += o.unconfirmed;
+      if (!o.retry.isEmpty()) keep(o.retry, f.events, List.of(), List.of(), false);
+      breaker.record(o.sick, System.nanoTime());
+    }
+    return out;
   }
 
   /** An encoded event and the trace it belongs to (null for evaluations). */
@@ -90,8 +143,9 @@ final class Destination {
     if (verdict == Breaker.Verdict.SKIP) { // what is kept stays where it is; the new events join it, and nothing is sent
       Encoded enc = encode(spans, evaluations, spanEvents, evalEvents, deadlineNanos);
       return finish(start, spansDropped + enc.dropped, evaluationsDropped + enc.droppedEvaluations, enc,
-          keepAll(spanEvents), keepAll(evalEvents), spanEvents, evalEvents, true);
+          keepAll(spanEvents), keepAll(evalEvents), spanEvents, evalEvents, true, new Settled());
     }
+    Settled settled = settle(deadlineNanos); // before the kept events are taken: what was not taken joins them
     synchronized (lock) {
       spanEvents.addAll(0, keptSpans);
       keptSpans.clear();
@@ -107,12 +161,18 @@ final class Destination {
       }
     }
     Encoded enc = encode(spans, evaluations, spanEvents, evalEvents, deadlineNanos);
-    Sink.Outcome so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos);
-    Sink.Outcome eo = so.sick ? keepAll(evalEvents) : send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos);
+    Sink.Outcome so = send(Sink.Kind.SPANS, spanEvents, deadlineNanos, config.carryAnswers);
+    if (!so.carried.isEmpty()) {
+      List<Event> carried = eventsOf(so.carried, spanEvents);
+      synchronized (lock) {
+        inFlight.addLast(new InFlight(carried, so.ticket));
+      }
+    }
+    Sink.Outcome eo = so.sick ? keepAll(evalEvents) : send(Sink.Kind.EVALUATIONS, evalEvents, deadlineNanos, false);
     if (so.sick || eo.sick) breaker.record(true, System.nanoTime());
     else if (so.sent + so.dropped + eo.sent + eo.dropped > 0) breaker.record(false, System.nanoTime());
     return finish(start, spansDropped + enc.dropped, evaluationsDropped + enc.droppedEvaluations, enc, so, eo,
-        spanEvents, evalEvents, false);
+        spanEvents, evalEvents, false, settled);
   }
 
   /**
@@ -120,7 +180,7 @@ final class Destination {
    * left the kept events in place), and counts everything into this flush's report.
    */
   private Report finish(long start, int dropped, int droppedEvals, Encoded enc, Sink.Outcome so, Sink.Outcome eo,
-      List<Event> spanEvents, List<Event> evalEvents, boolean behind) {
+      List<Event> spanEvents, List<Event> evalEvents, boolean behind, Settled settled) {
     int[] overflow = keep(so.retry, spanEvents, eo.retry, evalEvents, behind);
     List<FinishedSpan> unencoded = enc.unencoded;
     if (!unencoded.isEmpty()) {
@@ -132,7 +192,7 @@ final class Destination {
         }
       }
     }
-    dropped += so.dropped + overflow[0];
+    dropped += so.dropped + overflow[0] + settled.dropped;
     droppedEvals += eo.dropped + overflow[1];
     int keptSpansNow = so.retry.size() + unencoded.size() - overflow[0], keptEvalsNow = eo.retry.size() - overflow[1];
     if (behind) { // the flush left what was kept in place: it is still this flush's to account for
@@ -141,10 +201,11 @@ final class Destination {
         keptEvalsNow = keptEvaluations.size();
       }
     }
+    int unconfirmed = so.unconfirmed + settled.unconfirmed;
     boolean notable = dropped > 0 || droppedEvals > 0 || enc.truncated > 0 || keptSpansNow > 0 || keptEvalsNow > 0
-        || so.unconfirmed > 0 || eo.unconfirmed > 0;
-    return new Report(name, so.sent, eo.sent, keptSpansNow, keptEvalsNow, dropped, droppedEvals, so.unconfirmed,
-        eo.unconfirmed, enc.truncated, System.nanoTime() - start, notable);
+        || unconfirmed > 0 || eo.unconfirmed > 0;
+    return new Report(name, so.sent + settled.sent, eo.sent, keptSpansNow, keptEvalsNow, dropped, droppedEvals,
+        unconfirmed, eo.unconfirmed, enc.truncated, so.carried.size(), System.nanoTime() - start, notable);
   }
 
   /** What encoding a flush's new spans and evaluations gave, besides the events added to the lists. */
@@ -205,12 +266,12 @@ final class Destination {
     return new Sink.Outcome(0, bytes, 0, 0, false);
   }
 
-  private Sink.Outcome send(Sink.Kind kind, List<Event> events, long deadline) {
+  private Sink.Outcome send(Sink.Kind kind, List<Event> events, long deadline, boolean carry) {
     if (events.isEmpty()) return Sink.Outcome.NOTHING;
     List<byte[]> bytes = new ArrayList<>(events.size());
     for (Event e : events) bytes.add(e.bytes);
     try {
-      return sink.send(kind, bytes, deadline);
+      return sink.send(kind, bytes, deadline, carry);
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Log.warn("sink failed: " + t + "; " + events.size() + " events are counted as unconfirmed");
@@ -269,10 +330,18 @@ final class Destination {
     return out;
   }
 
-  /** Whether any event waits for a next flush. */
+  /**
+   * Before the connections close (a SnapStart snapshot, a new configuration): the answers left behind are read, within
+   * {@code deadlineNanos}; what was not taken is kept for the next flush.
+   */
+  void settleNow(long deadlineNanos) {
+    settle(deadlineNanos);
+  }
+
+  /** Whether any event waits for a next flush, or an answer for one. */
   boolean hasKept() {
     synchronized (lock) {
-      return !keptSpans.isEmpty() || !keptEvaluations.isEmpty() || !unencodedSpans.isEmpty();
+      return !keptSpans.isEmpty() || !keptEvaluations.isEmpty() || !unencodedSpans.isEmpty() || !inFlight.isEmpty();
     }
   }
 

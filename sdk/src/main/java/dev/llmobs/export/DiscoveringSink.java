@@ -30,6 +30,15 @@ final class DiscoveringSink implements Sink {
   }
 
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
+    return send(kind, events, deadlineNanos, false);
+  }
+
+  @Override public Outcome settle(Object ticket, List<byte[]> events, long deadlineNanos) {
+    Sink s = chosen; // a ticket exists only once a route was chosen
+    return s != null ? s.settle(ticket, events, deadlineNanos) : new Outcome(0, List.of(), 0, events.size(), true);
+  }
+
+  @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos, boolean carry) {
     if (events.isEmpty()) return Outcome.NOTHING;
     Sink s;
     boolean sick;
@@ -38,7 +47,7 @@ final class DiscoveringSink implements Sink {
       sick = silent;
     }
     if (s == null) return new Outcome(0, new ArrayList<>(events), 0, 0, sick); // kept: nowhere safe to send yet
-    return s.send(kind, events, deadlineNanos);
+    return s.send(kind, events, deadlineNanos, carry);
   }
 
   private synchronized Sink decide(long deadline) {

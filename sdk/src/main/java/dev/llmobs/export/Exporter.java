@@ -65,7 +65,11 @@ public final class Exporter {
 
   /** Releases pooled connections (before a SnapStart snapshot, or when the configuration is replaced). */
   public void closeIdle() {
-    for (Destination d : destinations) d.sink.closeIdle();
+    long until = System.nanoTime() + HttpSink.MIN_ATTEMPT_NANOS * 10;
+    for (Destination d : destinations) {
+      d.settleNow(until);
+      d.sink.closeIdle();
+    }
   }
 
   /**

@@ -44,6 +44,8 @@ final class HttpSink implements Sink {
   }
 
   private final Endpoint spans, evaluations;
+  /** Spans go to a host on this machine: only then may a flush leave their answer for the next ({@code carry}). */
+  private final boolean spansLocal;
   private final int maxRequestBytes;
   private final HttpPoster poster;
   private final String refusalHint;
@@ -51,6 +53,7 @@ final class HttpSink implements Sink {
 
   HttpSink(Endpoint spans, Endpoint evaluations, int maxRequestBytes, HttpPoster poster, String refusalHint) {
     this.spans = spans;
+    this.spansLocal = HttpPoster.isLocal(spans.url);
     this.evaluations = evaluations;
     this.maxRequestBytes = maxRequestBytes;
     this.poster = poster;
@@ -103,12 +106,21 @@ final class HttpSink implements Sink {
   }
 
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
+    return send(kind, events, deadlineNanos, false);
+  }
+
+  /**
+   * With {@code carry}, the last batch of spans to a host on this machine is written and its answer left for
+   * {@link #settle}: the flush does not wait for it (see RATIONALE, "Why an answer may be read at the next flush").
+   */
+  @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos, boolean carry) {
     boolean isSpans = kind == Kind.SPANS;
     Endpoint endpoint = isSpans ? spans : evaluations;
     int room = maxRequestBytes - endpoint.head.length - endpoint.tail.length;
     int sent = 0, dropped = 0, unconfirmed = 0, failed = 0, answered = 0;
     boolean unreachable = false; // no connection: the remaining batches are not tried in this flush
-    List<byte[]> retry = new ArrayList<>();
+    List<byte[]> retry = new ArrayList<>(), carried = null;
+    Object ticket = null;
     int i = 0;
     while (i < events.size()) {
       // Pack events [i, j) into one body.
@@ -132,7 +144,15 @@ final class HttpSink implements Sink {
         retry.addAll(batch);
         continue;
       }
-      HttpPoster.Result r = post(endpoint, Kind.pack(endpoint.head, batch, endpoint.tail), deadlineNanos);
+      byte[] body = Kind.pack(endpoint.head, batch, endpoint.tail);
+      HttpPoster.Result r = carry && isSpans && i == events.size() && spansLocal
+          ? judged(poster.write(endpoint.url, endpoint.headers, body, deadlineNanos), endpoint.url)
+          : post(endpoint, body, deadlineNanos);
+      if (r.fate == HttpPoster.Fate.WRITTEN) {
+        carried = new ArrayList<>(batch);
+        ticket = r.ticket;
+        continue;
+      }
       switch (r.fate) {
         case ACCEPTED: sent += batch.size(); break;
         case REFUSED: dropped += batch.size(); break;
@@ -143,7 +163,20 @@ final class HttpSink implements Sink {
       else failed++;
       unreachable = r.status < 0 && r.fate == HttpPoster.Fate.NOT_TAKEN;
     }
-    return new Outcome(sent, retry, dropped, unconfirmed, failed > 0 && answered == 0);
+    Outcome out = new Outcome(sent, retry, dropped, unconfirmed, failed > 0 && answered == 0);
+    return carried == null ? out : out.carrying(carried, ticket);
+  }
+
+  /** The fate of a batch whose answer {@link #send} left behind, read now, before {@code deadlineNanos}. */
+  @Override public Outcome settle(Object ticket, List<byte[]> events, long deadlineNanos) {
+    HttpPoster.Result r = judged(poster.answer(ticket, deadlineNanos), spans.url);
+    int n = events.size();
+    switch (r.fate) {
+      case ACCEPTED: return new Outcome(n, List.of(), 0, 0, false);
+      case REFUSED: return new Outcome(0, List.of(), n, 0, false);
+      case NOT_TAKEN: return new Outcome(0, new ArrayList<>(events), 0, 0, true);
+      default: return new Outcome(0, List.of(), 0, n, true); // written, never answered in time: never sent again
+    }
   }
 
   @Override public void prepare(long deadlineNanos) {
@@ -171,7 +204,13 @@ final class HttpSink implements Sink {
       r = poster.post(url, headers, body, deadlineNanos);
       if (r.fate != HttpPoster.Fate.NOT_TAKEN || r.status < 0) break;
     }
+    return judged(r, url);
+  }
+
+  /** Says what became of a batch, once per kind of problem; returns {@code r}. */
+  private HttpPoster.Result judged(HttpPoster.Result r, URI url) {
     switch (r.fate) {
+      case WRITTEN:
       case ACCEPTED:
         break;
       case REFUSED:

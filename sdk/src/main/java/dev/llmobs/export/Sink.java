@@ -52,6 +52,19 @@ public interface Sink {
    */
   Outcome send(Kind kind, List<byte[]> events, long deadlineNanos);
 
+  /**
+   * As {@link #send}; with {@code carry}, a sink may write the last batch and leave its answer to be read by
+   * {@link #settle} at the next flush ({@link Outcome#carried}). Sinks that cannot do so send as usual.
+   */
+  default Outcome send(Kind kind, List<byte[]> events, long deadlineNanos, boolean carry) {
+    return send(kind, events, deadlineNanos);
+  }
+
+  /** What became of {@code events}, a batch whose answer {@code ticket} awaits; never throws. */
+  default Outcome settle(Object ticket, List<byte[]> events, long deadlineNanos) {
+    return new Outcome(0, List.of(), 0, events.size(), false);
+  }
+
   /** The largest request body this sink may send; events are sized against it. */
   int maxRequestBytes();
 
@@ -69,7 +82,10 @@ public interface Sink {
     return true;
   }
 
-  /** What happened to a batch: every event given to {@link #send} is in exactly one of the four counts. */
+  /**
+   * What happened to a batch: every event given to {@link #send} is in exactly one of the four counts, or carried
+   * (written, its answer to be read later).
+   */
   final class Outcome {
     static final Outcome NOTHING = new Outcome(0, List.of(), 0, 0, false);
 
@@ -89,13 +105,28 @@ public interface Sink {
      * real answer. Events not attempted because too little time was left say nothing of its health.
      */
     public final boolean sick;
+    /** Events of a batch written whose answer is left for {@link Sink#settle}, or empty; and its ticket. */
+    public final List<byte[]> carried;
+    public final Object ticket;
 
     public Outcome(int sent, List<byte[]> retry, int dropped, int unconfirmed, boolean sick) {
+      this(sent, retry, dropped, unconfirmed, sick, List.of(), null);
+    }
+
+    private Outcome(int sent, List<byte[]> retry, int dropped, int unconfirmed, boolean sick, List<byte[]> carried,
+        Object ticket) {
       this.sent = sent;
       this.retry = retry;
       this.dropped = dropped;
       this.unconfirmed = unconfirmed;
       this.sick = sick;
+      this.carried = carried;
+      this.ticket = ticket;
+    }
+
+    /** This outcome, with {@code events} written and their answer left for later. */
+    Outcome carrying(List<byte[]> events, Object ticket) {
+      return new Outcome(sent, retry, dropped, unconfirmed, sick, events, ticket);
     }
   }
 }

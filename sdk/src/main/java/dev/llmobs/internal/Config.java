@@ -43,6 +43,11 @@ public final class Config {
   /** Bound in bytes of spans waiting for a flush, and of events kept for retry ({@code LLMOBS_BUFFER_MAX_BYTES}). */
   public final long maxRetainedBytes;
   public final long flushTimeoutMillis;
+  /**
+   * {@code LLMOBS_FLUSH_ACK}: {@code wait} (the default) reads each request's answer before the flush returns;
+   * {@code next} writes the last batch to an agent or collector on this machine and reads its answer at the next flush.
+   */
+  public final boolean carryAnswers;
   public final boolean captureIo;
   /** {@code DD_LLMOBS_SAMPLE_RATE}: the share of traces kept, decided at each root; 1.0 keeps all. */
   public final double sampleRate;
@@ -78,6 +83,11 @@ public final class Config {
     }
     agentUrl = stripSlash(url);
     flushTimeoutMillis = flushTimeoutMillis(e);
+    String ack = lower(trimToNull(e.get("LLMOBS_FLUSH_ACK")));
+    if (ack != null && !ack.equals("wait") && !ack.equals("next")) {
+      Log.warn("LLMOBS_FLUSH_ACK=" + ack + " is not wait or next; using wait");
+    }
+    carryAnswers = "next".equals(ack);
     maxBufferedSpans = (int) Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_SPANS", 1000));
     maxOpenSpans = (int) clamp(longValue(e, "LLMOBS_MAX_OPEN_SPANS", 10_000), 1, Integer.MAX_VALUE);
     maxRetainedBytes = Math.max(1, longValue(e, "LLMOBS_BUFFER_MAX_BYTES", 32L << 20));

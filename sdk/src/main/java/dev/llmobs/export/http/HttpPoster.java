@@ -52,7 +52,12 @@ public final class HttpPoster {
      * The whole request was written but no answer came that says what happened (deadline, reset, a reply that is
      * not HTTP, 502 or 504 from a proxy). The intake may have it: sending it again could deliver it twice.
      */
-    UNKNOWN
+    UNKNOWN,
+    /**
+     * The whole request was written and its answer is left to be read later, with {@link #answer}: the caller did
+     * not wait for it ({@link #write}).
+     */
+    WRITTEN
   }
 
   /**
@@ -67,6 +72,8 @@ public final class HttpPoster {
     public final String problem;
     /** For a {@link #get}, the start of the answer's body. */
     public String body = "";
+    /** For a request {@link Fate#WRITTEN}, what {@link #answer} reads its answer with. */
+    public Object ticket;
 
     Result(Fate fate, int status, String problem) {
       this.fate = fate;
@@ -108,6 +115,60 @@ public final class HttpPoster {
   /** GETs {@code url} (the agent's {@code /info}), keeping up to 64 KiB of the answer's body. Never throws. */
   public Result get(URI url, long deadlineNanos) {
     return request("GET", url, new String[0], null, deadlineNanos, 64 * 1024);
+  }
+
+  /**
+   * Writes a POST to a host on this machine and returns without its answer ({@link Fate#WRITTEN}, with a ticket for
+   * {@link #answer}); the connection waits with the answer, out of the pool. A request that could not be written whole
+   * has the fate {@link #post} would give it. A host elsewhere is not written to so: its request is {@link #post}ed.
+   */
+  public Result write(URI url, String[] headers, byte[] body, long deadlineNanos) {
+    Origin origin;
+    try {
+      origin = Origin.of(url);
+    } catch (IOException e) {
+      return new Result(Fate.REFUSED, -1, e.getMessage());
+    }
+    if (!origin.isLocal()) return post(url, headers, body, deadlineNanos);
+    Conn conn = connection(origin, deadlineNanos);
+    if (conn == null) return new Result(Fate.NOT_TAKEN, -1, "no connection to " + origin.hostHeader());
+    try {
+      conn.write(request("POST", conn.origin, url, headers, body), deadlineNanos);
+    } catch (IOException | RuntimeException e) {
+      conn.close();
+      return new Result(Fate.NOT_TAKEN, -1, describe(e));
+    }
+    Result r = new Result(Fate.WRITTEN, -1, null);
+    r.ticket = conn;
+    return r;
+  }
+
+  /**
+   * Reads the answer to a request {@link #write} left behind, before {@code deadlineNanos}; its fate as {@link #post}
+   * would have told it, or {@link Fate#UNKNOWN} when none came in time. Never throws.
+   */
+  public Result answer(Object ticket, long deadlineNanos) {
+    return answer((Conn) ticket, deadlineNanos, KEPT_BODY_BYTES);
+  }
+
+  /** Whether {@code url} names a host on this machine (a loopback address or {@code localhost}). */
+  public static boolean isLocal(URI url) {
+    try {
+      return Origin.of(url).isLocal();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A pooled connection to {@code origin} that is alive, or a new one; null when none could be opened. */
+  private Conn connection(Origin origin, long deadlineNanos) {
+    Conn conn = idle.take(origin);
+    if (conn != null) return conn;
+    try {
+      return Conn.open(origin, deadlineNanos, tls);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private Result request(String method, URI url, String[] headers, byte[] body, long deadlineNanos, int keep) {
@@ -155,16 +216,24 @@ public final class HttpPoster {
     idle.closeAll();
   }
 
+  private ByteBuffer[] request(String method, Origin origin, URI url, String[] headers, byte[] body) {
+    return body == null ? new ByteBuffer[] {ByteBuffer.wrap(head(method, origin, url, headers, -1))}
+        : new ByteBuffer[] {ByteBuffer.wrap(head(method, origin, url, headers, body.length)), ByteBuffer.wrap(body)};
+  }
+
   private Result exchange(Conn conn, String method, URI url, String[] headers, byte[] body, long deadline, int keep) {
-    ByteBuffer[] request = body == null ? new ByteBuffer[] {ByteBuffer.wrap(head(method, conn.origin, url, headers, -1))}
-        : new ByteBuffer[] {ByteBuffer.wrap(head(method, conn.origin, url, headers, body.length)), ByteBuffer.wrap(body)};
     try {
-      conn.write(request, deadline);
+      conn.write(request(method, conn.origin, url, headers, body), deadline);
     } catch (IOException | RuntimeException e) {
       conn.close();
       // Not all of the request left: the peer cannot hold a complete request (its length is in the head).
       return new Result(Fate.NOT_TAKEN, -1, describe(e));
     }
+    return answer(conn, deadline, keep);
+  }
+
+  /** Reads the answer to the request last written on {@code conn}, then pools or closes it. Never throws. */
+  private Result answer(Conn conn, long deadline, int keep) {
     int status = -1;
     try {
       ResponseReader in = new ResponseReader(conn, deadline);
