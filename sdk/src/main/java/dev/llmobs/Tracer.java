@@ -126,24 +126,20 @@ final class Tracer extends TracerHandle {
     if (n == 0) return FlushResult.EMPTY;
     List<FlushResult> each = new java.util.ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      int sent = 0, evalsSent = 0, dropped = 0, evalsDropped = 0, unconfirmed = 0, evalsUnconfirmed = 0, truncated = 0,
-          inFlight = 0;
+      int[] c = new int[Report.COUNTS];
       long took = 0;
       for (List<Report> run : runs) {
         Report r = run.get(i);
-        sent += r.spansSent;
-        evalsSent += r.evaluationsSent;
-        dropped += r.spansDropped;
-        evalsDropped += r.evaluationsDropped;
-        unconfirmed += r.spansUnconfirmed;
-        evalsUnconfirmed += r.evaluationsUnconfirmed;
-        truncated += r.spansTruncated;
-        inFlight += r.spansInFlight;
+        for (int k = 0; k < Report.COUNTS; k++) c[k] += r.count(k);
         took += r.durationNanos;
       }
-      Report last = runs.get(runs.size() - 1).get(i);
-      each.add(new FlushResult(sent, evalsSent, last.spansKept + waiting, last.evaluationsKept, dropped, evalsDropped,
-          unconfirmed, evalsUnconfirmed, truncated, inFlight, n == 1 ? durationNanos : took, last.destination, null));
+      Report last = runs.get(runs.size() - 1).get(i); // what is kept is what the last run left
+      c[Report.SPANS_KEPT] = last.count(Report.SPANS_KEPT) + waiting;
+      c[Report.EVALUATIONS_KEPT] = last.count(Report.EVALUATIONS_KEPT);
+      each.add(new FlushResult(c[Report.SPANS_SENT], c[Report.EVALUATIONS_SENT], c[Report.SPANS_KEPT],
+          c[Report.EVALUATIONS_KEPT], c[Report.SPANS_DROPPED], c[Report.EVALUATIONS_DROPPED],
+          c[Report.SPANS_UNCONFIRMED], c[Report.EVALUATIONS_UNCONFIRMED], c[Report.SPANS_TRUNCATED],
+          c[Report.SPANS_IN_FLIGHT], n == 1 ? durationNanos : took, last.destination, null));
     }
     if (n == 1) return each.get(0);
     FlushResult f = each.get(0);

@@ -204,8 +204,18 @@ final class Destination {
     int unconfirmed = so.unconfirmed + settled.unconfirmed;
     boolean notable = dropped > 0 || droppedEvals > 0 || enc.truncated > 0 || keptSpansNow > 0 || keptEvalsNow > 0
         || unconfirmed > 0 || eo.unconfirmed > 0;
-    return new Report(name, so.sent + settled.sent, eo.sent, keptSpansNow, keptEvalsNow, dropped, droppedEvals,
-        unconfirmed, eo.unconfirmed, enc.truncated, so.carried.size(), System.nanoTime() - start, notable);
+    int[] c = new int[Report.COUNTS];
+    c[Report.SPANS_SENT] = so.sent + settled.sent;
+    c[Report.EVALUATIONS_SENT] = eo.sent;
+    c[Report.SPANS_KEPT] = keptSpansNow;
+    c[Report.EVALUATIONS_KEPT] = keptEvalsNow;
+    c[Report.SPANS_DROPPED] = dropped;
+    c[Report.EVALUATIONS_DROPPED] = droppedEvals;
+    c[Report.SPANS_UNCONFIRMED] = unconfirmed;
+    c[Report.EVALUATIONS_UNCONFIRMED] = eo.unconfirmed;
+    c[Report.SPANS_TRUNCATED] = enc.truncated;
+    c[Report.SPANS_IN_FLIGHT] = so.carried.size();
+    return new Report(name, c, System.nanoTime() - start, notable);
   }
 
   /** What encoding a flush's new spans and evaluations gave, besides the events added to the lists. */
