@@ -183,6 +183,23 @@ class LambdaRuntimeIT {
     }
   }
 
+  @Test void withTheAnswerLeftForTheNextFlushEveryTraceArrivesWholeAndOnce() throws Exception {
+    try (LambdaHarness fn = new LambdaHarness("plain-carried", "dev.llmobs.examples.PlainHandler",
+        LambdaHarness.env(intake, bedrock, "LLMOBS_FLUSH_ACK", "next"), true)) {
+      for (int i = 1; i <= 3; i++) {
+        RuntimeApi.Outcome o = invoke(fn, "carried-" + i, "{\"text\":\"A long claim description.\"}", 30_000);
+        assertFalse(o.error, o + "\n" + fn.output());
+      }
+      // Each invocation's flush read the answer to the one before: by the third, the first two are at the intake.
+      for (int i = 1; i <= 2; i++) {
+        List<Map<String, Object>> trace = intake.trace("carried-" + i);
+        assertEquals(2, trace.size(), trace + "\n" + fn.output());
+      }
+      assertEquals(intake.received().size(), intake.received().stream().map(s -> s.get("span_id")).distinct().count(),
+          "no span twice");
+    }
+  }
+
   @Test void zeroCodeThroughTheExecWrapperTracesAPlainHandler() throws Exception {
     try (LambdaHarness fn = new LambdaHarness("plain", "dev.llmobs.examples.PlainHandler",
         LambdaHarness.env(intake, bedrock), true)) {
