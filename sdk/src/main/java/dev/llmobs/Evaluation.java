@@ -15,9 +15,23 @@ import java.util.Map;
  * }</pre>
  */
 public final class Evaluation implements Cloneable {
-  enum Type { CATEGORICAL, SCORE, BOOLEAN, JSON }
+  /** What an evaluation's value is, and the {@code metric_type} the wire names it by. */
+  public enum MetricType {
+    CATEGORICAL("categorical"), SCORE("score"), BOOLEAN("boolean"), JSON("json");
 
-  final Type type;
+    private final String wireName;
+
+    MetricType(String wireName) {
+      this.wireName = wireName;
+    }
+
+    /** As on the wire: {@code categorical}, {@code score}, {@code boolean} or {@code json}. */
+    public String wireName() {
+      return wireName;
+    }
+  }
+
+  final MetricType type;
   final String label;
   final Object value;
   SpanContext span;
@@ -30,7 +44,7 @@ public final class Evaluation implements Cloneable {
   String reasoning;
   Map<String, Object> metadata;
 
-  private Evaluation(Type type, String label, Object value) {
+  private Evaluation(MetricType type, String label, Object value) {
     this.type = type;
     this.label = label;
     this.value = value;
@@ -38,17 +52,17 @@ public final class Evaluation implements Cloneable {
 
   /** A categorical value, e.g. {@code ("policy_grounding", "grounded")}. */
   public static Evaluation categorical(String label, String value) {
-    return new Evaluation(Type.CATEGORICAL, label, value);
+    return new Evaluation(MetricType.CATEGORICAL, label, value);
   }
 
   /** A numeric score, e.g. {@code ("helpfulness", 0.82)}. */
   public static Evaluation score(String label, double value) {
-    return new Evaluation(Type.SCORE, label, value);
+    return new Evaluation(MetricType.SCORE, label, value);
   }
 
   /** A yes/no value, e.g. {@code ("pii_free", true)}. */
   public static Evaluation bool(String label, boolean value) {
-    return new Evaluation(Type.BOOLEAN, label, value);
+    return new Evaluation(MetricType.BOOLEAN, label, value);
   }
 
   /**
@@ -56,7 +70,7 @@ public final class Evaluation implements Cloneable {
    * changes do not reach it. A map that cannot be read is refused when submitted.
    */
   public static Evaluation json(String label, Map<String, ?> value) {
-    return new Evaluation(Type.JSON, label, Copies.map(value, "the value of json evaluation '" + label + "'"));
+    return new Evaluation(MetricType.JSON, label, Copies.map(value, "the value of json evaluation '" + label + "'"));
   }
 
   /** Joins the evaluation to the span with these exported ids. */
@@ -129,14 +143,9 @@ public final class Evaluation implements Cloneable {
     return label;
   }
 
-  /** {@code categorical}, {@code score} or {@code boolean}, as on the wire. */
-  public String metricType() {
-    switch (type) {
-      case CATEGORICAL: return "categorical";
-      case SCORE: return "score";
-      case JSON: return "json";
-      default: return "boolean";
-    }
+  /** What its value is: categorical, score, boolean or JSON. */
+  public MetricType metricType() {
+    return type;
   }
 
   /** A {@code String}, a {@code Double}, a {@code Boolean} or a {@code Map}, by {@link #metricType()}. */
@@ -202,9 +211,9 @@ public final class Evaluation implements Cloneable {
   String problem() {
     if (label == null || label.isEmpty()) return "an evaluation needs a non-empty label";
     if (label.indexOf('.') >= 0) return "evaluation label '" + label + "' must not contain '.'";
-    if (type == Type.CATEGORICAL && value == null) return "categorical evaluation '" + label + "' has a null value";
-    if (type == Type.SCORE && !Double.isFinite((Double) value)) return "score of evaluation '" + label + "' is not finite";
-    if (type == Type.JSON && value == null) return "json evaluation '" + label + "' has no readable value";
+    if (type == MetricType.CATEGORICAL && value == null) return "categorical evaluation '" + label + "' has a null value";
+    if (type == MetricType.SCORE && !Double.isFinite((Double) value)) return "score of evaluation '" + label + "' is not finite";
+    if (type == MetricType.JSON && value == null) return "json evaluation '" + label + "' has no readable value";
     if (span == null && joinTagKey == null) return "evaluation '" + label + "' is joined to no span: call forSpan or forTag";
     if (span != null && (span.traceId() == null || span.spanId() == null)) return "evaluation '" + label + "' names an incomplete span";
     if (span != null && ("0".equals(span.spanId()) || allZeros(span.traceId()))) {

@@ -16,7 +16,7 @@ final class EvaluationEncoder {
   }
 
   byte[] encode(Evaluation e) {
-    String type = e.metricType();
+    String type = e.metricType().wireName();
     JsonWriter w = new JsonWriter(256);
     w.raw("{\"event_kind\":\"evaluation\",\"ml_app\":").string(e.mlApp());
     w.raw(",\"timestamp_ms\":").number(e.timestampMillis());

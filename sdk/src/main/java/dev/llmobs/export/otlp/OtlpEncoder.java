@@ -247,25 +247,26 @@ public final class OtlpEncoder implements Encoder {
     a.string("gen_ai.evaluation.name", e.label());
     Object value = e.value();
     switch (e.metricType()) {
-      case "score":
+      case SCORE:
         a.dbl("gen_ai.evaluation.score.value", (Double) value);
         break;
-      case "boolean":
+      case BOOLEAN:
         a.dbl("gen_ai.evaluation.score.value", Boolean.TRUE.equals(value) ? 1 : 0);
         a.string("gen_ai.evaluation.score.label", String.valueOf(value));
         break;
-      case "json":
+      case JSON:
         a.string("llmobs.evaluation.json_value", new JsonWriter(128).value(value).toString());
         break;
       default:
         a.string("gen_ai.evaluation.score.label", String.valueOf(value));
     }
-    if (e.assessment() != null && ("score".equals(e.metricType()) || "json".equals(e.metricType()))) {
+    if (e.assessment() != null && (e.metricType() == Evaluation.MetricType.SCORE
+        || e.metricType() == Evaluation.MetricType.JSON)) {
       a.string("gen_ai.evaluation.score.label", e.assessment());
     }
     if (e.reasoning() != null) a.string("gen_ai.evaluation.explanation", e.reasoning());
     a.string("llmobs.ml_app", e.mlApp());
-    a.string("llmobs.evaluation.metric_type", e.metricType());
+    a.string("llmobs.evaluation.metric_type", e.metricType().wireName());
     if (e.assessment() != null) a.string("llmobs.evaluation.assessment", e.assessment());
     if (e.joinTagKey() != null) {
       a.string("llmobs.join.tag.key", e.joinTagKey()).string("llmobs.join.tag.value", e.joinTagValue());
