@@ -2,6 +2,7 @@ package dev.llmobs.export;
 
 import dev.llmobs.export.http.HttpPoster;
 import dev.llmobs.internal.Config;
+import dev.llmobs.internal.DatadogRoute;
 import dev.llmobs.internal.Log;
 import java.net.URI;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class DiscoveringSink implements Sink {
   DiscoveringSink(Config config, HttpPoster poster) {
     this.config = config;
     this.poster = poster;
-    this.info = URI.create(config.agentUrl + "/info");
+    this.info = URI.create(config.datadog.agentUrl + "/info");
   }
 
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos) {
@@ -61,14 +62,14 @@ final class DiscoveringSink implements Sink {
     silent = r.status < 0;
     boolean answered = r.fate == HttpPoster.Fate.ACCEPTED;
     if (answered && hasEvpProxy(r.body)) {
-      Log.debug("the agent at " + config.agentUrl + " offers the EVP proxy: spans go through it");
-      return chosen = HttpSink.datadog(config, Config.Route.AGENT, poster);
+      Log.debug("the agent at " + config.datadog.agentUrl + " offers the EVP proxy: spans go through it");
+      return chosen = HttpSink.datadog(config, DatadogRoute.Route.AGENT, poster);
     }
-    String why = answered ? "the agent at " + config.agentUrl + " offers no EVP proxy (a Datadog Lambda extension older"
-        + " than v77?)" : "the agent at " + config.agentUrl + " did not answer /info (" + r + ")";
-    if (config.apiKey() != null) {
+    String why = answered ? "the agent at " + config.datadog.agentUrl + " offers no EVP proxy (a Datadog Lambda extension older"
+        + " than v77?)" : "the agent at " + config.datadog.agentUrl + " did not answer /info (" + r + ")";
+    if (config.datadog.apiKey() != null) {
       Log.info(why + ": sending spans agentless, with DD_API_KEY");
-      return chosen = HttpSink.datadog(config, Config.Route.AGENTLESS, poster);
+      return chosen = HttpSink.datadog(config, DatadogRoute.Route.AGENTLESS, poster);
     }
     if (!told) {
       told = true;
@@ -105,7 +106,7 @@ final class DiscoveringSink implements Sink {
 
   @Override public int maxRequestBytes() {
     Sink s = chosen;
-    return s != null ? s.maxRequestBytes() : config.payloadBytes;
+    return s != null ? s.maxRequestBytes() : config.datadog.payloadBytes;
   }
 
   @Override public void closeIdle() {

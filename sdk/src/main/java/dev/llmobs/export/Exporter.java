@@ -36,15 +36,15 @@ public final class Exporter {
   public static Exporter create(Config config, String tracerVersion) {
     List<Destination> out = new ArrayList<>(2);
     String userAgent = "llmobs-lambda/" + tracerVersion;
-    switch (config.route) {
+    switch (config.datadog.route) {
       case AGENTLESS:
       case AGENT:
         HttpPoster poster = new HttpPoster(userAgent);
-        Sink sink = config.discoverRoute ? new DiscoveringSink(config, poster) : HttpSink.datadog(config, poster);
+        Sink sink = config.datadog.discover ? new DiscoveringSink(config, poster) : HttpSink.datadog(config, poster);
         out.add(new Destination("datadog", config, sink, new SpanEncoder(config, tracerVersion)));
         break;
       case FILE:
-        out.add(new Destination("datadog", config, StreamSink.file(config.exportFile), new SpanEncoder(config, tracerVersion)));
+        out.add(new Destination("datadog", config, StreamSink.file(config.datadog.exportFile), new SpanEncoder(config, tracerVersion)));
         break;
       case STDOUT:
         out.add(new Destination("datadog", config, StreamSink.stdout(), new SpanEncoder(config, tracerVersion)));

@@ -3,6 +3,7 @@ package dev.llmobs.export;
 import dev.llmobs.export.otlp.OtlpEncoder;
 import dev.llmobs.export.http.HttpPoster;
 import dev.llmobs.internal.Config;
+import dev.llmobs.internal.DatadogRoute;
 import dev.llmobs.internal.OtlpSettings;
 import dev.llmobs.internal.Log;
 import java.net.URI;
@@ -62,22 +63,22 @@ final class HttpSink implements Sink {
 
   /** The Datadog route the configuration names (agentless or the agent/extension's EVP proxy). */
   static HttpSink datadog(Config config, HttpPoster poster) {
-    return datadog(config, config.route, poster);
+    return datadog(config, config.datadog.route, poster);
   }
 
   /** A Datadog route, agentless or the EVP proxy, as {@code route} says (route discovery may switch). */
-  static HttpSink datadog(Config config, Config.Route route, HttpPoster poster) {
+  static HttpSink datadog(Config config, DatadogRoute.Route route, HttpPoster poster) {
     String[] spanHeaders, evalHeaders;
-    if (route == Config.Route.AGENTLESS) {
-      spanHeaders = new String[] {"Content-Type", "application/json", "DD-API-KEY", config.apiKey()};
+    if (route == DatadogRoute.Route.AGENTLESS) {
+      spanHeaders = new String[] {"Content-Type", "application/json", "DD-API-KEY", config.datadog.apiKey()};
       evalHeaders = spanHeaders;
     } else {
       spanHeaders = new String[] {"Content-Type", "application/json", "X-Datadog-EVP-Subdomain", "llmobs-intake"};
       evalHeaders = new String[] {"Content-Type", "application/json", "X-Datadog-EVP-Subdomain", "api"};
     }
-    return new HttpSink(new Endpoint(config.spansUrl(route), spanHeaders, Kind.SPANS.head, Kind.SPANS.tail),
-        new Endpoint(config.evaluationsUrl(route), evalHeaders, Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail),
-        config.payloadBytes, poster, " (check DD_API_KEY and DD_SITE)");
+    return new HttpSink(new Endpoint(config.datadog.spansUrl(route), spanHeaders, Kind.SPANS.head, Kind.SPANS.tail),
+        new Endpoint(config.datadog.evaluationsUrl(route), evalHeaders, Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail),
+        config.datadog.payloadBytes, poster, " (check DD_API_KEY and DD_SITE)");
   }
 
   /** OTLP/HTTP JSON: spans to {@code /v1/traces}, evaluations to {@code /v1/logs}, in {@code otlp}'s envelopes. */

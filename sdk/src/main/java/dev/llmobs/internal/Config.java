@@ -12,7 +12,6 @@ import java.util.Map;
  */
 public final class Config {
   /** Where spans go in Datadog's format; {@code NONE} when they go only over OTLP. */
-  public enum Route { AGENTLESS, AGENT, STDOUT, FILE, NONE }
 
   public static final int DEFAULT_PAYLOAD_BYTES = 5 << 20; // 5,242,880: the intake's request cap
   public static final int EXTENSION_PAYLOAD_BYTES = 2 << 20; // 2,097,152: the Lambda extension's proxy cap
@@ -23,19 +22,8 @@ public final class Config {
   public final String mlApp;
   public final String service, env, version;
   public final List<String> globalTags;
-  public final String site;
-  public final Route route;
-  /** Why {@link #route} was chosen, for the one start-up line. */
-  public final String routeReason;
-  /**
-   * The agent route was detected, not asked for: the first flush asks the agent's {@code /info} whether it has the
-   * EVP proxy before using it (wire format §1.4).
-   */
-  public final boolean discoverRoute;
-  public final String agentUrl;
-  public final String overrideOrigin;
-  public final String exportFile;
-  public final int payloadBytes;
+  /** Where spans go in Datadog's format, and how that was decided. */
+  public final DatadogRoute datadog;
   public final int eventBytes;
   public final int maxBufferedSpans;
   /** Spans open at once ({@code LLMOBS_MAX_OPEN_SPANS}): beyond, the oldest are finished as not closed. */
@@ -61,7 +49,6 @@ public final class Config {
   public final boolean snapStart;
   /** OTLP export, or null when {@code LLMOBS_EXPORTER} does not name {@code otlp}. */
   public final OtlpSettings otlp;
-  private final String apiKey; // never printed; see toString()
 
   private Config(Map<String, String> e, boolean extensionPresent) {
     enabled = bool(e, "DD_LLMOBS_ENABLED", true);
@@ -71,17 +58,6 @@ public final class Config {
     String app = firstNonBlank(e.get("DD_LLMOBS_ML_APP"), service, e.get("AWS_LAMBDA_FUNCTION_NAME"));
     mlApp = app == null ? "unnamed-ml-app" : normalizeMlApp(app);
     globalTags = parseTags(e.get("DD_TAGS"));
-    site = firstNonBlank(e.get("DD_SITE"), "datadoghq.com");
-    apiKey = trimToNull(e.get("DD_API_KEY"));
-    overrideOrigin = stripSlash(trimToNull(e.get("DD_LLMOBS_OVERRIDE_ORIGIN")));
-    exportFile = trimToNull(e.get("LLMOBS_EXPORT_FILE"));
-    String url = trimToNull(e.get("DD_TRACE_AGENT_URL"));
-    if (url == null) {
-      String host = firstNonBlank(e.get("DD_AGENT_HOST"), "localhost");
-      String port = firstNonBlank(e.get("DD_TRACE_AGENT_PORT"), "8126");
-      url = "http://" + host + ":" + port;
-    }
-    agentUrl = stripSlash(url);
     flushTimeoutMillis = flushTimeoutMillis(e);
     String ack = lower(trimToNull(e.get("LLMOBS_FLUSH_ACK")));
     if (ack != null && !ack.equals("wait") && !ack.equals("next")) {
@@ -111,70 +87,8 @@ public final class Config {
       }
       otlpOnly = withOtlp && explicit == null;
     }
-    String agentless = lower(trimToNull(e.get("DD_LLMOBS_AGENTLESS_ENABLED")));
-    Route r;
-    String why;
-    if (explicit != null && !explicit.equals("auto")) {
-      switch (explicit) {
-        case "agentless": r = Route.AGENTLESS; break;
-        case "agent": case "extension": r = Route.AGENT; break;
-        case "file": r = Route.FILE; break;
-        case "stdout": r = Route.STDOUT; break;
-        default:
-          Log.warn("LLMOBS_EXPORTER=" + explicit + " is not one of auto, agentless, agent, stdout, file, otlp; using auto");
-          r = null;
-      }
-      why = "LLMOBS_EXPORTER=" + explicit;
-    } else {
-      r = null;
-      why = null;
-    }
-    boolean detected = false;
-    if (otlpOnly) {
-      r = Route.NONE;
-      why = "LLMOBS_EXPORTER=otlp";
-    }
-    if (r == null) {
-      if ("true".equals(agentless) || "1".equals(agentless)) {
-        r = Route.AGENTLESS;
-        why = "DD_LLMOBS_AGENTLESS_ENABLED=true";
-      } else if ("false".equals(agentless) || "0".equals(agentless)) {
-        r = Route.AGENT;
-        why = "DD_LLMOBS_AGENTLESS_ENABLED=false";
-      } else if (trimToNull(e.get("DD_TRACE_AGENT_URL")) != null || trimToNull(e.get("DD_AGENT_HOST")) != null) {
-        r = Route.AGENT;
-        why = "an agent address is configured";
-        detected = true;
-      } else if (extensionPresent) {
-        r = Route.AGENT;
-        why = "the Datadog Lambda extension is installed";
-        detected = true;
-      } else if (apiKey != null) {
-        r = Route.AGENTLESS;
-        why = "DD_API_KEY is set and no agent is configured";
-      } else if (exportFile != null) {
-        r = Route.FILE;
-        why = "LLMOBS_EXPORT_FILE is set";
-      } else {
-        r = Route.STDOUT;
-        why = "no Datadog agent or API key is configured";
-      }
-    }
-    if (r == Route.AGENTLESS && apiKey == null) {
-      Log.warn("agentless export needs DD_API_KEY, which is not set; writing spans to stdout instead");
-      r = Route.STDOUT;
-      why = "agentless without DD_API_KEY";
-    }
-    if (r == Route.FILE && exportFile == null) {
-      Log.warn("LLMOBS_EXPORTER=file needs LLMOBS_EXPORT_FILE; writing spans to stdout instead");
-      r = Route.STDOUT;
-    }
-    route = r;
-    routeReason = why;
-    discoverRoute = detected && r == Route.AGENT;
+    datadog = new DatadogRoute(e, extensionPresent, explicit, otlpOnly);
     otlp = withOtlp ? new OtlpSettings(e, firstNonBlank(service, e.get("AWS_LAMBDA_FUNCTION_NAME"))) : null;
-    int defaultPayload = r == Route.AGENT ? EXTENSION_PAYLOAD_BYTES : DEFAULT_PAYLOAD_BYTES;
-    payloadBytes = (int) clamp(longValue(e, "DD_LLMOBS_PAYLOAD_SIZE_BYTES", defaultPayload), 1024, Integer.MAX_VALUE - 16);
     eventBytes = (int) clamp(longValue(e, "DD_LLMOBS_EVENT_SIZE_BYTES", DEFAULT_EVENT_BYTES), 512, Integer.MAX_VALUE - 16);
   }
 
@@ -191,71 +105,20 @@ public final class Config {
   /** What the log must never show: the API key and every OTLP header value. */
   public List<String> secrets() {
     List<String> out = new ArrayList<>();
-    if (apiKey != null) out.add(apiKey);
+    if (datadog.apiKey() != null) out.add(datadog.apiKey());
     if (otlp != null) out.addAll(otlp.secrets());
     return out;
   }
 
-  /** The API key, for the one header that needs it. */
-  public String apiKey() {
-    return apiKey;
-  }
-
-  public String spansUrl() {
-    return spansUrl(route);
-  }
-
-  public String evaluationsUrl() {
-    return evaluationsUrl(route);
-  }
-
-  /** Where spans go on {@code r}, whatever route this configuration chose (discovery may switch). */
-  public String spansUrl(Route r) {
-    switch (r) {
-      case AGENTLESS:
-        return (overrideOrigin != null ? overrideOrigin : "https://llmobs-intake." + site) + "/api/v2/llmobs";
-      case AGENT:
-        return (overrideOrigin != null ? overrideOrigin : agentUrl) + "/evp_proxy/v2/api/v2/llmobs";
-      default:
-        return null;
-    }
-  }
-
-  public String evaluationsUrl(Route r) {
-    switch (r) {
-      case AGENTLESS:
-        return (overrideOrigin != null ? overrideOrigin : "https://api." + site) + "/api/intake/llm-obs/v2/eval-metric";
-      case AGENT:
-        return (overrideOrigin != null ? overrideOrigin : agentUrl) + "/evp_proxy/v2/api/intake/llm-obs/v2/eval-metric";
-      default:
-        return null;
-    }
-  }
-
   /** Describes where spans go, without the API key or any header value. */
   public String describeRoute() {
-    String datadog = describeDatadogRoute();
-    if (otlp == null) return datadog;
-    return route == Route.NONE ? otlp.describe() : datadog + " and " + otlp.describe();
-  }
-
-  private String describeDatadogRoute() {
-    switch (route) {
-      case AGENTLESS: return "Datadog intake " + originOf(spansUrl()) + " (agentless, " + routeReason + ")";
-      case AGENT: return "Datadog agent/extension " + originOf(spansUrl()) + " (EVP proxy, " + routeReason + ")";
-      case FILE: return "JSON lines in " + exportFile + " (" + routeReason + ")";
-      default: return "JSON lines on stdout (" + routeReason + ")";
-    }
-  }
-
-  private static String originOf(String url) {
-    int i = url.indexOf('/', url.indexOf("//") + 2);
-    return i < 0 ? url : url.substring(0, i);
+    if (otlp == null) return datadog.describe();
+    return datadog.route == DatadogRoute.Route.NONE ? otlp.describe() : datadog.describe() + " and " + otlp.describe();
   }
 
   @Override public String toString() {
-    return "Config{enabled=" + enabled + ", mlApp=" + mlApp + ", route=" + route + ", apiKey="
-        + (apiKey == null ? "unset" : "set") + "}";
+    return "Config{enabled=" + enabled + ", mlApp=" + mlApp + ", route=" + datadog.route + ", apiKey="
+        + (datadog.apiKey() == null ? "unset" : "set") + "}";
   }
 
   /**

@@ -13,37 +13,37 @@ class ConfigTest {
   @Test void withNothingConfiguredSpansGoToStdout() {
     Config c = Config.fromEnv(Map.of(), false);
     assertTrue(c.enabled);
-    assertEquals(Config.Route.STDOUT, c.route);
+    assertEquals(DatadogRoute.Route.STDOUT, c.datadog.route);
     assertEquals("unnamed-ml-app", c.mlApp);
   }
 
   @Test void anApiKeyAloneMeansAgentless() {
     Config c = Config.fromEnv(Map.of("DD_API_KEY", "abc", "DD_SITE", "datadoghq.eu"), false);
-    assertEquals(Config.Route.AGENTLESS, c.route);
-    assertEquals("https://llmobs-intake.datadoghq.eu/api/v2/llmobs", c.spansUrl());
-    assertEquals("https://api.datadoghq.eu/api/intake/llm-obs/v2/eval-metric", c.evaluationsUrl());
-    assertEquals(5_242_880, c.payloadBytes);
+    assertEquals(DatadogRoute.Route.AGENTLESS, c.datadog.route);
+    assertEquals("https://llmobs-intake.datadoghq.eu/api/v2/llmobs", c.datadog.spansUrl());
+    assertEquals("https://api.datadoghq.eu/api/intake/llm-obs/v2/eval-metric", c.datadog.evaluationsUrl());
+    assertEquals(5_242_880, c.datadog.payloadBytes);
   }
 
   @Test void theLambdaExtensionWinsOverAnApiKey() {
     Config c = Config.fromEnv(Map.of("DD_API_KEY", "abc"), true);
-    assertEquals(Config.Route.AGENT, c.route);
-    assertEquals("http://localhost:8126/evp_proxy/v2/api/v2/llmobs", c.spansUrl());
-    assertEquals(2_097_152, c.payloadBytes, "the extension's proxy cap");
+    assertEquals(DatadogRoute.Route.AGENT, c.datadog.route);
+    assertEquals("http://localhost:8126/evp_proxy/v2/api/v2/llmobs", c.datadog.spansUrl());
+    assertEquals(2_097_152, c.datadog.payloadBytes, "the extension's proxy cap");
   }
 
   @Test void agentlessFlagDecides() {
-    assertEquals(Config.Route.AGENT, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "false",
-        "DD_API_KEY", "test-api-key-0123456789abcdef"), false).route);
-    assertEquals(Config.Route.AGENTLESS, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true",
-        "DD_API_KEY", "test-api-key-0123456789abcdef"), true).route);
+    assertEquals(DatadogRoute.Route.AGENT, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "false",
+        "DD_API_KEY", "test-api-key-0123456789abcdef"), false).datadog.route);
+    assertEquals(DatadogRoute.Route.AGENTLESS, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true",
+        "DD_API_KEY", "test-api-key-0123456789abcdef"), true).datadog.route);
   }
 
   @Test void agentlessWithoutAKeyFallsBackToStdoutAndSaysSo() {
     List<String> lines = new java.util.ArrayList<>();
     java.util.function.Consumer<String> prev = Log.redirect(lines::add);
     try {
-      assertEquals(Config.Route.STDOUT, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true"), false).route);
+      assertEquals(DatadogRoute.Route.STDOUT, Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true"), false).datadog.route);
       assertTrue(lines.get(0).contains("needs DD_API_KEY"));
     } finally {
       Log.redirect(prev);
@@ -52,13 +52,13 @@ class ConfigTest {
 
   @Test void agentAddressFromHostAndPort() {
     Config c = Config.fromEnv(Map.of("DD_AGENT_HOST", "10.0.0.5", "DD_TRACE_AGENT_PORT", "9126"), false);
-    assertEquals("http://10.0.0.5:9126/evp_proxy/v2/api/intake/llm-obs/v2/eval-metric", c.evaluationsUrl());
+    assertEquals("http://10.0.0.5:9126/evp_proxy/v2/api/intake/llm-obs/v2/eval-metric", c.datadog.evaluationsUrl());
   }
 
   @Test void explicitExporterAndFile() {
-    assertEquals(Config.Route.FILE,
-        Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/tmp/x"), false).route);
-    assertEquals(Config.Route.STDOUT, Config.fromEnv(Map.of("LLMOBS_EXPORTER", "stdout", "DD_API_KEY", "test-api-key-0123456789abcdef"), true).route);
+    assertEquals(DatadogRoute.Route.FILE,
+        Config.fromEnv(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/tmp/x"), false).datadog.route);
+    assertEquals(DatadogRoute.Route.STDOUT, Config.fromEnv(Map.of("LLMOBS_EXPORTER", "stdout", "DD_API_KEY", "test-api-key-0123456789abcdef"), true).datadog.route);
   }
 
   @Test void mlAppFallsBackToServiceThenFunctionNameAndIsNormalized() {
@@ -78,7 +78,7 @@ class ConfigTest {
     Config c = Config.fromEnv(Map.of("DD_API_KEY", "super-secret-key"), false);
     assertFalse(c.toString().contains("super-secret-key"));
     assertFalse(c.describeRoute().contains("super-secret-key"));
-    assertEquals("super-secret-key", c.apiKey());
+    assertEquals("super-secret-key", c.datadog.apiKey());
   }
 
   @Test void ddTagsAreParsed() {
