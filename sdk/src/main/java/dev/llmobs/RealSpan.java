@@ -37,7 +37,8 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
   /** When the span's work ended, if noted before it finished ({@link #markEnd}); else -1. */
   private long endNanoTime = -1;
   private boolean hasChildren, finished;
-  private boolean localRoot; // no local parent; kept apart because parent is let go once frozen
+  private volatile boolean localRoot; // no local parent; kept apart because parent is let go once frozen
+  private Recorder.Buffer buffer; // guarded by the recorder's lock
   /** Rough size of input, output and metadata in characters: bounds the export queue in bytes. */
   long approxBytes;
 
@@ -61,9 +62,7 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
     }
   }
 
-  private synchronized void markHasChild() {
-    hasChildren = true;
-  }
+  private synchronized void markHasChild() { hasChildren = true; }
 
   long startNanoTime() { return startNanoTime; }
 
@@ -311,7 +310,10 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
 
   @Override public Trace trace() { return trace; }
 
-  @Override public synchronized boolean isLocalRoot() { return localRoot; }
+  @Override public boolean isLocalRoot() { return localRoot; }
+
+  @Override public Recorder.Buffer buffer() { return buffer; }
+  @Override public void buffer(Recorder.Buffer b) { buffer = b; } // the pair the recorder keeps; guarded by it
 
   @Override public LLMObsSpan error(Throwable error) {
     if (error == null) {

@@ -34,6 +34,11 @@ final class Recorder {
 
     /** Finishes a span its user left open, marked with {@code why}; false when it had finished meanwhile. */
     boolean finishForgotten(String why);
+
+    /** The buffer of its trace the recorder last put it in, kept on the span to save a look-up; guarded by the lock. */
+    Buffer buffer();
+
+    void buffer(Buffer b);
   }
 
   /** One link of a thread's chain of current spans; immutable. */
@@ -50,9 +55,15 @@ final class Recorder {
   }
 
   /** The spans of one trace: those still open, in start order, and those finished before its root. */
-  private static final class Buffer {
+  static final class Buffer {
+    final Trace trace;
     final ArrayList<Span> open = new ArrayList<>(4);
     ArrayList<Span> finished = new ArrayList<>(4); // null once the root finished
+    boolean gone; // taken out of the recorder's map: a span that still names it must look again
+
+    Buffer(Trace trace) {
+      this.trace = trace;
+    }
   }
 
   /** The tag on a span the SDK finished because its user did not: its value says when. */
@@ -159,7 +170,7 @@ final class Recorder {
     }
     Trace trace = root == null ? null : root.trace();
     synchronized (lock) {
-      Buffer b = trace == null ? null : traces.get(trace);
+      Buffer b = trace == null ? null : bufferOf(root, trace);
       if (b != null) {
         for (int i = b.open.size() - 1; i >= 0; i--) {
           Span s = b.open.get(i);
@@ -213,16 +224,27 @@ final class Recorder {
   private void open(Span span, Trace t) {
     Buffer b = traces.get(t);
     if (b == null) {
-      traces.put(t, b = new Buffer());
+      traces.put(t, b = new Buffer(t));
       if (!span.isLocalRoot()) b.finished = null; // a late child: its root already finished
     }
     b.open.add(span);
+    span.buffer(b);
     openSpans++;
+  }
+
+  /** The buffer of {@code span}'s trace {@code t}, or null. Guarded by lock. */
+  private Buffer bufferOf(Span span, Trace t) {
+    Buffer b = span.buffer();
+    return b != null && !b.gone && b.trace == t ? b : traces.get(t);
   }
 
   // Guarded by lock. Removes an open span from its buffer; returns the buffer, or null.
   private Buffer close(Span span, Trace t) {
-    Buffer b = traces.get(t);
+    return closeIn(bufferOf(span, t), span);
+  }
+
+  // Guarded by lock.
+  private Buffer closeIn(Buffer b, Span span) {
     if (b == null) return null;
     for (int i = b.open.size() - 1; i >= 0; i--) {
       if (b.open.get(i) == span) {
@@ -231,7 +253,10 @@ final class Recorder {
         break;
       }
     }
-    if (b.open.isEmpty() && b.finished == null) traces.remove(t);
+    if (b.open.isEmpty() && b.finished == null) {
+      traces.remove(b.trace);
+      b.gone = true;
+    }
     return b;
   }
 
@@ -254,7 +279,7 @@ final class Recorder {
     boolean isRoot = span.isLocalRoot();
     List<Span> done;
     synchronized (lock) {
-      Buffer b = traces.get(t);
+      Buffer b = bufferOf(span, t);
       if (b == null || b.finished == null) {
         done = List.of(span); // its root finished earlier: it goes alone
       } else if (isRoot) {
@@ -269,7 +294,7 @@ final class Recorder {
         b.finished.add(span);
         done = null;
       }
-      close(span, t);
+      closeIn(b, span);
     }
     if (done == null) return;
     List<FinishedSpan> frozen = new ArrayList<>(done.size());
