@@ -93,10 +93,16 @@ class ConcurrencyTest {
     for (Future<?> f : futures) f.get();
     pool.shutdown();
     intake.always(202);
-    FlushResult last = LLMObs.flush(Duration.ofSeconds(2));
-    sent.addAndGet(last.spansSent());
-    dropped.addAndGet(last.spansDropped());
-    unconfirmed.addAndGet(last.spansUnconfirmed());
+    // On a busy machine the late answers can make the destination look sick (three failed flushes in a row): then
+    // flushes keep their spans and only every eighth asks whether it answers again. Within that cycle, all leave.
+    FlushResult last;
+    int flushes = 0;
+    do {
+      last = LLMObs.flush(Duration.ofSeconds(2));
+      sent.addAndGet(last.spansSent());
+      dropped.addAndGet(last.spansDropped());
+      unconfirmed.addAndGet(last.spansUnconfirmed());
+    } while (last.spansKept() > 0 && ++flushes < 9);
     kept.set(last.spansKept());
 
     int total = threads * perThread * 4;
@@ -104,7 +110,7 @@ class ConcurrencyTest {
     overBudget.removeIf(took -> took <= allowed);
     assertEquals(List.of(), overBudget, "flushes past their budget, beyond how late this machine woke threads");
     assertEquals(0, dropped.get());
-    assertEquals(0, kept.get(), "the last flush had time for everything kept");
+    assertEquals(0, kept.get(), "once the intake answered again, everything kept left");
     assertEquals(total, sent.get() + unconfirmed.get(), "every span sent or counted unconfirmed");
     assertTrue(unconfirmed.get() > 0, "the late answers left some spans unconfirmed");
 
