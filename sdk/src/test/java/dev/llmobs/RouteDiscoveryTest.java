@@ -100,4 +100,28 @@ class RouteDiscoveryTest {
     assertEquals(2, LLMObs.flush(Duration.ofSeconds(2)).spansSent());
     assertEquals(0, agent.requestsTo("/info").size());
   }
+
+  @Test void atInitTheAgentIsAskedAndTheFirstFlushFindsTheRouteAndTheConnectionReady() {
+    configure();
+    java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    dev.llmobs.internal.TracerHandle.current().prepare(System.nanoTime() + 2_000_000_000L); // the wrapper, at Init
+    assertEquals(1, agent.requestsTo("/info").size(), "the route was asked at Init");
+    assertEquals(0, agent.requestsTo("/evp_proxy/v2/api/v2/llmobs").size(), "nothing was sent at Init");
+    trace();
+    assertEquals(2, LLMObs.flush(Duration.ofSeconds(2)).spansSent());
+    assertEquals(1, agent.requestsTo("/info").size(), "the first flush did not ask again");
+    assertEquals(1, agent.connections(), "the first flush used the connection Init opened");
+  }
+
+  @Test void atInitAnAgentThatDoesNotListenYetIsLeftToTheFirstFlushSilently() throws Exception {
+    int port = agent.port();
+    agent.close(); // the extension starts beside the function: it may not listen yet
+    configure("DD_TRACE_AGENT_URL", "http://127.0.0.1:" + port);
+    dev.llmobs.internal.TracerHandle.current().prepare(System.nanoTime() + 50_000_000L);
+    assertTrue(logs.lines().stream().noneMatch(l -> l.contains("WARN")), logs.all());
+    agent = new TestIntake(port);
+    trace();
+    assertEquals(2, LLMObs.flush(Duration.ofSeconds(2)).spansSent());
+    assertEquals(1, agent.requestsTo("/info").size(), "asked by the first flush instead");
+  }
 }

@@ -39,6 +39,7 @@ public final class TestIntake implements AutoCloseable {
   public static final String THREAD_PREFIX = "test-intake";
 
   private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
   /** One received request. */
   public static final class Request {
@@ -199,6 +200,7 @@ public final class TestIntake implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
+        accepted.incrementAndGet();
         s.setTcpNoDelay(true);
         if (tls != null) {
           SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(s, null, s.getPort(), true);
@@ -435,6 +437,11 @@ public final class TestIntake implements AutoCloseable {
   public Map<String, Object> span(String name) {
     return spans().stream().filter(s -> name.equals(s.get("name"))).findFirst()
         .orElseThrow(() -> new AssertionError("no span named '" + name + "' arrived"));
+  }
+
+  /** How many connections this intake accepted. */
+  public int connections() {
+    return accepted.get();
   }
 
   /** How many probes (a {@code GET} other than {@code /info}) arrived. */
