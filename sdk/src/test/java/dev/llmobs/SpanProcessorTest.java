@@ -245,4 +245,38 @@ class SpanProcessorTest {
     assertEquals(2, r.spansDropped());
     assertEquals(only("wf").get("span_id"), only("call").get("parent_id"));
   }
+
+  @Test void aFlushWhileAnotherRunsTheProcessorLeavesItsSpansWaitingAndDoesNotWait() throws Exception {
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    LLMObs.registerProcessor(span -> {
+      if (span.name().equals("first")) {
+        inside.countDown();
+        try {
+          release.await(); // the processor is busy with the first flush's span
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return span;
+    });
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      LLMObs.workflow("first").finish();
+      java.util.concurrent.Future<FlushResult> busy = other.submit(() -> LLMObs.flush(Duration.ofSeconds(5)));
+      inside.await();
+      LLMObs.workflow("second").finish();
+      FlushResult meanwhile = LLMObs.flush(Duration.ofSeconds(5)); // returns without waiting for the processor
+      assertEquals(0, meanwhile.spansSent());
+      assertEquals(1, meanwhile.spansKept(), "waiting for the processor: " + meanwhile);
+      release.countDown();
+      int byBusy = busy.get(5, java.util.concurrent.TimeUnit.SECONDS).spansSent(); // it may take the second along
+      assertEquals(2, byBusy + LLMObs.flush(Duration.ofSeconds(2)).spansSent(), "both, once");
+      assertEquals(List.of("first", "second"), intake.spans().stream().map(x -> x.get("name")).collect(
+          java.util.stream.Collectors.toList()));
+    } finally {
+      release.countDown();
+      other.shutdownNow();
+    }
+  }
 }

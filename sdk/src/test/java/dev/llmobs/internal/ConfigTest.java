@@ -85,4 +85,13 @@ class ConfigTest {
     assertEquals(List.of("team:llm", "region:eu", "bare:"),
         Config.fromEnv(Map.of("DD_TAGS", "team:llm, region:eu bare"), false).globalTags);
   }
+
+  @Test void theFlushWaitsForItsAnswerUnlessToldToReadItAtTheNextFlush() {
+    assertFalse(Config.fromEnv(Map.of(), false).carryAnswers);
+    assertTrue(Config.fromEnv(Map.of("LLMOBS_FLUSH_ACK", "next"), false).carryAnswers);
+    try (dev.llmobs.testing.LogCapture logs = new dev.llmobs.testing.LogCapture()) {
+      assertFalse(Config.fromEnv(Map.of("LLMOBS_FLUSH_ACK", "later"), false).carryAnswers);
+      assertTrue(logs.all().contains("LLMOBS_FLUSH_ACK=later is not wait or next"), logs.all());
+    }
+  }
 }
