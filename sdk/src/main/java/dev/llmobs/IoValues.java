@@ -1,8 +1,8 @@
 package dev.llmobs;
 
 import dev.llmobs.export.datadog.DatadogJson;
-import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.internal.Throwables;
+import dev.llmobs.internal.json.JsonWriter;
 import java.util.List;
 
 /**

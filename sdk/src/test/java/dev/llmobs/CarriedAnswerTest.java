@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmobs.internal.Config;
 import dev.llmobs.testing.ManualClock;
-import dev.llmobs.testing.TestIntake;
 import dev.llmobs.testing.TestIntake.Answer;
+import dev.llmobs.testing.TestIntake;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmobs.testing.Lateness;
 import dev.llmobs.internal.Config;
+import dev.llmobs.testing.Lateness;
 import dev.llmobs.testing.ManualClock;
-import dev.llmobs.testing.TestIntake;
 import dev.llmobs.testing.TestIntake.Answer;
+import dev.llmobs.testing.TestIntake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.llmobs.testing.Lateness;
 import dev.llmobs.internal.Config;
+import dev.llmobs.testing.Lateness;
 import dev.llmobs.testing.LogCapture;
 import dev.llmobs.testing.ManualClock;
 import dev.llmobs.testing.OtlpBodies;

@@ -1,11 +1,11 @@
 package dev.llmobs.export;
 
-import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.BenchSpans;
 import dev.llmobs.FinishedSpan;
 import dev.llmobs.SpanProcessor;
 import dev.llmobs.export.datadog.SpanEncoder;
 import dev.llmobs.internal.Config;
+import dev.llmobs.internal.json.JsonWriter;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,8 +1,8 @@
 package dev.llmobs.lambda;
 
-import dev.llmobs.internal.TracerHandle;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
+import dev.llmobs.internal.TracerHandle;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.llmobs.testing.Lateness;
-import dev.llmobs.testing.TestIntake;
 import dev.llmobs.testing.TestIntake.Answer;
+import dev.llmobs.testing.TestIntake;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.llmobs.export;
 
-import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
+import dev.llmobs.internal.json.JsonWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -1,11 +1,11 @@
 package dev.llmobs.export;
 
-import dev.llmobs.export.otlp.OtlpEncoder;
 import dev.llmobs.export.http.HttpPoster;
+import dev.llmobs.export.otlp.OtlpEncoder;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.DatadogRoute;
-import dev.llmobs.internal.OtlpSettings;
 import dev.llmobs.internal.Log;
+import dev.llmobs.internal.OtlpSettings;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

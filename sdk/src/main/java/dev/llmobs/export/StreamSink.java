@@ -1,7 +1,7 @@
 package dev.llmobs.export;
 
-import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.internal.Log;
+import dev.llmobs.internal.json.JsonWriter;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,14 +1,14 @@
 package dev.llmobs.export.otlp;
 
-import dev.llmobs.internal.json.JsonWriter;
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
 import dev.llmobs.SpanContext;
 import dev.llmobs.SpanKind;
 import dev.llmobs.export.Encoder;
 import dev.llmobs.internal.Config;
-import dev.llmobs.internal.OtlpSettings;
 import dev.llmobs.internal.Ids;
+import dev.llmobs.internal.OtlpSettings;
+import dev.llmobs.internal.json.JsonWriter;
 import java.util.List;
 import java.util.Map;
 
