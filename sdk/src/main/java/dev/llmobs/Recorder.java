@@ -92,7 +92,7 @@ final class Recorder {
   private final ArrayDeque<FinishedSpan> ready = new ArrayDeque<>();
   private final ArrayDeque<Evaluation> evaluations = new ArrayDeque<>();
   private long readyBytes;
-  private int droppedSpans, droppedEvaluations;
+  private int droppedSpans, droppedEvaluations, notClosed;
 
   Recorder(Config config, Clock clock) {
     this.clock = clock;
@@ -182,11 +182,14 @@ final class Recorder {
     return finishForgotten(left, "invocation_end");
   }
 
-  private static int finishForgotten(List<Span> spans, String why) {
+  private int finishForgotten(List<Span> spans, String why) {
     int n = 0;
     for (Span s : spans) if (s.finishForgotten(why)) n++;
     if (n > 0) {
-      Usage.rejected("not-closed", n + " span(s) were still open " + (why.equals("invocation_end")
+      synchronized (lock) {
+        notClosed += n;
+      }
+      Usage.report("not-closed", n + " span(s) were still open " + (why.equals("invocation_end")
           ? "when the invocation ended" : "beyond LLMOBS_MAX_OPEN_SPANS") + ": finished and sent, tagged "
           + FORGOTTEN_TAG + ":" + why + " (close every span, or use the functional form)");
     }
@@ -366,12 +369,16 @@ final class Recorder {
     final List<FinishedSpan> spans;
     final List<Evaluation> evaluations;
     final int droppedSpans, droppedEvaluations;
+    /** Spans their users left open that the SDK finished since the last flush. */
+    final int notClosed;
 
-    Drained(List<FinishedSpan> spans, List<Evaluation> evaluations, int droppedSpans, int droppedEvaluations) {
+    Drained(List<FinishedSpan> spans, List<Evaluation> evaluations, int droppedSpans, int droppedEvaluations,
+        int notClosed) {
       this.spans = spans;
       this.evaluations = evaluations;
       this.droppedSpans = droppedSpans;
       this.droppedEvaluations = droppedEvaluations;
+      this.notClosed = notClosed;
     }
 
     boolean isEmpty() {
@@ -381,11 +388,12 @@ final class Recorder {
 
   Drained drain() {
     synchronized (lock) {
-      Drained d = new Drained(new ArrayList<>(ready), new ArrayList<>(evaluations), droppedSpans, droppedEvaluations);
+      Drained d = new Drained(new ArrayList<>(ready), new ArrayList<>(evaluations), droppedSpans, droppedEvaluations,
+          notClosed);
       ready.clear();
       evaluations.clear();
       readyBytes = 0;
-      droppedSpans = droppedEvaluations = 0;
+      droppedSpans = droppedEvaluations = notClosed = 0;
       if (Log.isDebug() && openSpans > 0) Log.debug(openSpans + " span(s) open in " + traces.size() + " trace(s)");
       return d;
     }

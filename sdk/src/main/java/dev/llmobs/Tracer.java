@@ -97,7 +97,7 @@ final class Tracer extends TracerHandle {
       }
     }
     FlushResult r = result(runs, waiting, System.nanoTime() - start);
-    summarize(r, runs, refused, waiting);
+    summarize(r, runs, refused, waiting, d.notClosed);
     return r;
   }
 
@@ -149,14 +149,15 @@ final class Tracer extends TracerHandle {
   }
 
   /** One line per destination and flush, built only when it is printed. */
-  private static void summarize(FlushResult r, List<List<Report>> runs, long refused, int waiting) {
-    boolean notable = refused > 0 || waiting > 0;
+  private static void summarize(FlushResult r, List<List<Report>> runs, long refused, int waiting, int notClosed) {
+    boolean notable = refused > 0 || waiting > 0 || notClosed > 0;
     for (List<Report> run : runs) for (Report x : run) notable |= x.notable;
     if (!notable && !Log.isDebug()) return;
     for (FlushResult each : r.destinations()) {
       String line = "flush to " + each.destination() + ": " + each
           + (refused > 0 ? "; " + refused + " annotations refused (see earlier lines)" : "")
-          + (waiting > 0 ? "; " + waiting + " spans wait for the span processor" : "");
+          + (waiting > 0 ? "; " + waiting + " spans wait for the span processor" : "")
+          + (notClosed > 0 ? "; " + notClosed + " spans left open were finished by the SDK" : "");
       if (notable) Log.info(line);
       else Log.debug(line);
     }

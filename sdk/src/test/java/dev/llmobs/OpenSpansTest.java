@@ -81,6 +81,7 @@ class OpenSpansTest {
       }
       assertEquals(1, logs.lines().stream().filter(l -> l.contains("WARN") && l.contains("still open")).count(),
           logs.all());
+      assertTrue(logs.all().contains("6 spans left open were finished by the SDK"), "counted in the summary: " + logs.all());
     }
     assertEquals(0, recorder().openSpans());
   }
