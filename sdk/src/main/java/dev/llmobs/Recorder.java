@@ -380,10 +380,6 @@ final class Recorder {
       this.droppedEvaluations = droppedEvaluations;
       this.notClosed = notClosed;
     }
-
-    boolean isEmpty() {
-      return spans.isEmpty() && evaluations.isEmpty() && droppedSpans == 0 && droppedEvaluations == 0;
-    }
   }
 
   Drained drain() {
