@@ -60,9 +60,4 @@ final class Breaker {
           + " bounds) and flushes return at once, asking from time to time whether it answers again");
     }
   }
-
-  /** A probe got no answer. */
-  synchronized void probeFailed() {
-    failures++;
-  }
 }

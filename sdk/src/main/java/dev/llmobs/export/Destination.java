@@ -88,8 +88,7 @@ final class Destination {
     }
     long until = Math.max(Breaker.probeDeadline(now, deadlineNanos), now + HttpSink.MIN_ATTEMPT_NANOS);
     for (InFlight f : batches) {
-      List<byte[]> bytes = new ArrayList<>(f.events.size());
-      for (Event e : f.events) bytes.add(e.bytes);
+      List<byte[]> bytes = bytesOf(f.events);
       Sink.Outcome o;
       try {
         o = sink.settle(f.ticket, bytes, Math.min(until, deadlineNanos));
@@ -136,7 +135,6 @@ final class Destination {
     boolean anything = !spans.isEmpty() || !evaluations.isEmpty() || hasKept();
     Breaker.Verdict verdict = anything ? breaker.verdict(start) : Breaker.Verdict.SEND;
     if (verdict == Breaker.Verdict.PROBE && !sink.answers(Breaker.probeDeadline(start, deadlineNanos))) {
-      breaker.probeFailed();
       verdict = Breaker.Verdict.SKIP;
     }
     List<Event> spanEvents = new ArrayList<>(spans.size()), evalEvents = new ArrayList<>(evaluations.size());
@@ -271,15 +269,12 @@ final class Destination {
   /** Hands every event back, untried: the destination is sick, or was for the spans just now. */
   private static Sink.Outcome keepAll(List<Event> events) {
     if (events.isEmpty()) return Sink.Outcome.NOTHING;
-    List<byte[]> bytes = new ArrayList<>(events.size());
-    for (Event e : events) bytes.add(e.bytes);
-    return new Sink.Outcome(0, bytes, 0, 0, false);
+    return new Sink.Outcome(0, bytesOf(events), 0, 0, false);
   }
 
   private Sink.Outcome send(Sink.Kind kind, List<Event> events, long deadline, boolean carry) {
     if (events.isEmpty()) return Sink.Outcome.NOTHING;
-    List<byte[]> bytes = new ArrayList<>(events.size());
-    for (Event e : events) bytes.add(e.bytes);
+    List<byte[]> bytes = bytesOf(events);
     try {
       return sink.send(kind, bytes, deadline, carry);
     } catch (Throwable t) {
@@ -328,6 +323,13 @@ final class Destination {
           + " oldest evaluations that the intake never took");
     }
     return overflow;
+  }
+
+  /** The bytes of {@code events}, in order: what a sink is handed. */
+  private static List<byte[]> bytesOf(List<Event> events) {
+    List<byte[]> out = new ArrayList<>(events.size());
+    for (Event e : events) out.add(e.bytes);
+    return out;
   }
 
   /** The events whose bytes the sink handed back, in order. */
