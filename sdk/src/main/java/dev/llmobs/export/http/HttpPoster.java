@@ -130,8 +130,12 @@ public final class HttpPoster {
       return new Result(Fate.REFUSED, -1, e.getMessage());
     }
     if (!origin.isLocal()) return post(url, headers, body, deadlineNanos);
-    Conn conn = connection(origin, deadlineNanos);
-    if (conn == null) return new Result(Fate.NOT_TAKEN, -1, "no connection to " + origin.hostHeader());
+    Conn conn;
+    try {
+      conn = connection(origin, deadlineNanos);
+    } catch (IOException | RuntimeException e) {
+      return new Result(Fate.NOT_TAKEN, -1, describe(e));
+    }
     try {
       conn.write(request("POST", conn.origin, url, headers, body), deadlineNanos);
     } catch (IOException | RuntimeException e) {
@@ -160,15 +164,10 @@ public final class HttpPoster {
     }
   }
 
-  /** A pooled connection to {@code origin} that is alive, or a new one; null when none could be opened. */
-  private Conn connection(Origin origin, long deadlineNanos) {
+  /** A pooled connection to {@code origin} that is alive, or a new one. */
+  private Conn connection(Origin origin, long deadlineNanos) throws IOException {
     Conn conn = idle.take(origin);
-    if (conn != null) return conn;
-    try {
-      return Conn.open(origin, deadlineNanos, tls);
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
+    return conn != null ? conn : Conn.open(origin, deadlineNanos, tls);
   }
 
   private Result request(String method, URI url, String[] headers, byte[] body, long deadlineNanos, int keep) {
@@ -178,13 +177,11 @@ public final class HttpPoster {
     } catch (IOException e) {
       return new Result(Fate.REFUSED, -1, e.getMessage());
     }
-    Conn conn = idle.take(origin);
-    if (conn == null) {
-      try {
-        conn = Conn.open(origin, deadlineNanos, tls);
-      } catch (IOException | RuntimeException e) {
-        return new Result(Fate.NOT_TAKEN, -1, describe(e));
-      }
+    Conn conn;
+    try {
+      conn = connection(origin, deadlineNanos);
+    } catch (IOException | RuntimeException e) {
+      return new Result(Fate.NOT_TAKEN, -1, describe(e));
     }
     return exchange(conn, method, url, headers, body, deadlineNanos, keep);
   }
@@ -199,8 +196,7 @@ public final class HttpPoster {
     try {
       Origin origin = Origin.of(url);
       if (origin.isLocal()) {
-        Conn c = idle.take(origin);
-        idle.put(c != null ? c : Conn.open(origin, deadlineNanos, tls));
+        idle.put(connection(origin, deadlineNanos));
         return;
       }
       java.nio.channels.SocketChannel.open().close();
