@@ -31,9 +31,9 @@ public final class FinishedSpan {
   private final Prompt prompt;
 
   /** A copy with some fields replaced: what a {@link SpanProcessor} returns. */
-  private FinishedSpan(FinishedSpan o, Object input, Object output, Map<String, Object> metadata, String[] tags,
-      int tagCount) {
-    this(o.kind, o.name, o.traceId, o.spanId, o.parentId, o.startEpochNanos, o.durationNanos, o.modelName,
+  private FinishedSpan(FinishedSpan o, long parentId, Object input, Object output, Map<String, Object> metadata,
+      String[] tags, int tagCount) {
+    this(o.kind, o.name, o.traceId, o.spanId, parentId, o.startEpochNanos, o.durationNanos, o.modelName,
         o.modelProvider, o.sessionId, o.mlApp, input, output, metadata, tags, tagCount, o.metricKeys, o.metricValues,
         o.metricCount, o.errorType, o.errorMessage, o.errorStack, o.approxBytes - 256, o.sampleRate,
         o.toolDefinitions, o.prompt);
@@ -75,22 +75,24 @@ public final class FinishedSpan {
 
   /** This span with its input replaced by {@code text} (null removes it). */
   public FinishedSpan withInputText(String text) {
-    return new FinishedSpan(this, text, output, metadata, tags, tagCount);
+    return new FinishedSpan(this, parentId, text, output, metadata, tags, tagCount);
   }
 
   /** This span with its output replaced by {@code text} (null removes it). */
   public FinishedSpan withOutputText(String text) {
-    return new FinishedSpan(this, input, text, metadata, tags, tagCount);
+    return new FinishedSpan(this, parentId, input, text, metadata, tags, tagCount);
   }
 
   /** This span with its input messages replaced ({@code llm} spans). */
   public FinishedSpan withInputMessages(List<Message> messages) {
-    return new FinishedSpan(this, messages == null ? null : new Messages(messages), output, metadata, tags, tagCount);
+    return new FinishedSpan(this, parentId, messages == null ? null : new Messages(messages), output, metadata, tags,
+        tagCount);
   }
 
   /** This span with its output messages replaced ({@code llm} spans). */
   public FinishedSpan withOutputMessages(List<Message> messages) {
-    return new FinishedSpan(this, input, messages == null ? null : new Messages(messages), metadata, tags, tagCount);
+    return new FinishedSpan(this, parentId, input, messages == null ? null : new Messages(messages), metadata, tags,
+        tagCount);
   }
 
   /**
@@ -100,7 +102,7 @@ public final class FinishedSpan {
   public FinishedSpan withMetadata(Map<String, Object> metadata) {
     Map<String, Object> copy = metadata == null ? Map.of()
         : Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
-    return new FinishedSpan(this, input, output, copy, tags, tagCount);
+    return new FinishedSpan(this, parentId, input, output, copy, tags, tagCount);
   }
 
   /**
@@ -122,7 +124,7 @@ public final class FinishedSpan {
       t[2 * n] = key;
       t[2 * n++ + 1] = value;
     }
-    return new FinishedSpan(this, input, output, metadata, t, n);
+    return new FinishedSpan(this, parentId, input, output, metadata, t, n);
   }
 
   public SpanKind kind() { return kind; }
@@ -144,9 +146,7 @@ public final class FinishedSpan {
 
   /** This span under another parent (0: none): its own parent was dropped by the span processor. */
   FinishedSpan withParentId(long newParent) {
-    return new FinishedSpan(kind, name, traceId, spanId, newParent, startEpochNanos, durationNanos, modelName,
-        modelProvider, sessionId, mlApp, input, output, metadata, tags, tagCount, metricKeys, metricValues,
-        metricCount, errorType, errorMessage, errorStack, approxBytes - 256, sampleRate, toolDefinitions, prompt);
+    return new FinishedSpan(this, newParent, input, output, metadata, tags, tagCount);
   }
 
   public long startEpochNanos() { return startEpochNanos; }
