@@ -117,24 +117,19 @@ public final class DatadogRoute {
 
   /** Where spans go on {@code r}, whatever route was chosen (discovery may switch). */
   public String spansUrl(Route r) {
-    switch (r) {
-      case AGENTLESS:
-        return (overrideOrigin != null ? overrideOrigin : "https://llmobs-intake." + site) + "/api/v2/llmobs";
-      case AGENT:
-        return (overrideOrigin != null ? overrideOrigin : agentUrl) + "/evp_proxy/v2/api/v2/llmobs";
-      default:
-        return null;
-    }
+    return url(r, "https://llmobs-intake." + site, "/api/v2/llmobs");
   }
 
   public String evaluationsUrl(Route r) {
+    return url(r, "https://api." + site, "/api/intake/llm-obs/v2/eval-metric");
+  }
+
+  /** {@code path} at the intake's origin (agentless) or behind the agent's EVP proxy; null on another route. */
+  private String url(Route r, String intakeOrigin, String path) {
     switch (r) {
-      case AGENTLESS:
-        return (overrideOrigin != null ? overrideOrigin : "https://api." + site) + "/api/intake/llm-obs/v2/eval-metric";
-      case AGENT:
-        return (overrideOrigin != null ? overrideOrigin : agentUrl) + "/evp_proxy/v2/api/intake/llm-obs/v2/eval-metric";
-      default:
-        return null;
+      case AGENTLESS: return (overrideOrigin != null ? overrideOrigin : intakeOrigin) + path;
+      case AGENT: return (overrideOrigin != null ? overrideOrigin : agentUrl) + "/evp_proxy/v2" + path;
+      default: return null;
     }
   }
 
