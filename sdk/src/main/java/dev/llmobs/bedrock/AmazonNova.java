@@ -1,5 +1,7 @@
 package dev.llmobs.bedrock;
 
+import dev.llmobs.internal.model.Json;
+import dev.llmobs.internal.model.ModelCall;
 import static dev.llmobs.bedrock.Bodies.first;
 import static dev.llmobs.bedrock.Bodies.listOf;
 
@@ -78,9 +80,9 @@ final class AmazonNova extends ModelFamily {
       Map<String, Object> use = Json.obj(b, "toolUse");
       if (use != null) calls.add(ToolCall.of(Json.str(use, "name"), Json.obj(use, "input"), Json.str(use, "toolUseId"), "toolUse"));
       Map<String, Object> res = Json.obj(b, "toolResult");
-      if (res != null) results.add(ToolResult.of("", Bodies.contentText(Json.raw(res, "content")), Json.str(res, "toolUseId"), "toolResult"));
+      if (res != null) results.add(ToolResult.of("", dev.llmobs.internal.model.AnthropicMessages.contentText(Json.raw(res, "content")), Json.str(res, "toolUseId"), "toolResult"));
       if (Json.has(b, "image")) text.append("([IMAGE DETECTED])");
     }
-    return CallRecord.message(role, text.toString(), calls, results);
+    return ModelCall.message(role, text.toString(), calls, results);
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmobs.bedrock;
 
+import dev.llmobs.internal.model.Json;
 import static dev.llmobs.bedrock.Bodies.first;
 import static dev.llmobs.bedrock.Bodies.listOf;
 

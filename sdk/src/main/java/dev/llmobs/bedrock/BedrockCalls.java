@@ -1,5 +1,7 @@
 package dev.llmobs.bedrock;
 
+import dev.llmobs.internal.model.Json;
+import dev.llmobs.internal.model.ModelCall;
 import dev.llmobs.Message;
 import dev.llmobs.ToolCall;
 import dev.llmobs.ToolResult;
@@ -64,7 +66,7 @@ final class BedrockCalls {
     Object parsed = Json.parse(body);
     if (r.family == ModelFamily.UNKNOWN) r.family = ModelFamily.sniff(parsed);
     synchronized (r) {
-      if (parsed == null) r.inputText = CallRecord.clip(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      if (parsed == null) r.inputText = ModelCall.clip(new String(body, java.nio.charset.StandardCharsets.UTF_8));
       else r.family.request(parsed, r);
     }
   }
@@ -116,9 +118,9 @@ final class BedrockCalls {
     for (ToolResult tr : all.toolResults()) {
       named.add(ToolResult.of(toolNames.getOrDefault(tr.toolId(), ""), tr.result(), tr.toolId(), tr.type()));
     }
-    Message results = CallRecord.message(m.roleAsString(), "", null, named);
+    Message results = ModelCall.message(m.roleAsString(), "", null, named);
     if (all.content().isEmpty() && all.toolCalls().isEmpty()) return List.of(results);
-    return List.of(CallRecord.message(m.roleAsString(), all.content(), all.toolCalls(), null), results);
+    return List.of(ModelCall.message(m.roleAsString(), all.content(), all.toolCalls(), null), results);
   }
 
   /** A Converse message, in Datadog's shape: text, tool calls, tool results; other blocks become markers. */
@@ -151,7 +153,7 @@ final class BedrockCalls {
         if (b.reasoningContent() != null) text.append("([REASONING])");
       }
     }
-    return CallRecord.message(m.roleAsString(), text.toString(), calls, results);
+    return ModelCall.message(m.roleAsString(), text.toString(), calls, results);
   }
 
   /** Records the response of a non-streaming call. */
@@ -181,7 +183,7 @@ final class BedrockCalls {
   private static void invokeResponse(CallRecord r, byte[] body) {
     Object parsed = Json.parse(body);
     synchronized (r) {
-      if (parsed == null) r.outputText = CallRecord.clip(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      if (parsed == null) r.outputText = ModelCall.clip(new String(body, java.nio.charset.StandardCharsets.UTF_8));
       else r.family.response(parsed, r);
     }
   }

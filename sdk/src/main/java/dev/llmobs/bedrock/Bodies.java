@@ -1,5 +1,6 @@
 package dev.llmobs.bedrock;
 
+import dev.llmobs.internal.model.Json;
 import dev.llmobs.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,18 +57,6 @@ final class Bodies {
       out.record.meta("stop_reason", first(Json.str(o, "stop_reason"), Json.str(o, "finish_reason")));
     }
     return true;
-  }
-
-  /** A tool result's content as text: a string, or text/json blocks joined. */
-  static String contentText(Object content) {
-    if (content == null) return "";
-    if (content instanceof String) return (String) content;
-    StringBuilder b = new StringBuilder();
-    for (Object block : listOf(content instanceof List ? (List<?>) content : null)) {
-      if (Json.str(block, "text") != null) b.append(Json.str(block, "text"));
-      else if (Json.raw(block, "json") != null) b.append(new dev.llmobs.internal.json.JsonWriter(64).value(Json.raw(block, "json")));
-    }
-    return b.toString();
   }
 
   static List<Object> toolNames(List<?> tools, String key) {

@@ -1,15 +1,13 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.ToolCall;
+import dev.llmobs.internal.model.Json;
+import dev.llmobs.internal.model.ModelCall;
+import dev.llmobs.internal.model.StreamOutput;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import software.amazon.eventstream.HeaderValue;
 import software.amazon.eventstream.Message;
 import software.amazon.eventstream.MessageDecoder;
@@ -28,18 +26,15 @@ final class FrameSink {
   private final MessageDecoder decoder = new MessageDecoder(this::onFrame);
   private volatile boolean broken;
   private Throwable streamError;
-  private boolean assembled; // guarded by this
 
-  // Output under construction, by content block index.
-  private String role = "assistant";
-  private final TreeMap<Integer, StringBuilder> text = new TreeMap<>();
-  private final TreeMap<Integer, String[]> tools = new TreeMap<>(); // index -> {name, id}
-  private final TreeMap<Integer, StringBuilder> toolInput = new TreeMap<>();
+  /** The output under construction, by content block index. */
+  final StreamOutput output;
 
   FrameSink(CallRecord record) {
     this.record = record;
     this.attempt = record.attempt();
     this.converse = record.operation.equals("ConverseStream");
+    this.output = new StreamOutput(record, converse ? "toolUse" : record.family.toolCallType());
   }
 
   synchronized void feed(ByteBuffer bytes) {
@@ -62,7 +57,7 @@ final class FrameSink {
       Object payload = Json.parse(frame.getPayload());
       String msg = Json.str(payload, "message");
       if (msg == null) msg = header(h, ":error-message");
-      streamError = new StreamException(type, msg);
+      streamError = new ModelCall.StreamError(type, msg);
       return;
     }
     Object payload = Json.parse(frame.getPayload());
@@ -83,7 +78,7 @@ final class FrameSink {
     if (type == null || p == null) return;
     switch (type) {
       case "messageStart":
-        if (Json.str(p, "role") != null) role = Json.str(p, "role");
+        output.role(Json.str(p, "role"));
         break;
       case "contentBlockStart": {
         Map<String, Object> use = Json.obj(Json.obj(p, "start"), "toolUse");
@@ -134,21 +129,17 @@ final class FrameSink {
 
   /** A tool call starts at a content block index. */
   void startTool(int index, String name, String id) {
-    tools.put(index, new String[] {name, id});
+    output.startTool(index, name, id);
   }
 
   /** A piece of a tool call's JSON arguments; null or empty is nothing. */
   void appendToolInput(int index, String json) {
-    if (json == null || json.isEmpty()) return;
-    record.firstToken();
-    toolInput.computeIfAbsent(index, k -> new StringBuilder()).append(json);
+    output.appendToolInput(index, json);
   }
 
   /** A piece of text at a content block index; null or empty is nothing. */
   void appendText(int index, String s) {
-    if (s == null || s.isEmpty()) return;
-    record.firstToken();
-    text.computeIfAbsent(index, k -> new StringBuilder()).append(s);
+    output.appendText(index, s);
   }
 
   /** Token counts from a usage object, by the family's field names (null: not in this object). */
@@ -172,33 +163,8 @@ final class FrameSink {
   }
 
   /** Writes the assembled output message into the record. */
-  synchronized void assemble(boolean cancelled) {
-    if (assembled) return;
-    assembled = true;
-    StringBuilder all = new StringBuilder();
-    for (StringBuilder b : text.values()) all.append(b);
-    List<ToolCall> calls = new ArrayList<>();
-    for (Map.Entry<Integer, String[]> t : tools.entrySet()) {
-      StringBuilder raw = toolInput.get(t.getKey());
-      Object args = raw == null || raw.length() == 0 ? null : Json.parse(raw.toString().getBytes(StandardCharsets.UTF_8));
-      Map<String, Object> map = Json.asObj(args);
-      if (map == null && raw != null && raw.length() > 0) map = Map.of("raw", raw.toString());
-      calls.add(ToolCall.of(t.getValue()[0], map, t.getValue()[1], converse ? "toolUse" : record.family.toolCallType()));
-    }
-    synchronized (record) {
-      if (all.length() > 0 || !calls.isEmpty()) record.output.add(CallRecord.message(role, all.toString(), calls, null));
-    }
+  void assemble(boolean cancelled) {
+    output.assemble();
     if (cancelled) record.meta("stream_cancelled", true);
-  }
-
-  /** An exception frame inside a 200 response: its type is the service's error code. */
-  static final class StreamException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final String type;
-
-    StreamException(String type, String message) {
-      super(message, null, false, false);
-      this.type = type;
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmobs.bedrock;
 
+import dev.llmobs.internal.model.ModelCall;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
@@ -363,7 +364,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     }
 
     private static String describe(Throwable t) {
-      String type = t instanceof FrameSink.StreamException ? ((FrameSink.StreamException) t).type : t.getClass().getName();
+      String type = t instanceof ModelCall.StreamError ? ((ModelCall.StreamError) t).type : t.getClass().getName();
       String message = t.getMessage();
       if (message == null) return type;
       return type + ": " + (message.length() <= 200 ? message : message.substring(0, 200) + "...");

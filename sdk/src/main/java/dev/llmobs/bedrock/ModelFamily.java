@@ -1,5 +1,6 @@
 package dev.llmobs.bedrock;
 
+import dev.llmobs.internal.model.ModelCall;
 import java.util.List;
 import java.util.Locale;
 
@@ -83,11 +84,11 @@ abstract class ModelFamily {
     }
 
     @Override void request(Object body, CallRecord r) {
-      r.inputText = CallRecord.clip(new dev.llmobs.internal.json.JsonWriter(256).value(body).toString());
+      r.inputText = ModelCall.clip(new dev.llmobs.internal.json.JsonWriter(256).value(body).toString());
     }
 
     @Override void response(Object body, CallRecord r) {
-      r.outputText = CallRecord.clip(new dev.llmobs.internal.json.JsonWriter(256).value(body).toString());
+      r.outputText = ModelCall.clip(new dev.llmobs.internal.json.JsonWriter(256).value(body).toString());
     }
 
     @Override boolean chunk(Object chunk, FrameSink out) {

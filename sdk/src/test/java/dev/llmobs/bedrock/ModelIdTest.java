@@ -1,5 +1,6 @@
 package dev.llmobs.bedrock;
 
+import dev.llmobs.internal.model.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;

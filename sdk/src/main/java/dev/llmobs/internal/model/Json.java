@@ -1,13 +1,13 @@
-package dev.llmobs.bedrock;
+package dev.llmobs.internal.model;
 
 import java.util.List;
 import java.util.Map;
 
-/** Null-safe reads of JSON parsed into maps and lists (jackson-jr's shapes). */
-final class Json {
+/** Null-safe reads of JSON parsed into maps and lists (jackson-jr's shapes). Not for use outside llmobs-lambda. */
+public final class Json {
   private Json() {}
 
-  static Object parse(byte[] bytes) {
+  public static Object parse(byte[] bytes) {
     if (bytes == null || bytes.length == 0) return null;
     try {
       return com.fasterxml.jackson.jr.ob.JSON.std.anyFrom(bytes);
@@ -17,31 +17,31 @@ final class Json {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> obj(Object o, String key) {
+  public static Map<String, Object> obj(Object o, String key) {
     Object v = o instanceof Map ? ((Map<String, Object>) o).get(key) : null;
     return v instanceof Map ? (Map<String, Object>) v : null;
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> asObj(Object o) {
+  public static Map<String, Object> asObj(Object o) {
     return o instanceof Map ? (Map<String, Object>) o : null;
   }
 
-  static List<?> list(Object o, String key) {
+  public static List<?> list(Object o, String key) {
     Object v = o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
     return v instanceof List ? (List<?>) v : null;
   }
 
-  static String str(Object o, String key) {
+  public static String str(Object o, String key) {
     Object v = o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
     return v == null || v instanceof Map || v instanceof List ? null : v.toString();
   }
 
-  static Object raw(Object o, String key) {
+  public static Object raw(Object o, String key) {
     return o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
   }
 
-  static Long num(Object o, String key) {
+  public static Long num(Object o, String key) {
     Object v = o instanceof Map ? ((Map<?, ?>) o).get(key) : null;
     if (v instanceof Number) return ((Number) v).longValue();
     if (v instanceof String) {
@@ -54,7 +54,7 @@ final class Json {
     return null;
   }
 
-  static boolean has(Object o, String key) {
+  public static boolean has(Object o, String key) {
     return o instanceof Map && ((Map<?, ?>) o).containsKey(key);
   }
 }
