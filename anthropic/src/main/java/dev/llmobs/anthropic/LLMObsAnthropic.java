@@ -1,0 +1,49 @@
+package dev.llmobs.anthropic;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.AnthropicClientAsync;
+import dev.llmobs.internal.Log;
+import dev.llmobs.internal.Throwables;
+import dev.llmobs.internal.model.ClientProxy;
+
+/**
+ * Traces the Anthropic Java SDK: every Messages call (sync, async, streaming; Anthropic's API, Bedrock or Vertex)
+ * becomes one {@code llm} span, with its messages, tools, tokens, retries and errors.
+ *
+ * <pre>{@code
+ * AnthropicClient client = LLMObsAnthropic.wrap(AnthropicOkHttpClient.fromEnv());
+ * }</pre>
+ *
+ * <p>The client returned is the user's, seen through its own interface: its transport gets our interceptor (the
+ * SDK's hook, which sees each attempt's bytes), and the methods that are model calls open their span on the
+ * caller's thread. Everything else goes to the user's client as it is.
+ */
+public final class LLMObsAnthropic {
+  private LLMObsAnthropic() {}
+
+  /** The same client, traced; the client itself if it cannot be (logged once). */
+  public static AnthropicClient wrap(AnthropicClient client) {
+    if (client == null || ClientProxy.isProxy(client)) return client;
+    try {
+      AnthropicClient tapped = client.withOptions(b -> b.addInterceptor(AnthropicTap::new));
+      return ClientProxy.of(AnthropicClient.class, tapped, AnthropicProtocol.INSTANCE);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.warn("anthropic-java client not traced: " + t);
+      return client;
+    }
+  }
+
+  /** The same async client, traced; the client itself if it cannot be (logged once). */
+  public static AnthropicClientAsync wrap(AnthropicClientAsync client) {
+    if (client == null || ClientProxy.isProxy(client)) return client;
+    try {
+      AnthropicClientAsync tapped = client.withOptions(b -> b.addInterceptor(AnthropicTap::new));
+      return ClientProxy.of(AnthropicClientAsync.class, tapped, AnthropicProtocol.INSTANCE);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.warn("anthropic-java client not traced: " + t);
+      return client;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.llmobs.internal.model;
+
+import dev.llmobs.internal.Log;
+import dev.llmobs.internal.Throwables;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A client of an LLM SDK seen through its own interfaces: every method goes to the user's client unchanged; the
+ * services it hands out are seen the same way; and the methods that are model calls open a {@link TappedCall} on
+ * the caller's thread and name it to the transport in a header of the request. The caller gets the very object or
+ * exception the client returned: a proxy only ever adds a callback to a future, never replaces it. Not for use
+ * outside llmobs-lambda.
+ */
+public final class ClientProxy implements InvocationHandler {
+  private final Object target;
+  private final Protocol protocol;
+  private final Class<?> type;
+
+  private ClientProxy(Object target, Protocol protocol, Class<?> type) {
+    this.target = target;
+    this.protocol = protocol;
+    this.type = type;
+  }
+
+  /** {@code target} seen through {@code type}, an interface of the SDK; the transport must be tapped already. */
+  public static <T> T of(Class<T> type, T target, Protocol protocol) {
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new ClientProxy(target, protocol, type)));
+  }
+
+  /** Whether {@code o} is one of ours (a client wrapped twice is wrapped once). */
+  public static boolean isProxy(Object o) {
+    return o != null && Proxy.isProxyClass(o.getClass()) && Proxy.getInvocationHandler(o) instanceof ClientProxy;
+  }
+
+  @Override public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+    if (m.getDeclaringClass() == Object.class) {
+      switch (m.getName()) {
+        case "equals": return args[0] == proxy || target.equals(args[0]);
+        case "hashCode": return target.hashCode();
+        case "toString": return target.toString();
+        default:
+      }
+    }
+    Operation op = args == null || args.length == 0 || args[0] == null ? null : operation(m);
+    if (op != null) return traced(op, m, args);
+    Object result = call(m, args);
+    Class<?> r = m.getReturnType();
+    if (result != null && r.isInterface() && !isProxy(result) && protocol.navigates(r)) return of(cast(r), result, protocol);
+    return result;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<Object> cast(Class<?> c) {
+    return (Class<Object>) c;
+  }
+
+  private Operation operation(Method m) {
+    try {
+      return protocol.ofMethod(type, m.getName());
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      return null;
+    }
+  }
+
+  private Object call(Method m, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private Object traced(Operation op, Method m, Object[] args) throws Throwable {
+    boolean streaming = protocol.streams(m.getName());
+    boolean async = CompletionStage.class.isAssignableFrom(m.getReturnType()) || m.getReturnType().getSimpleName().startsWith("Async");
+    TappedCall call;
+    Object[] named;
+    try {
+      call = Tap.open(op, true, streaming, async);
+      named = args.clone();
+      named[0] = Headers.add(args[0], Tap.HEADER, call.id);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.debug(protocol.sdk() + " call not traced: " + t);
+      return call(m, args);
+    }
+    Object result;
+    try {
+      result = m.invoke(target, named);
+    } catch (InvocationTargetException e) {
+      call.end(e.getCause());
+      throw e.getCause();
+    } catch (Throwable t) { // the reflective call itself failed: the user's call was not made; make it as it was
+      Throwables.propagateIfFatal(t);
+      call.end(null);
+      return call(m, args);
+    }
+    try {
+      if (result instanceof CompletableFuture) {
+        ((CompletableFuture<?>) result).whenComplete((v, e) -> {
+          if (e != null || !streaming) call.end(unwrap(e));
+        });
+      } else if (streaming && async) {
+        Object done = result.getClass().getMethod("onCompleteFuture").invoke(result);
+        if (done instanceof CompletableFuture) {
+          ((CompletableFuture<?>) done).whenComplete((v, e) -> {
+            if (e != null) call.end(unwrap(e));
+          });
+        }
+      } else if (!streaming) {
+        call.end(null);
+      }
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.debug(protocol.sdk() + " call end not watched: " + t);
+    }
+    return result;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.llmobs.internal.model;
+
+import dev.llmobs.LLMObs;
+import dev.llmobs.LLMObsSpan;
+import dev.llmobs.internal.Log;
+import dev.llmobs.internal.Throwables;
+import dev.llmobs.internal.TracerHandle;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where a client's proxy and its HTTP transport meet. The proxy opens a call on the caller's thread (so its span has
+ * the caller's parent, and its end is the caller's) and names it in a request header; the transport, which sees
+ * every attempt on whatever thread the client uses, finds the call by that header, takes the header off, and keeps
+ * what passes. A request that comes with no header (a method the proxy does not know) is a call of its own, ended
+ * by its response. Not for use outside llmobs-lambda.
+ */
+public final class Tap {
+  /** The header naming the call; it never leaves the process. */
+  public static final String HEADER = "X-LLMObs-Call";
+
+  private static final Map<String, TappedCall> open = new ConcurrentHashMap<>();
+  private static final AtomicLong ids = new AtomicLong();
+
+  private Tap() {}
+
+  /**
+   * A call starts on the caller's thread, under its current span. {@code awaited}: an invocation that ends while it
+   * is open waits for it a little (a future may still complete); a stream only its reader can end is not awaited.
+   */
+  static TappedCall open(Operation op, boolean proxied, boolean streaming, boolean awaited) {
+    TracerHandle tracer = TracerHandle.current();
+    LLMObsSpan span = LLMObs.span(op.kind, op.spanName).parent(LLMObs.currentSpan()).modelName("unknown").startDetached();
+    String id = proxied ? Long.toString(ids.incrementAndGet()) : null;
+    TappedCall call = new TappedCall(span, tracer, op, proxied, streaming, id);
+    if (id != null) open.put(id, call);
+    tracer.callOpened(call, span.context().traceId(), awaited, call::endIncomplete);
+    return call;
+  }
+
+  static void closed(TappedCall call) {
+    if (call.id != null) open.remove(call.id);
+  }
+
+  /**
+   * An attempt the transport is about to send: the exchange that keeps what passes, or null when the request is not a
+   * model call. Never throws.
+   */
+  public static Exchange attempt(Protocol protocol, String callId, String method, String url) {
+    try {
+      TappedCall call = callId == null ? null : open.get(callId);
+      if (call == null) {
+        if (!LLMObs.isEnabled()) return null;
+        Operation op = protocol.ofRequest(method, url);
+        if (op == null) return null;
+        call = open(op, false, false, false);
+      }
+      call.sentTo(url);
+      call.attemptStarted();
+      return new Exchange(call, call.attempt());
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      Log.debug(protocol.sdk() + " request not recorded: " + t);
+      return null;
+    }
+  }
+}
