@@ -16,6 +16,11 @@ public abstract class Operation {
     this.kind = kind;
   }
 
+  /** The span's name for a request to {@code url} (a vendor may name its calls by where they go). */
+  public String spanName(String url) {
+    return spanName;
+  }
+
   /** The provider a request to {@code url} goes to ({@code openai}, {@code azure_openai}, {@code amazon}...). */
   public abstract String provider(String url);
 

@@ -49,6 +49,8 @@ public final class TappedCall extends ModelCall {
     if (this.url == null) {
       this.url = url;
       span.modelProvider(op.provider(url));
+      String name = op.spanName(url);
+      if (!name.equals(op.spanName)) span.name(name);
     }
   }
 
@@ -66,6 +68,11 @@ public final class TappedCall extends ModelCall {
 
   synchronized void answer(Capture body) {
     response = body;
+  }
+
+  /** A streamed answer that ended with the whole answer in one event: that is read instead of the pieces. */
+  public synchronized void streamSuperseded() {
+    stream = null;
   }
 
   @Override protected void responseCleared() {
