@@ -53,6 +53,8 @@ class LayerZipIT {
       assertNotNull(z.getEntry("software/amazon/awssdk/global/handlers/execution.interceptors"));
       assertNotNull(z.getEntry("org/crac/Core.class"), "CRaC API, kept at its own name so the runtime's bridge finds it");
       assertNotNull(z.getEntry("dev/llmobs/langchain4j/LLMObsLangChain4j.class"), "our LangChain4j listeners");
+      assertNotNull(z.getEntry("dev/llmobs/openai/LLMObsOpenAI.class"), "our openai-java tracing");
+      assertNotNull(z.getEntry("dev/llmobs/anthropic/LLMObsAnthropic.class"), "our anthropic-java tracing");
       ZipEntry registrar = z.getEntry("META-INF/services/dev.langchain4j.spi.observability.AiServiceListenerRegistrarFactory");
       assertNotNull(registrar, "AI Services traced with no code in a function that has the layer");
       try (InputStream in = z.getInputStream(registrar)) {
@@ -67,6 +69,8 @@ class LayerZipIT {
         assertFalse(n.startsWith("software/amazon/") && n.endsWith(".class"), n);
         assertFalse(n.startsWith("com/fasterxml/"), "jackson must be relocated: " + n);
         assertFalse(n.startsWith("dev/langchain4j/"), "LangChain4j is the function's: " + n);
+        assertFalse(n.startsWith("com/openai/") || n.startsWith("com/anthropic/"), "the LLM SDKs are the function's: " + n);
+        assertFalse(n.startsWith("okhttp3/") || n.startsWith("kotlin/"), "their transports too: " + n);
         if (n.endsWith(".class")) {
           try (InputStream in = z.getInputStream(entry)) {
             DataInputStream d = new DataInputStream(in);

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 
 /**
  * The demo (README's first command): example 1, the claims assistant, then example 4, the same assistant as a
- * LangChain4j AI Service, each run as Lambda runs it (the real runtime interface client in its own JVM, our layer at
- * /opt) against a local Runtime API, a local Bedrock and a local intake that prints each trace as a tree and writes
+ * LangChain4j AI Service, then example 5, claims triage with the Anthropic Java SDK, each run as Lambda runs it (the real runtime interface client in its own JVM, our layer at
+ * /opt) against a local Runtime API, a local Bedrock, a local Anthropic API and a local intake that prints each trace as a tree and writes
  * every span to {@code examples/target/demo-spans.jsonl}. No AWS or Datadog account.
  */
 public final class Demo {
@@ -14,24 +14,29 @@ public final class Demo {
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     java.nio.file.Path spans = LambdaHarness.targetDir().resolve("demo-spans.jsonl");
-    try (LocalIntake intake = new LocalIntake(spans, out); FakeBedrock bedrock = new FakeBedrock()) {
-      run(out, intake, bedrock, "claims-assistant", "dev.llmobs.examples.ClaimsAssistant", false,
+    try (LocalIntake intake = new LocalIntake(spans, out); FakeBedrock bedrock = new FakeBedrock();
+        FakeAnthropic anthropic = new FakeAnthropic()) {
+      run(out, intake, LambdaHarness.env(intake, bedrock), "claims-assistant", "dev.llmobs.examples.ClaimsAssistant", false,
           "example 1, Bedrock Converse called directly",
           "{\"claimId\":\"88412\",\"question\":\"Is water damage from a burst pipe covered?\"}",
           "{\"claimId\":\"88412\",\"question\":\"How long do I have to report a claim?\"}",
           "{\"claimId\":\"88412\",\"question\":\"Is gradual seepage covered?\"}");
-      run(out, intake, bedrock, "claims-agent", "dev.llmobs.examples.ClaimsAgent", true,
+      run(out, intake, LambdaHarness.env(intake, bedrock), "claims-agent", "dev.llmobs.examples.ClaimsAgent", true,
           "example 4, a LangChain4j AI Service over Bedrock",
           "{\"claimId\":\"88412\",\"question\":\"Is water damage from a burst pipe covered?\"}",
           "{\"claimId\":\"90233\",\"question\":\"Is gradual seepage covered?\"}");
+      run(out, intake, LambdaHarness.env(intake, bedrock, "ANTHROPIC_BASE_URL", anthropic.baseUrl(),
+              "ANTHROPIC_API_KEY", "sk-ant-demo-not-a-key"), "claims-triage", "dev.llmobs.examples.ClaimsTriage", false,
+          "example 5, the Anthropic Java SDK called directly",
+          "{\"claimId\":\"88412\",\"description\":\"A pipe burst in the kitchen\"}");
       out.println();
       out.println(intake.received().size() + " spans received; written to " + spans);
     }
   }
 
-  private static void run(PrintStream out, LocalIntake intake, FakeBedrock bedrock, String name, String handler,
-      boolean execWrapper, String what, String... events) throws Exception {
-    try (LambdaHarness fn = new LambdaHarness(name, handler, LambdaHarness.env(intake, bedrock), execWrapper)) {
+  private static void run(PrintStream out, LocalIntake intake, java.util.Map<String, String> env, String name,
+      String handler, boolean execWrapper, String what, String... events) throws Exception {
+    try (LambdaHarness fn = new LambdaHarness(name, handler, env, execWrapper)) {
       out.println();
       out.println("== " + what + ": " + handler + " under the real Lambda runtime client; " + fn.layerMode);
       for (int i = 0; i < events.length; i++) {
