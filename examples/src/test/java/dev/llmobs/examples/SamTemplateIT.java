@@ -137,7 +137,7 @@ class SamTemplateIT {
         }
       }
     }
-    assertEquals(4, functions);
+    assertEquals(5, functions);
     Map<String, Object> params = map(t.get("Parameters"));
     assertFalse(map(params.get("DdApiKeySecretArn")).containsKey("Default"), "no plain default for the API key");
   }

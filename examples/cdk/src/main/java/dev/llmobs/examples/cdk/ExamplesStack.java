@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Effect;
@@ -22,7 +23,7 @@ import software.amazon.awscdk.services.secretsmanager.SecretAttributes;
 import software.constructs.Construct;
 
 /**
- * The layer and the three examples, as {@code sam-template.yaml} deploys them: the same parameters, functions,
+ * The layer and the five examples, as {@code sam-template.yaml} deploys them: the same parameters, functions,
  * handlers, environment, layers and grants (a test holds the two side by side). Spans go through the Datadog Lambda
  * extension, which reads the API key from Secrets Manager.
  */
@@ -43,6 +44,10 @@ public final class ExamplesStack extends Stack {
         .build();
     CfnParameter extensionArn = CfnParameter.Builder.create(this, "DatadogExtensionLayerArn")
         .description("The Datadog Lambda extension layer for your region and architecture").build();
+    CfnParameter anthropicKeyArn = CfnParameter.Builder.create(this, "AnthropicApiKeySecretArn")
+        .allowedPattern("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+")
+        .description("ARN of the Secrets Manager secret that holds the Anthropic API key (example 5). No default, on purpose.")
+        .build();
     CfnParameter modelId = CfnParameter.Builder.create(this, "ModelId")
         .defaultValue("us.anthropic.claude-3-5-haiku-20241022-v1:0")
         .description("Bedrock model (or inference profile) the examples call.").build();
@@ -77,12 +82,22 @@ public final class ExamplesStack extends Stack {
     agent.addToRolePolicy(bedrock("bedrock:InvokeModel"));
     LLMObsInstrumentation.instrument(agent, props(layer, extension, apiKey, site, mlApp).build());
 
+    // Example 5: the Anthropic Java SDK called directly, the client traced by LLMObsAnthropic.wrap (one line), the
+    // handler by LLMObsLambda.wrap. The key is resolved from Secrets Manager at deployment: never in the template.
+    Function triage = function("ClaimsTriageFunction", "dev.llmobs.examples.ClaimsTriage",
+        "Claims triage with the Anthropic Java SDK (a Messages call, a tool, the answer)", code, modelId.getValueAsString());
+    triage.addEnvironment("ANTHROPIC_API_KEY",
+        Fn.sub("{{resolve:secretsmanager:${" + anthropicKeyArn.getLogicalId() + "}:SecretString}}"));
+    triage.addEnvironment("MODEL", "claude-sonnet-4-5");
+    LLMObsInstrumentation.instrument(triage, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+
     CfnOutput.Builder.create(this, "LayerArn").value(layer.layer().getLayerVersionArn())
         .description("ARN of the llmobs-lambda layer version").build();
     CfnOutput.Builder.create(this, "ClaimsAssistantFunctionArn").value(claims.getFunctionArn()).build();
     CfnOutput.Builder.create(this, "PlainFunctionArn").value(plain.getFunctionArn()).build();
     CfnOutput.Builder.create(this, "EvaluatedAnswerFunctionArn").value(evaluated.getFunctionArn()).build();
     CfnOutput.Builder.create(this, "ClaimsAgentFunctionArn").value(agent.getFunctionArn()).build();
+    CfnOutput.Builder.create(this, "ClaimsTriageFunctionArn").value(triage.getFunctionArn()).build();
   }
 
   private Function function(String id, String handler, String description, String code, String model) {

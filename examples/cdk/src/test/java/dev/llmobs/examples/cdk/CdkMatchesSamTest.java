@@ -71,7 +71,7 @@ class CdkMatchesSamTest {
     Map<String, Object> globals = map(map(sam.get("Globals")).get("Function"));
     Map<String, Map<String, Object>> cdkFunctions = resources(cdk, "AWS::Lambda::Function");
     Map<String, Map<String, Object>> samFunctions = resources(sam, "AWS::Serverless::Function");
-    assertEquals(4, samFunctions.size());
+    assertEquals(5, samFunctions.size());
     assertEquals(samFunctions.size(), cdkFunctions.size(), "one CDK function per SAM function");
     for (Map.Entry<String, Map<String, Object>> e : samFunctions.entrySet()) {
       Map<String, Object> s = map(e.getValue().get("Properties"));
