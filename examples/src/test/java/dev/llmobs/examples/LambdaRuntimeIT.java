@@ -124,6 +124,28 @@ class LambdaRuntimeIT {
     }
   }
 
+  @Test void anAnthropicClientInAHandlerIsTracedFromTheLayer() throws Exception {
+    try (dev.llmobs.examples.harness.FakeAnthropic anthropic = new dev.llmobs.examples.harness.FakeAnthropic();
+        LambdaHarness fn = new LambdaHarness("claims-triage", "dev.llmobs.examples.ClaimsTriage",
+            LambdaHarness.env(intake, bedrock, "ANTHROPIC_BASE_URL", anthropic.baseUrl(), "ANTHROPIC_API_KEY",
+                "sk-ant-never-in-a-span"), false)) {
+      RuntimeApi.Outcome o = invoke(fn, "triage-1", "{\"claimId\":\"88412\",\"description\":\"A pipe burst\"}", 30_000);
+      assertFalse(o.error, o + "\n" + fn.output());
+      assertTrue(o.body.contains("urgent"), o.body);
+      assertTrue(intake.rootArrivalNanos("triage-1") < o.nanos, "the trace arrived before the response");
+      List<Map<String, Object>> trace = intake.trace("triage-1");
+      assertEquals("workflow claims-triage\n"
+          + "  llm anthropic.request\n"
+          + "  tool policy_lookup\n"
+          + "  llm anthropic.request\n", outline(trace, "undefined", ""), fn.output());
+      Map<String, Object> last = trace.stream().filter(s -> "anthropic.request".equals(s.get("name")))
+          .reduce((a, b) -> b).orElseThrow();
+      assertEquals(Map.of("input_tokens", 508, "output_tokens", 31, "total_tokens", 539, "cache_read_input_tokens", 412),
+          last.get("metrics"));
+      assertFalse(intake.received().toString().contains("sk-ant-never-in-a-span"), "the key is in no span");
+    }
+  }
+
   @Test void anAiServiceWithNoLineOfOursIsTracedThroughTheLayersServiceLoaderEntry() throws Exception {
     java.nio.file.Path fnClasses = LambdaHarness.targetDir().resolve("e2e-untraced-agent-classes");
     java.nio.file.Path pkg = fnClasses.resolve("dev/llmobs/examples/zerocode");
