@@ -4,10 +4,12 @@
 #                                      lambda machinery bootstrapped first, as under the Lambda runtime client)
 #   run-cold-start.sh bedrock [runs]   first Bedrock Converse call with vs without llmobs on the class path
 #   run-cold-start.sh langchain4j [runs]  first LangChain4j AI Service call with vs without llmobs on the class path
+#   run-cold-start.sh clients [runs]   first Anthropic and OpenAI SDK calls, bare vs through LLMObs*.wrap
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests -pl benchmarks -am package
 main=dev.llmobs.bench.ColdStart
 if [ "${1:-}" = "bedrock" ]; then main=dev.llmobs.bench.BedrockColdStart; shift; fi
 if [ "${1:-}" = "langchain4j" ]; then main=dev.llmobs.bench.LangChain4jColdStart; shift; fi
+if [ "${1:-}" = "clients" ]; then main=dev.llmobs.bench.LlmClientColdStart; shift; fi
 exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "$main" "${1:-15}" "${2:-}"

@@ -1,0 +1,60 @@
+package dev.llmobs.bench;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import java.util.Map;
+
+/**
+ * Cold start of the first call of each vendor SDK (client built, one call) in fresh JVMs: the user's client with no
+ * llmobs on the class path, and the client from {@code LLMObs*.wrap} with its span flushed (to stdout). The SDK's own
+ * first call is the baseline; what tracing adds is compared with it. Run:
+ * {@code benchmarks/run-cold-start.sh clients [runs]}.
+ */
+public final class LlmClientColdStart {
+  private LlmClientColdStart() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    String full = System.getProperty("java.class.path");
+    String plain = ColdJvm.classPathWithout("llmobs-", "/sdk/target/", "/anthropic/target/", "/openai/target/");
+    Map<String, String> env = Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn");
+    try (LlmStub stub = new LlmStub()) {
+      for (String sdk : new String[] {"anthropic", "openai"}) {
+        ColdJvm.compare("first " + sdk + " SDK call (client built, one call)", runs,
+            () -> ColdJvm.run(plain, Child.class.getName(), Map.of(), sdk, "plain", stub.baseUrl()),
+            () -> ColdJvm.run(full, Child.class.getName(), env, sdk, "traced", stub.baseUrl()));
+      }
+    }
+  }
+
+  /** Runs in each cold JVM: build the client, make one call, and when traced flush its span. */
+  public static final class Child {
+    public static void main(String[] args) throws Exception {
+      boolean traced = args[1].equals("traced");
+      long start = System.nanoTime();
+      if (args[0].equals("anthropic")) {
+        AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(args[2]).apiKey("sk-ant-bench").maxRetries(0).build();
+        if (traced) client = (AnthropicClient) Class.forName("dev.llmobs.anthropic.LLMObsAnthropic")
+            .getMethod("wrap", AnthropicClient.class).invoke(null, client);
+        client.messages().create(MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(400)
+            .addUserMessage("Is water damage covered?").build());
+      } else {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(args[2] + "/v1").apiKey("sk-bench").maxRetries(0).build();
+        if (traced) client = (OpenAIClient) Class.forName("dev.llmobs.openai.LLMObsOpenAI")
+            .getMethod("wrap", OpenAIClient.class).invoke(null, client);
+        client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o-mini")
+            .addUserMessage("Is water damage covered?").build());
+      }
+      if (traced) {
+        Object flushed = Class.forName("dev.llmobs.LLMObs").getMethod("flush").invoke(null);
+        Object sent = flushed.getClass().getMethod("spansSent").invoke(flushed);
+        if (!Integer.valueOf(1).equals(sent)) throw new IllegalStateException("spans sent: " + sent);
+      }
+      System.out.println("elapsed_ns=" + (System.nanoTime() - start));
+    }
+  }
+}
