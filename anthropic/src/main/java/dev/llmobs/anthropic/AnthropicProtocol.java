@@ -40,6 +40,29 @@ final class AnthropicProtocol implements Protocol {
     return (n.startsWith("com.anthropic.client.") || n.startsWith("com.anthropic.services.")) && !n.contains("WithRawResponse");
   }
 
+  /**
+   * The cloud a client's backend serves from, as dd-trace-py names it: {@code amazon} for Bedrock, {@code google} for
+   * Vertex; null for Anthropic's API or when it cannot be told. The backend is what the client was built with, so
+   * this holds behind a VPC endpoint or a proxy whose host names neither; the SDK keeps it in a private field of its
+   * options builder (the one reflective step, with the host as fallback).
+   */
+  static String providerOf(Object optionsBuilder) {
+    try {
+      java.lang.reflect.Field f = optionsBuilder.getClass().getDeclaredField("backend");
+      f.setAccessible(true);
+      Object backend = f.get(optionsBuilder);
+      if (!(backend instanceof com.anthropic.backends.Backend)) return null;
+      String otel = ((com.anthropic.backends.Backend) backend).openTelemetryProviderName();
+      if (otel == null) return null;
+      if (otel.startsWith("aws")) return "amazon";
+      if (otel.startsWith("gcp")) return "google";
+      return null;
+    } catch (Throwable t) {
+      dev.llmobs.internal.Throwables.propagateIfFatal(t);
+      return null;
+    }
+  }
+
   static String path(String url) {
     int q = url.indexOf('?');
     return q < 0 ? url : url.substring(0, q);
@@ -51,8 +74,9 @@ final class AnthropicProtocol implements Protocol {
       super("anthropic.request", SpanKind.LLM);
     }
 
+    /** By the host, when the client's backend could not be read (Bedrock's and Vertex's hosts name them). */
     @Override public String provider(String url) {
-      String u = url.toLowerCase(java.util.Locale.ROOT);
+      String u = url == null ? "" : url.toLowerCase(java.util.Locale.ROOT);
       if (u.contains("bedrock")) return "amazon";
       if (u.contains("googleapis.com") || u.contains("aiplatform")) return "google";
       return "anthropic";

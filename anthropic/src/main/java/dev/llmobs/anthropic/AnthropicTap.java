@@ -20,13 +20,16 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AnthropicTap implements HttpClient {
   private final HttpClient next;
+  /** The cloud the client's backend serves from ({@code amazon}, {@code google}), or null to tell by the URL. */
+  private final String provider;
 
-  AnthropicTap(HttpClient next) {
+  AnthropicTap(HttpClient next, String provider) {
     this.next = next;
+    this.provider = provider;
   }
 
   @Override public HttpResponse execute(HttpRequest request, RequestOptions options) {
-    Exchange x = Tap.attempt(AnthropicProtocol.INSTANCE, callId(request), request.method().name(), request.url());
+    Exchange x = Tap.attempt(AnthropicProtocol.INSTANCE, callId(request), request.method().name(), request.url(), provider);
     if (x == null) return next.execute(stripped(request, null), options);
     HttpResponse response;
     try {
@@ -39,7 +42,7 @@ final class AnthropicTap implements HttpClient {
   }
 
   @Override public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions options) {
-    Exchange x = Tap.attempt(AnthropicProtocol.INSTANCE, callId(request), request.method().name(), request.url());
+    Exchange x = Tap.attempt(AnthropicProtocol.INSTANCE, callId(request), request.method().name(), request.url(), provider);
     if (x == null) return next.executeAsync(stripped(request, null), options);
     CompletableFuture<HttpResponse> sent;
     try {

@@ -2,6 +2,7 @@ package dev.llmobs.anthropic;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.AnthropicClientAsync;
+import com.anthropic.core.ClientOptions;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
 import dev.llmobs.internal.model.ClientProxy;
@@ -25,7 +26,7 @@ public final class LLMObsAnthropic {
   public static AnthropicClient wrap(AnthropicClient client) {
     if (client == null || ClientProxy.isProxy(client)) return client;
     try {
-      AnthropicClient tapped = client.withOptions(b -> b.addInterceptor(AnthropicTap::new));
+      AnthropicClient tapped = client.withOptions(LLMObsAnthropic::tap);
       return ClientProxy.of(AnthropicClient.class, tapped, AnthropicProtocol.INSTANCE);
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
@@ -34,11 +35,16 @@ public final class LLMObsAnthropic {
     }
   }
 
+  private static void tap(ClientOptions.Builder options) {
+    String provider = AnthropicProtocol.providerOf(options);
+    options.addInterceptor(next -> new AnthropicTap(next, provider));
+  }
+
   /** The same async client, traced; the client itself if it cannot be (logged once). */
   public static AnthropicClientAsync wrap(AnthropicClientAsync client) {
     if (client == null || ClientProxy.isProxy(client)) return client;
     try {
-      AnthropicClientAsync tapped = client.withOptions(b -> b.addInterceptor(AnthropicTap::new));
+      AnthropicClientAsync tapped = client.withOptions(LLMObsAnthropic::tap);
       return ClientProxy.of(AnthropicClientAsync.class, tapped, AnthropicProtocol.INSTANCE);
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);

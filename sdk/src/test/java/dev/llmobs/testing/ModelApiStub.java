@@ -43,12 +43,12 @@ public final class ModelApiStub implements AutoCloseable {
   public static final class Reply {
     final int status;
     final String contentType;
-    final List<String> parts;
+    final List<byte[]> parts;
     final boolean cut;
     final CountDownLatch hold;
     final Map<String, String> headers = new java.util.LinkedHashMap<>();
 
-    private Reply(int status, String contentType, List<String> parts, boolean cut, CountDownLatch hold) {
+    private Reply(int status, String contentType, List<byte[]> parts, boolean cut, CountDownLatch hold) {
       this.status = status;
       this.contentType = contentType;
       this.parts = parts;
@@ -61,17 +61,30 @@ public final class ModelApiStub implements AutoCloseable {
     }
 
     public static Reply json(int status, String body) {
-      return new Reply(status, "application/json", List.of(body), false, null);
+      return new Reply(status, "application/json", List.of(utf8(body)), false, null);
     }
 
     /** A stream of server-sent events, each flushed on its own. */
     public static Reply events(String... events) {
-      return new Reply(200, "text/event-stream", List.of(events), false, null);
+      return new Reply(200, "text/event-stream", utf8(events), false, null);
+    }
+
+    /** Binary parts of this content type, each flushed on its own (AWS event-stream frames, say). */
+    public static Reply binary(String contentType, List<byte[]> parts) {
+      return new Reply(200, contentType, List.copyOf(parts), false, null);
     }
 
     /** These events, then the connection closes short of the length announced: a stream cut halfway. */
     public static Reply cutAfter(String... events) {
-      return new Reply(200, "text/event-stream", List.of(events), true, null);
+      return new Reply(200, "text/event-stream", utf8(events), true, null);
+    }
+
+    private static byte[] utf8(String s) {
+      return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<byte[]> utf8(String[] parts) {
+      return java.util.Arrays.stream(parts).map(Reply::utf8).toList();
     }
 
     /** The same answer, sent once the latch opens: an answer after the caller's deadline, without a sleep. */
@@ -143,11 +156,11 @@ public final class ModelApiStub implements AutoCloseable {
       x.getResponseHeaders().add("Content-Type", r.contentType);
       x.getResponseHeaders().add("request-id", "req_" + requests.size());
       r.headers.forEach((k, v) -> x.getResponseHeaders().add(k, v));
-      byte[] all = String.join("", r.parts).getBytes(StandardCharsets.UTF_8);
-      x.sendResponseHeaders(r.status, r.cut ? 0 : all.length); // a cut stream is chunked, and never ends
+      long length = r.parts.stream().mapToLong(p -> p.length).sum();
+      x.sendResponseHeaders(r.status, r.cut ? 0 : length); // a cut stream is chunked, and never ends
       OutputStream out = x.getResponseBody();
-      for (String part : r.parts) {
-        out.write(part.getBytes(StandardCharsets.UTF_8));
+      for (byte[] part : r.parts) {
+        out.write(part);
         out.flush();
       }
       if (!r.cut) out.close();

@@ -48,6 +48,11 @@ public final class Tap {
    * model call. Never throws.
    */
   public static Exchange attempt(Protocol protocol, String callId, String method, String url) {
+    return attempt(protocol, callId, method, url, null);
+  }
+
+  /** The same, for a transport that knows the provider better than the URL can tell (null: by the URL). */
+  public static Exchange attempt(Protocol protocol, String callId, String method, String url, String provider) {
     try {
       TappedCall call = callId == null ? null : open.get(callId);
       if (call == null) {
@@ -56,7 +61,7 @@ public final class Tap {
         if (op == null) return null;
         call = open(op, false, false, false);
       }
-      call.sentTo(url);
+      call.sentTo(url, provider);
       call.attemptStarted();
       return new Exchange(call, call.attempt());
     } catch (Throwable t) {

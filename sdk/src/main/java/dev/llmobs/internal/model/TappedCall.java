@@ -45,10 +45,10 @@ public final class TappedCall extends ModelCall {
     if (streamError == null) streamError = e;
   }
 
-  synchronized void sentTo(String url) {
+  synchronized void sentTo(String url, String provider) {
     if (this.url == null) {
       this.url = url;
-      span.modelProvider(op.provider(url));
+      span.modelProvider(provider != null ? provider : op.provider(url));
       String name = op.spanName(url);
       if (!name.equals(op.spanName)) span.name(name);
     }
