@@ -109,8 +109,11 @@ class HostileInputTest {
     }
     List<String> tags = tags(only("tags"));
     for (String t : tags) assertFalse(t.endsWith(":spoofed"), "a reserved key kept the user's value: " + t);
-    for (String key : List.of("ml_app", "service", "env", "version", "source", "language", "error", "ddtrace.version")) {
+    for (String key : List.of("ml_app", "service", "source", "language", "error", "ddtrace.version")) {
       assertEquals(1, tags.stream().filter(t -> t.startsWith(key + ":")).count(), key + " once: " + tags);
+    }
+    for (String unset : List.of("env", "version")) { // reserved, and unset here: neither the user's nor an empty one
+      assertEquals(0, tags.stream().filter(t -> t.startsWith(unset + ":")).count(), unset + " absent: " + tags);
     }
     assertTrue(tags.contains("service:claims-api"));
     assertTrue(tags.contains("error:0"));

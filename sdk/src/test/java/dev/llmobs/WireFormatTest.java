@@ -147,15 +147,14 @@ class WireFormatTest {
         "team:llm", "version:2.3.0"), tags);
   }
 
-  @Test void unsetServiceEnvAndVersionAreSentEmpty() {
+  @Test void unsetServiceEnvAndVersionAreLeftOutNotSentEmpty() {
     LLMObs.configure(Config.fromEnv(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin()), false), clock);
     LLMObs.workflow("w").finish();
     LLMObs.flush(Duration.ofSeconds(5));
     List<Object> tags = list(intake.spans().get(0).get("tags"));
-    assertTrue(tags.contains("env:"));
-    assertTrue(tags.contains("service:"));
-    assertTrue(tags.contains("version:"));
+    assertTrue(tags.stream().noneMatch(t -> t.equals("env:") || t.equals("service:") || t.equals("version:")), tags::toString);
+    assertTrue(tags.stream().noneMatch(t -> String.valueOf(t).startsWith("env:")), "no env at all when DD_ENV is unset");
     assertTrue(tags.contains("ml_app:unnamed-ml-app"));
   }
 
@@ -241,6 +240,16 @@ class WireFormatTest {
     List<Object> tags = list(span.get("tags"));
     assertTrue(tags.contains("error:1"));
     assertTrue(tags.contains("error_type:java.lang.IllegalStateException"));
+  }
+
+  @Test void anErrorWithoutAnExceptionHasNoEmptyStack() {
+    agentless(Map.of());
+    try (LLMObsSpan llm = LLMObs.llm("call", "m", "p")) {
+      llm.error("ThrottlingException", "Too many requests");
+    }
+    LLMObs.flush(Duration.ofSeconds(5));
+    Map<String, Object> error = map(map(intake.spans().get(0).get("meta")).get("error"));
+    assertEquals(Map.of("message", "Too many requests", "type", "ThrottlingException"), error);
   }
 
   @Test void sessionSetOnTheRootReachesEverySpanOfTheTrace() {

@@ -12,6 +12,8 @@ import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
 import dev.llmobs.internal.TracerHandle;
+import dev.llmobs.internal.model.FinishReasons;
+import dev.llmobs.internal.model.RetryScope;
 import java.util.List;
 
 /**
@@ -30,6 +32,8 @@ final class ChatListener implements ChatModelListener {
         // one becomes its parent workflow, current so that the interceptor's span nests in it, without tokens.
         LLMObsSpan span = LLMObs.span(SpanKind.WORKFLOW, "langchain4j.chat").start();
         SpanAttributes.put(ctx.attributes(), span);
+        // LangChain4j retries beneath us: each retry is another Bedrock call, which the scope counts as an attempt.
+        ctx.attributes().put(RETRIES, RetryScope.enter());
         span.input(ChatMapping.lastUserText(request.messages()));
         span.metadata(ChatMapping.parameters(request));
         return;
@@ -50,9 +54,11 @@ final class ChatListener implements ChatModelListener {
     LLMObsSpan span = SpanAttributes.take(ctx.attributes());
     if (span == null) return;
     try {
+      retries(ctx.attributes(), span);
       ChatResponse response = ctx.chatResponse();
       if (response.finishReason() != null) {
-        span.metadata("finish_reason", response.finishReason().name().toLowerCase(java.util.Locale.ROOT));
+        span.metadata("finish_reason",
+            FinishReasons.of(ChatMapping.provider(ctx.modelProvider()), response.finishReason().name()));
       }
       if (span.kind() == SpanKind.WORKFLOW) { // the Bedrock llm span inside has the messages and the tokens
         if (response.aiMessage() != null) span.output(ChatMapping.message(response.aiMessage()).content());
@@ -76,6 +82,21 @@ final class ChatListener implements ChatModelListener {
   }
 
   @Override public void onError(ChatModelErrorContext ctx) {
-    SpanAttributes.fail(ctx.attributes(), ctx.error());
+    LLMObsSpan span = SpanAttributes.take(ctx.attributes());
+    try {
+      retries(ctx.attributes(), span);
+    } catch (RuntimeException | LinkageError e) {
+      ChatMapping.report(e);
+    }
+    SpanAttributes.fail(span, ctx.error());
+  }
+
+  /** The key of the call's retry scope in LangChain4j's attributes; private, so no user key collides with it. */
+  private static final Object RETRIES = new Object();
+
+  /** Closes the call's retry scope, if any: the span says how many model calls LangChain4j made and what failed. */
+  private static void retries(java.util.Map<Object, Object> attributes, LLMObsSpan span) {
+    Object scope = attributes == null ? null : attributes.remove(RETRIES);
+    if (scope instanceof RetryScope) ((RetryScope) scope).close(span);
   }
 }

@@ -23,7 +23,28 @@ import java.util.List;
 
 /** Content retrieval as {@code retrieval} spans and embedding calls as {@code embedding} spans. */
 final class RagListeners {
+  /**
+   * The retrieval running on this thread, so that the embedding of its query nests under it. The retrieval span is
+   * not made current (its end may come on another thread, and a current span must end where it began); LangChain4j
+   * embeds the query on the retrieving thread, between the retrieval's request and its response.
+   */
+  private static final ThreadLocal<LLMObsSpan> RETRIEVING = new ThreadLocal<>();
+
   private RagListeners() {}
+
+  /** The retrieval this thread is in, if it is still open. */
+  static LLMObsSpan retrieving() {
+    LLMObsSpan r = RETRIEVING.get();
+    if (r != null && !r.isRecording()) {
+      RETRIEVING.remove(); // ended elsewhere: never a parent again
+      return null;
+    }
+    return r;
+  }
+
+  private static void retrieved(LLMObsSpan span) {
+    if (RETRIEVING.get() == span) RETRIEVING.remove();
+  }
 
   /** Query in, documents with their scores out. */
   static final class Retrieval implements ContentRetrieverListener {
@@ -31,6 +52,7 @@ final class RagListeners {
       try {
         LLMObsSpan span = LLMObs.span(SpanKind.RETRIEVAL, "langchain4j.retrieve").startDetached();
         SpanAttributes.put(ctx.attributes(), span);
+        RETRIEVING.set(span);
         if (ctx.query() != null) span.input(ctx.query().text());
       } catch (RuntimeException | LinkageError e) {
         ChatMapping.report(e);
@@ -40,6 +62,7 @@ final class RagListeners {
     @Override public void onResponse(ContentRetrieverResponseContext ctx) {
       LLMObsSpan span = SpanAttributes.take(ctx.attributes());
       if (span == null) return;
+      retrieved(span);
       try {
         List<Document> documents = new ArrayList<>();
         if (ctx.contents() != null) for (Content c : ctx.contents()) documents.add(document(c));
@@ -52,6 +75,7 @@ final class RagListeners {
     }
 
     @Override public void onError(ContentRetrieverErrorContext ctx) {
+      RETRIEVING.remove();
       SpanAttributes.fail(ctx.attributes(), ctx.error());
     }
 
@@ -70,7 +94,9 @@ final class RagListeners {
     @Override public void onRequest(EmbeddingModelRequestContext ctx) {
       try {
         String model = ctx.embeddingModel() == null ? null : ctx.embeddingModel().modelName();
-        LLMObsSpan span = LLMObs.span(SpanKind.EMBEDDING, "langchain4j.embed").modelName(model).startDetached();
+        LLMObsSpan retrieval = retrieving();
+        dev.llmobs.SpanBuilder b = LLMObs.span(SpanKind.EMBEDDING, "langchain4j.embed").modelName(model);
+        LLMObsSpan span = (retrieval != null ? b.parent(retrieval) : b).startDetached();
         SpanAttributes.put(ctx.attributes(), span);
         List<Document> documents = new ArrayList<>();
         if (ctx.textSegments() != null) for (TextSegment s : ctx.textSegments()) documents.add(Document.of(s.text()));

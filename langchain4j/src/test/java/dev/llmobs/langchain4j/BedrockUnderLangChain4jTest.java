@@ -2,6 +2,7 @@ package dev.llmobs.langchain4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.model.bedrock.BedrockChatModel;
@@ -33,6 +34,8 @@ class BedrockUnderLangChain4jTest {
       + "\"outputTokens\":6,\"totalTokens\":27},\"metrics\":{\"latencyMs\":120}}";
   TestIntake intake;
   HttpServer bedrock;
+  /** Requests to answer with a 500 before answering normally. */
+  final java.util.concurrent.atomic.AtomicInteger failFirst = new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeEach void start() throws Exception {
     intake = new TestIntake();
@@ -41,6 +44,15 @@ class BedrockUnderLangChain4jTest {
     bedrock = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     bedrock.createContext("/model/", exchange -> {
       exchange.getRequestBody().readAllBytes();
+      if (failFirst.getAndDecrement() > 0) {
+        byte[] error = "{\"message\":\"Model is busy\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("x-amzn-ErrorType", "InternalServerException");
+        exchange.sendResponseHeaders(500, error.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(error);
+        }
+        return;
+      }
       byte[] answer = CONVERSE.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, answer.length);
@@ -56,12 +68,36 @@ class BedrockUnderLangChain4jTest {
     intake.close();
   }
 
-  @SuppressWarnings("unchecked")
-  @Test void oneLlmSpanPerCallAndTokensCountedOnce() {
-    BedrockRuntimeClient client = BedrockRuntimeClient.builder()
+  BedrockRuntimeClient client() {
+    return BedrockRuntimeClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + bedrock.getAddress().getPort())).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
         .build();
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void langChain4jsOwnRetriesAreAttemptsOfItsSpan() {
+    failFirst.set(1);
+    BedrockChatModel model = BedrockChatModel.builder().client(client()).modelId("anthropic.claude-3-5-haiku-20241022-v1:0")
+        .maxRetries(2).listeners(List.of(LLMObsLangChain4j.listener())).build();
+    String answer;
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      answer = model.chat("Is claim 88412 covered?");
+    }
+    assertEquals("Covered: sudden water damage.", answer, "LangChain4j retried the 500, the AWS SDK did not");
+    LLMObs.flush(Duration.ofSeconds(2));
+    Map<String, Object> metadata = (Map<String, Object>) ((Map<String, Object>) intake.span("langchain4j.chat").get("meta")).get("metadata");
+    assertEquals(2, metadata.get("attempts"));
+    List<String> retried = (List<String>) metadata.get("retried_errors");
+    assertEquals(1, retried.size());
+    assertTrue(retried.get(0).startsWith("InternalServerException: Model is busy"), retried.toString());
+    assertEquals("end_turn", metadata.get("finish_reason"), "Bedrock's own word");
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void oneLlmSpanPerCallAndTokensCountedOnce() {
+    BedrockRuntimeClient client = client();
     BedrockChatModel model = BedrockChatModel.builder().client(client).modelId("anthropic.claude-3-5-haiku-20241022-v1:0")
         .listeners(List.of(LLMObsLangChain4j.listener())).build();
     String answer;

@@ -55,7 +55,7 @@ class ChatListenerTest extends OpenAiStubTest {
     assertEquals(Map.of("claimId", Map.of("type", "string")), ((Map<String, Object>) tools.get(0).get("schema")).get("properties"));
     Map<String, Object> metadata = (Map<String, Object>) meta.get("metadata");
     assertEquals(0.2, metadata.get("temperature"));
-    assertEquals("tool_execution", metadata.get("finish_reason"));
+    assertEquals("tool_calls", metadata.get("finish_reason"), "OpenAI's own word, not LangChain4j's TOOL_EXECUTION");
     assertEquals(Map.of("input_tokens", 21, "output_tokens", 7, "total_tokens", 28), llm.get("metrics"));
   }
 

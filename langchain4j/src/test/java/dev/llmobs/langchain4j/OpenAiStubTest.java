@@ -29,6 +29,8 @@ abstract class OpenAiStubTest {
   static final String EMBEDDINGS = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
       + "\"embedding\":[0.1,0.2,0.3]},{\"object\":\"embedding\",\"index\":1,\"embedding\":[0.3,0.2,0.1]}],"
       + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9}}";
+  static final String ONE_EMBEDDING = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+      + "\"embedding\":[0.1,0.2,0.3]}],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}";
   static final String STREAM = chunk("{\"role\":\"assistant\",\"content\":\"Clause \"}", null)
       + chunk("{\"content\":\"4.2 covers it.\"}", null) + chunk("{}", "\"stop\"")
       + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
@@ -61,8 +63,10 @@ abstract class OpenAiStubTest {
       }
     });
     openAi.createContext("/v1/embeddings", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      byte[] answer = EMBEDDINGS.getBytes(StandardCharsets.UTF_8);
+      Object input = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(exchange.getRequestBody()).get("input");
+      // as many vectors as texts asked for (two at most): one for a retriever's query
+      String body = input instanceof java.util.List && ((java.util.List<?>) input).size() == 1 ? ONE_EMBEDDING : EMBEDDINGS;
+      byte[] answer = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, answer.length);
       try (OutputStream out = exchange.getResponseBody()) {

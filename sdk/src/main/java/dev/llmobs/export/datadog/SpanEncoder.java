@@ -40,12 +40,15 @@ public final class SpanEncoder implements Encoder {
         "source", "integration",
         "version", config.version == null ? "" : config.version,
     };
-    fixedKeys = new String[fixed.length / 2];
-    fixedTags = new String[fixed.length / 2];
-    for (int i = 0; i < fixedKeys.length; i++) {
-      fixedKeys[i] = fixed[2 * i];
-      fixedTags[i] = fixed[2 * i] + ":" + fixed[2 * i + 1];
+    // An unset env, service or version is left out, not sent as "env:": an empty tag is a facet value nobody chose.
+    List<String> keys = new java.util.ArrayList<>(), tags = new java.util.ArrayList<>();
+    for (int i = 0; i < fixed.length; i += 2) {
+      if (fixed[i + 1].isEmpty()) continue;
+      keys.add(fixed[i]);
+      tags.add(fixed[i] + ":" + fixed[i + 1]);
     }
+    fixedKeys = keys.toArray(new String[0]);
+    fixedTags = tags.toArray(new String[0]);
     JsonWriter w = new JsonWriter(96);
     w.raw("{\"_dd.stage\":\"raw\",\"_dd.tracer_version\":").string(tracerVersion)
         .raw(",\"event_type\":\"span\",\"spans\":[");
@@ -105,8 +108,10 @@ public final class SpanEncoder implements Encoder {
     }
     if (error) {
       w.raw(",\"error\":{\"message\":").string(span.errorMessage())
-          .raw(",\"type\":").string(span.errorType())
-          .raw(",\"stack\":").string(span.errorStack()).raw('}');
+          .raw(",\"type\":").string(span.errorType());
+      String stack = span.errorStack(); // an error reported by the service has none: no empty stack is sent
+      if (stack != null && !stack.isEmpty()) w.raw(",\"stack\":").string(stack);
+      w.raw('}');
     }
     w.raw('}');
 

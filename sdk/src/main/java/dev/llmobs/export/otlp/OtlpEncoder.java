@@ -144,8 +144,9 @@ public final class OtlpEncoder implements Encoder {
     w.raw(']');
     if (s.errorType() != null) {
       w.raw(",\"events\":[{\"timeUnixNano\":\"").number(end).raw("\",\"name\":\"exception\",\"attributes\":[");
-      new OtlpAttributes(w).string("exception.type", s.errorType()).string("exception.message", s.errorMessage())
-          .string("exception.stacktrace", s.errorStack());
+      OtlpAttributes exception = new OtlpAttributes(w).string("exception.type", s.errorType())
+          .string("exception.message", s.errorMessage());
+      if (s.errorStack() != null && !s.errorStack().isEmpty()) exception.string("exception.stacktrace", s.errorStack());
       w.raw("]}]");
       w.raw(",\"status\":{\"code\":").number(STATUS_ERROR).raw(",\"message\":").string(s.errorMessage()).raw('}');
     }

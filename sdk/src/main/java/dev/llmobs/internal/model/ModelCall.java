@@ -54,9 +54,13 @@ public class ModelCall {
   /** The tracer this call was opened with: its end is told to the same one. */
   protected final TracerHandle tracer;
 
+  /** The framework call this one is an attempt of, if a framework retries above the SDK. */
+  private final RetryScope scope = RetryScope.current();
+
   public ModelCall(LLMObsSpan span, TracerHandle tracer) {
     this.span = span;
     this.tracer = tracer;
+    if (scope != null) scope.callStarted();
   }
 
   /** The request is recorded: metadata present now is the request's, and survives a retry. */
@@ -137,6 +141,7 @@ public class ModelCall {
   /** Writes what was gathered to the span and finishes it; later calls do nothing. */
   public void end(Throwable error) {
     if (!ended.compareAndSet(false, true)) return;
+    if (scope != null && error != null) scope.callFailed(error);
     try {
       beforeWrite();
       write(error);
