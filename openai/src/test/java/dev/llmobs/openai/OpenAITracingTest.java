@@ -24,14 +24,17 @@ import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
+import dev.llmobs.FlushResult;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
+import dev.llmobs.internal.TracerHandle;
 import dev.llmobs.testing.ModelApiStub.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -296,5 +299,48 @@ class OpenAITracingTest extends OpenAIFixtures {
     assertEquals("AzureOpenAI.createChatCompletion", OpenAIProtocol.CHAT.spanName(url));
     assertEquals("openai", OpenAIProtocol.CHAT.provider("https://api.openai.com/v1/chat/completions"));
     assertEquals("openai", OpenAIProtocol.CHAT.provider("https://azure.example.com/v1/chat/completions"));
+  }
+
+  @Test void aRequestTimeoutIsTheCallersExceptionAndTheSpansError() {
+    CountDownLatch release = new CountDownLatch(1);
+    api.on("/v1/chat/completions", Reply.json(FINAL).heldUntil(release));
+    OpenAIClient client = LLMObsOpenAI.wrap(com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+        .baseUrl(api.baseUrl() + "/v1").apiKey("sk-test").maxRetries(0).timeout(Duration.ofMillis(300)).build());
+    RuntimeException seen;
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      seen = assertThrows(RuntimeException.class, () -> client.chat().completions().create(question()));
+    } finally {
+      release.countDown();
+    }
+    Map<String, Object> llm = span("OpenAI.createChatCompletion");
+    assertEquals("error", llm.get("status"));
+    assertEquals(seen.getClass().getName(), at(llm, "meta", "error", "type"));
+  }
+
+  @Test void aSixMegabyteAnswerLandsCutByTheSizeRulesAndCounted() {
+    String big = "x".repeat(6 * 1024 * 1024);
+    api.on("/v1/chat/completions", Reply.json(FINAL.replace("Covered: sudden water damage.", big)));
+    ChatCompletion answer;
+    try (LLMObsSpan root = LLMObs.workflow("handler")) {
+      answer = client(0).chat().completions().create(question());
+    }
+    assertEquals(big, answer.choices().get(0).message().content().get(), "the caller gets it whole");
+    FlushResult r = LLMObs.flush(Duration.ofSeconds(10));
+    assertEquals(1, r.spansTruncated());
+    assertEquals(List.of("dropped_io"), intake.span("OpenAI.createChatCompletion").get("collection_errors"));
+  }
+
+  @Test void aStreamTheCallerNeverFinishesEndsWithItsInvocationMarkedIncomplete() {
+    api.on("/v1/chat/completions", Reply.events(CHAT_STREAM));
+    LLMObsSpan root = LLMObs.workflow("handler");
+    Object mark = TracerHandle.current().enterInvocation();
+    StreamResponse<ChatCompletionChunk> stream = client(0).chat().completions().createStreaming(question());
+    stream.stream().iterator().next();
+    TracerHandle.current().endInvocation(mark, root, System.nanoTime());
+    root.finish();
+    Map<String, Object> llm = span("OpenAI.createChatCompletion");
+    assertEquals(true, at(llm, "meta", "metadata", "incomplete"));
+    assertEquals(root.context().spanId(), llm.get("parent_id"));
+    stream.close();
   }
 }
