@@ -49,9 +49,11 @@ final class BedrockCalls {
     if (request instanceof ConverseRequest) {
       ConverseRequest c = (ConverseRequest) request;
       converseRequest(r, c.system(), c.messages(), c.inferenceConfig(), c.toolConfig());
+      if (c.guardrailConfig() != null) Guardrails.converseRequest(r, Pojos.toJava(c.guardrailConfig()));
     } else if (request instanceof ConverseStreamRequest) {
       ConverseStreamRequest c = (ConverseStreamRequest) request;
       converseRequest(r, c.system(), c.messages(), c.inferenceConfig(), c.toolConfig());
+      if (c.guardrailConfig() != null) Guardrails.converseRequest(r, Pojos.toJava(c.guardrailConfig()));
     } else if (request instanceof InvokeModelRequest) {
       InvokeModelRequest i = (InvokeModelRequest) request;
       invokeRequest(r, i.body() == null ? null : i.body().asByteArrayUnsafe());
@@ -167,6 +169,9 @@ final class BedrockCalls {
           && contains(r.rawResponse, "\"cache") && converseFromJson(r, r.rawResponse)) {
         return;
       }
+      if (c.trace() != null || "guardrail_intervened".equals(c.stopReasonAsString())) {
+        Guardrails.converseResponse(r, c.stopReasonAsString(), c.trace() == null ? null : Pojos.toJava(c.trace()));
+      }
       synchronized (r) {
         if (c.output() != null && c.output().message() != null) r.output.add(message(c.output().message()));
         r.meta("stop_reason", c.stopReasonAsString());
@@ -193,6 +198,7 @@ final class BedrockCalls {
     Object res = Json.parse(raw);
     Map<String, Object> message = Json.obj(Json.obj(res, "output"), "message");
     if (message == null) return false;
+    Guardrails.converseResponse(r, Json.str(res, "stopReason"), Json.obj(res, "trace"));
     synchronized (r) {
       AmazonNova.converseResponse(res, r);
       r.meta("latency_ms", Json.num(Json.obj(res, "metrics"), "latencyMs"));
@@ -258,20 +264,7 @@ final class BedrockCalls {
 
   /** An SDK {@code Document} as plain maps, lists, strings, numbers and booleans. */
   static Object toJava(Document d) {
-    if (d == null || d.isNull()) return null;
-    if (d.isString()) return d.asString();
-    if (d.isBoolean()) return d.asBoolean();
-    if (d.isNumber()) {
-      java.math.BigDecimal n = d.asNumber().bigDecimalValue();
-      return n.scale() <= 0 && n.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) < 0 ? (Object) n.longValue() : (Object) n.doubleValue();
-    }
-    if (d.isList()) {
-      List<Object> out = new ArrayList<>();
-      for (Document e : d.asList()) out.add(toJava(e));
-      return out;
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Document> e : d.asMap().entrySet()) out.put(e.getKey(), toJava(e.getValue()));
-    return out;
+    return Pojos.toJava(d);
   }
+
 }

@@ -17,6 +17,8 @@ final class CallRecord extends ModelCall {
   final Object owner;
   /** The API call timeout in force, after which the SDK gives up with {@code ApiCallTimeoutException}; 0 if none. */
   final long timeoutMillis;
+  /** The request as wire-named maps, for the operations read that way (Knowledge Bases, Guardrails); else null. */
+  volatile java.util.Map<String, Object> requestFields;
   /** The stream decoder, once the response started; used to end a stream the caller never finished reading. */
   volatile FrameSink sink;
 

@@ -21,7 +21,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 /**
  * Turns every Amazon Bedrock Runtime call (Converse, ConverseStream, InvokeModel, InvokeModelWithResponseStream;
  * sync and async clients) into an {@code llm} span, or an {@code embedding} span for embedding models, child of the
- * span current on the calling thread. Registered for every AWS SDK v2 client by the resource
+ * span current on the calling thread; Bedrock Guardrails' ApplyGuardrail into a {@code task} span, and Bedrock
+ * Knowledge Bases' Retrieve and RetrieveAndGenerate (Bedrock Agent Runtime) into a {@code retrieval} span and a
+ * {@code workflow} of a retrieval and a generation. Registered for every AWS SDK v2 client by the resource
  * {@code software/amazon/awssdk/global/handlers/execution.interceptors}; can also be added to one client with
  * {@code overrideConfiguration(c -> c.addExecutionInterceptor(new LlmObsBedrockInterceptor()))}. Calls to other
  * services and other operations are left alone. Turn it off with {@code LLMOBS_BEDROCK_ENABLED=false}.
@@ -58,9 +60,16 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (linkageBroken || !LLMObs.isEnabled()) return; // first: the SDK's first use installs its handle
       TracerHandle tracer = TracerHandle.current();
       if (!tracer.bedrock()) return;
-      if (!"BedrockRuntime".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) return;
+      String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+      boolean runtime = "BedrockRuntime".equals(service);
+      if (!runtime && !"BedrockAgentRuntime".equals(service)) return;
       if (attributes.getAttribute(RECORD) != null) return; // registered twice (globally and on the builder)
       String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      if (runtime ? "ApplyGuardrail".equals(op) : "Retrieve".equals(op) || "RetrieveAndGenerate".equals(op)) {
+        beforeMapped(context, attributes, op, tracer);
+        return;
+      }
+      if (!runtime) return;
       boolean streaming = "ConverseStream".equals(op) || "InvokeModelWithResponseStream".equals(op);
       if (!streaming && !"Converse".equals(op) && !"InvokeModel".equals(op)) return;
 
@@ -90,6 +99,36 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Log.debug("Bedrock request not recorded: " + t);
+    }
+  }
+
+  /**
+   * Starts the span of an operation read as wire-named maps ({@link Pojos}): a guardrail check is a task, a Knowledge
+   * Base lookup a retrieval, a lookup and generation a workflow (its steps are added from the answer).
+   */
+  private void beforeMapped(Context.BeforeExecution context, ExecutionAttributes attributes, String op, TracerHandle tracer) {
+    java.util.Map<String, Object> req = Pojos.toJava(context.request());
+    SpanKind kind = op.equals("ApplyGuardrail") ? SpanKind.TASK : op.equals("Retrieve") ? SpanKind.RETRIEVAL : SpanKind.WORKFLOW;
+    dev.llmobs.SpanBuilder b = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan());
+    String session = op.equals("RetrieveAndGenerate") ? dev.llmobs.internal.model.Json.str(req, "sessionId") : null;
+    if (session != null) b.sessionId(session); // the conversation the caller continues
+    LLMObsSpan span = b.startDetached();
+    span.tag("integration", "bedrock");
+    CallRecord record = new CallRecord(span, op, false, ModelFamily.UNKNOWN, this, apiCallTimeout(context, attributes), tracer);
+    record.requestFields = req;
+    attributes.putAttribute(RECORD, record);
+    if (op.equals("ApplyGuardrail")) Guardrails.applyRequest(record, req);
+    else if (op.equals("Retrieve")) KnowledgeBases.retrieveRequest(record, req);
+    else KnowledgeBases.retrieveAndGenerateRequest(record, req);
+    record.requestRecorded();
+  }
+
+  /** The answer of an operation read as maps; never loads a Bedrock Runtime class (Agent Runtime may be alone). */
+  private static void mappedResponse(CallRecord r, java.util.Map<String, Object> res) {
+    switch (r.operation) {
+      case "ApplyGuardrail": Guardrails.applyResponse(r, res); break;
+      case "Retrieve": KnowledgeBases.retrieveResponse(r, res); break;
+      default: KnowledgeBases.retrieveAndGenerateResponse(r, r.requestFields, res);
     }
   }
 
@@ -150,6 +189,9 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       case "Converse": return "bedrock-runtime.converse";
       case "ConverseStream": return "bedrock-runtime.converse_stream";
       case "InvokeModel": return "bedrock-runtime.invoke_model";
+      case "ApplyGuardrail": return "bedrock-runtime.apply_guardrail";
+      case "Retrieve": return "bedrock-agent-runtime.retrieve";
+      case "RetrieveAndGenerate": return "bedrock-agent-runtime.retrieve_and_generate";
       default: return "bedrock-runtime.invoke_model_with_response_stream";
     }
   }
@@ -214,7 +256,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       CallRecord record = record(attributes);
       if (record == null) return;
       // A stream ends in its tap, before this hook; for one that did not say how, this is its end.
-      if (!record.streaming) BedrockCalls.onResponse(record, context.response(), context.httpResponse());
+      if (record.requestFields != null) mappedResponse(record, Pojos.toJava(context.response()));
+      else if (!record.streaming) BedrockCalls.onResponse(record, context.response(), context.httpResponse());
       record.end(null);
     } catch (LinkageError e) {
       disable(e);

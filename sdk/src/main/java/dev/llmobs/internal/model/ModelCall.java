@@ -36,6 +36,9 @@ public class ModelCall {
   public String inputText;
   public final List<Message> output = new ArrayList<>();
   public String outputText;
+  /** A retrieval's output; written when {@link #outputIsDocuments}, even empty (a lookup that found nothing). */
+  public final List<Document> outputDocuments = new ArrayList<>();
+  public boolean outputIsDocuments;
   public final Map<String, Object> metadata = new LinkedHashMap<>();
   public final List<ToolDefinition> toolDefinitions = new ArrayList<>();
   public Long inputTokens, outputTokens, totalTokens, cacheRead, cacheWrite, reasoningTokens;
@@ -78,6 +81,8 @@ public class ModelCall {
       metadata.keySet().retainAll(requestMetadata);
       output.clear();
       outputText = null;
+      outputDocuments.clear();
+      outputIsDocuments = false;
       inputTokens = outputTokens = totalTokens = cacheRead = cacheWrite = reasoningTokens = null;
       timeToFirstToken = null;
       responseCleared();
@@ -164,9 +169,12 @@ public class ModelCall {
       if (!inputDocuments.isEmpty()) span.inputDocuments(inputDocuments);
       else if (!input.isEmpty()) span.inputMessages(input);
       else if (inputText != null) span.input(inputText);
-      if (!output.isEmpty()) span.outputMessages(output);
+      if (outputIsDocuments) span.outputDocuments(outputDocuments);
+      else if (!output.isEmpty()) span.outputMessages(output);
       else if (outputText != null) span.output(outputText);
-      else if (error != null && !isEmbedding()) span.outputMessages(List.of(Message.assistant("")));
+      else if (error != null && span.kind() == dev.llmobs.SpanKind.LLM && !isEmbedding()) {
+        span.outputMessages(List.of(Message.assistant("")));
+      }
       if (attempts > 1) {
         metadata.put("attempts", attempts);
         metadata.put("retried_errors", List.copyOf(retriedErrors));

@@ -1,0 +1,38 @@
+package dev.llmobs.bedrock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.llmobs.bedrock.BedrockStub.Reply;
+import dev.llmobs.testing.TestIntake;
+import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+
+/** A function with Bedrock Agent Runtime and without Bedrock Runtime: its Knowledge Base lookups are traced all the same. */
+class AgentRuntimeWithoutBedrockRuntimeTest {
+  @SuppressWarnings("unchecked")
+  @Test void aRetrieveIsTracedWhenBedrockRuntimeIsNotOnTheClassPath() throws Exception {
+    List<URL> urls = new ArrayList<>();
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    for (String entry : cp.split(File.pathSeparator)) {
+      if (!entry.isEmpty() && !entry.contains("/bedrockruntime/")) urls.add(new File(entry).toURI().toURL());
+    }
+    try (BedrockStub stub = new BedrockStub(); TestIntake intake = new TestIntake();
+        URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+      assertNull(loader.getResource("software/amazon/awssdk/services/bedrockruntime/BedrockRuntimeClient.class"));
+      stub.reply(Reply.json(KnowledgeBasesAndGuardrailsTest.RETRIEVED));
+      BiFunction<String, String, Integer> function = (BiFunction<String, String, Integer>)
+          loader.loadClass(AgentRuntimeAlone.class.getName()).getConstructor().newInstance();
+      assertEquals(2, function.apply(stub.endpoint().toString(), intake.origin()));
+      Map<String, Object> retrieval = intake.span("bedrock-agent-runtime.retrieve");
+      assertEquals(2, ((List<?>) ((Map<String, Object>) ((Map<String, Object>) retrieval.get("meta")).get("output"))
+          .get("documents")).size());
+    }
+  }
+}
