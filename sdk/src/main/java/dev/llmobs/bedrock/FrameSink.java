@@ -18,10 +18,10 @@ import software.amazon.eventstream.MessageDecoder;
  * client's event loop: it only parses and appends. Any failure here switches the sink off; the caller's stream is
  * never affected.
  */
-final class FrameSink {
+final class FrameSink implements ResponseTaps.Sink {
   final CallRecord record;
   /** The attempt whose response this is. */
-  final int attempt;
+  private final int attempt;
   private final boolean converse;
   private final MessageDecoder decoder = new MessageDecoder(this::onFrame);
   private volatile boolean broken;
@@ -37,7 +37,11 @@ final class FrameSink {
     this.output = new StreamOutput(record, converse ? "toolUse" : record.family.toolCallType());
   }
 
-  synchronized void feed(ByteBuffer bytes) {
+  @Override public int attempt() {
+    return attempt;
+  }
+
+  @Override public synchronized void feed(ByteBuffer bytes) {
     if (broken) return;
     try {
       decoder.feed(bytes);
@@ -158,12 +162,12 @@ final class FrameSink {
   }
 
   /** The error a stream ended with, from an exception frame, or null. */
-  Throwable streamError() {
+  @Override public Throwable streamError() {
     return streamError;
   }
 
   /** Writes the assembled output message into the record. */
-  void assemble(boolean cancelled) {
+  @Override public void assemble(boolean cancelled) {
     output.assemble();
     if (cancelled) record.meta("stream_cancelled", true);
   }

@@ -1,6 +1,5 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.ModelCall;
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
@@ -10,8 +9,6 @@ import dev.llmobs.internal.TracerHandle;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -233,7 +230,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (record == null || !body.isPresent()) return body;
       if (!record.streaming) {
         boolean ok = context.httpResponse().statusCode() / 100 == 2;
-        return ok && "Converse".equals(record.operation) ? Optional.of(new Collect(body.get(), record)) : body;
+        return ok && "Converse".equals(record.operation) ? Optional.of(new ResponseTaps.Collect(body.get(), record)) : body;
       }
       int status = context.httpResponse().statusCode();
       boolean eventStream = context.httpResponse().firstMatchingHeader("Content-Type")
@@ -241,7 +238,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (status / 100 != 2 || !eventStream) return body;
       FrameSink sink = new FrameSink(record);
       record.sink = sink;
-      return Optional.of(new Tap(body.get(), record, sink));
+      return Optional.of(new ResponseTaps.Frames(body.get(), record, sink));
     } catch (LinkageError e) {
       disable(e);
       return body;
@@ -289,128 +286,5 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     linkageBroken = true;
     Log.warn("Bedrock tracing is off for this process: the AWS SDK on the class path does not match ("
         + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-  }
-
-  /** Passes a JSON response body through unchanged and keeps a copy of its bytes for the span (bounded). */
-  static final class Collect implements Publisher<ByteBuffer> {
-    private final Publisher<ByteBuffer> upstream;
-    private final CallRecord record;
-
-    Collect(Publisher<ByteBuffer> upstream, CallRecord record) {
-      this.upstream = upstream;
-      this.record = record;
-    }
-
-    @Override public void subscribe(Subscriber<? super ByteBuffer> down) {
-      java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream(1024);
-      upstream.subscribe(new Subscriber<ByteBuffer>() {
-        @Override public void onSubscribe(Subscription s) {
-          down.onSubscribe(s);
-        }
-
-        @Override public void onNext(ByteBuffer b) {
-          try {
-            if (copy.size() + b.remaining() <= MAX_CAPTURED_BYTES) {
-              ByteBuffer d = b.duplicate();
-              byte[] chunk = new byte[d.remaining()];
-              d.get(chunk);
-              copy.write(chunk, 0, chunk.length);
-            }
-          } catch (Throwable t) {
-            Throwables.propagateIfFatal(t);
-          }
-          down.onNext(b);
-        }
-
-        @Override public void onError(Throwable t) {
-          down.onError(t);
-        }
-
-        @Override public void onComplete() {
-          if (copy.size() < MAX_CAPTURED_BYTES) record.rawResponse = copy.toByteArray();
-          down.onComplete();
-        }
-      });
-    }
-  }
-
-  /**
-   * Passes every signal of one attempt's response body through unchanged, feeding a copy of each buffer (a duplicate:
-   * the caller's position never moves) to the frame decoder. A stream that completes without an exception frame
-   * ends the span: that is the call's success. One that fails (an exception frame, a reset) ends only the attempt:
-   * the SDK then retries, which starts another tap, or gives up, which {@link #onExecutionFailure} hears with the
-   * caller's exception. Two ends are decided here, as no hook follows them: the caller cancelling (its choice, not an
-   * error) and the SDK's API call timeout.
-   */
-  static final class Tap implements Publisher<ByteBuffer> {
-    private final Publisher<ByteBuffer> upstream;
-    private final CallRecord record;
-    private final FrameSink sink;
-
-    Tap(Publisher<ByteBuffer> upstream, CallRecord record, FrameSink sink) {
-      this.upstream = upstream;
-      this.record = record;
-      this.sink = sink;
-    }
-
-    @Override public void subscribe(Subscriber<? super ByteBuffer> down) {
-      upstream.subscribe(new Subscriber<ByteBuffer>() {
-        @Override public void onSubscribe(Subscription s) {
-          down.onSubscribe(new Subscription() {
-            @Override public void request(long n) {
-              s.request(n);
-            }
-
-            @Override public void cancel() {
-              finish(null, true);
-              s.cancel();
-            }
-          });
-        }
-
-        @Override public void onNext(ByteBuffer b) {
-          try {
-            sink.feed(b.duplicate());
-          } catch (Throwable t) {
-            Throwables.propagateIfFatal(t);
-          }
-          down.onNext(b);
-        }
-
-        @Override public void onError(Throwable t) {
-          finish(t, false);
-          down.onError(t);
-        }
-
-        @Override public void onComplete() {
-          finish(null, false); // the span ends before the caller hears of completion
-          down.onComplete();
-        }
-      });
-    }
-
-    private void finish(Throwable error, boolean cancelled) {
-      try {
-        Throwable frame = sink.streamError();
-        // Past the API call timeout the caller has ApiCallTimeoutException, whatever reaches this tap after it.
-        if (record.pastApiCallTimeout()) {
-          record.end(software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(record.timeoutMillis));
-        } else if (frame != null || error != null) {
-          record.attemptFailed(sink.attempt, describe(frame != null ? frame : error), frame != null ? frame : error);
-        } else {
-          sink.assemble(cancelled);
-          record.end(null);
-        }
-      } catch (Throwable t) {
-        Throwables.propagateIfFatal(t);
-      }
-    }
-
-    private static String describe(Throwable t) {
-      String type = t instanceof ModelCall.StreamError ? ((ModelCall.StreamError) t).type : t.getClass().getName();
-      String message = t.getMessage();
-      if (message == null) return type;
-      return type + ": " + (message.length() <= 200 ? message : message.substring(0, 200) + "...");
-    }
   }
 }
