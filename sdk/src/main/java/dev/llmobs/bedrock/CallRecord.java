@@ -20,7 +20,7 @@ final class CallRecord extends ModelCall {
   /** The request as wire-named maps, for the operations read that way (Knowledge Bases, Guardrails); else null. */
   volatile java.util.Map<String, Object> requestFields;
   /** The stream decoder, once the response started; used to end a stream the caller never finished reading. */
-  volatile FrameSink sink;
+  volatile ResponseTaps.Sink sink;
 
   CallRecord(LLMObsSpan span, String operation, boolean streaming, ModelFamily family, Object owner,
       java.time.Duration apiCallTimeout, dev.llmobs.internal.TracerHandle tracer) {
@@ -43,7 +43,7 @@ final class CallRecord extends ModelCall {
 
   /** A stream's output is assembled as it stands, unless its tap did it already (marking a cancel). */
   @Override protected void beforeWrite() {
-    FrameSink s = sink;
+    ResponseTaps.Sink s = sink;
     if (s != null) s.assemble(false);
   }
 

@@ -54,14 +54,9 @@ final class FrameSink implements ResponseTaps.Sink {
 
   private void onFrame(Message frame) {
     Map<String, HeaderValue> h = frame.getHeaders();
-    String messageType = header(h, ":message-type");
-    if ("exception".equals(messageType) || "error".equals(messageType)) {
-      String type = header(h, ":exception-type");
-      if (type == null) type = header(h, ":error-code");
-      Object payload = Json.parse(frame.getPayload());
-      String msg = Json.str(payload, "message");
-      if (msg == null) msg = header(h, ":error-message");
-      streamError = new ModelCall.StreamError(type, msg);
+    ModelCall.StreamError error = errorOf(frame);
+    if (error != null) {
+      streamError = error;
       return;
     }
     Object payload = Json.parse(frame.getPayload());
@@ -72,7 +67,20 @@ final class FrameSink implements ResponseTaps.Sink {
     }
   }
 
-  private static String header(Map<String, HeaderValue> h, String name) {
+  /** The error an exception or error frame carries (the service failed mid-stream), or null for an event. */
+  static ModelCall.StreamError errorOf(Message frame) {
+    Map<String, HeaderValue> h = frame.getHeaders();
+    String messageType = header(h, ":message-type");
+    if (!"exception".equals(messageType) && !"error".equals(messageType)) return null;
+    String type = header(h, ":exception-type");
+    if (type == null) type = header(h, ":error-code");
+    Object payload = Json.parse(frame.getPayload());
+    String msg = Json.str(payload, "message");
+    if (msg == null) msg = header(h, ":error-message");
+    return new ModelCall.StreamError(type, msg);
+  }
+
+  static String header(Map<String, HeaderValue> h, String name) {
     HeaderValue v = h.get(name);
     return v == null ? null : v.getString();
   }

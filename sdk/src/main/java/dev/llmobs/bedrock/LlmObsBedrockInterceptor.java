@@ -20,7 +20,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * sync and async clients) into an {@code llm} span, or an {@code embedding} span for embedding models, child of the
  * span current on the calling thread; Bedrock Guardrails' ApplyGuardrail into a {@code task} span, and Bedrock
  * Knowledge Bases' Retrieve and RetrieveAndGenerate (Bedrock Agent Runtime) into a {@code retrieval} span and a
- * {@code workflow} of a retrieval and a generation. Registered for every AWS SDK v2 client by the resource
+ * {@code workflow} of a retrieval and a generation; Bedrock Agents' InvokeAgent and InvokeInlineAgent into an
+ * {@code agent} span with its steps ({@link AgentSteps}). Registered for every AWS SDK v2 client by the resource
  * {@code software/amazon/awssdk/global/handlers/execution.interceptors}; can also be added to one client with
  * {@code overrideConfiguration(c -> c.addExecutionInterceptor(new LlmObsBedrockInterceptor()))}. Calls to other
  * services and other operations are left alone. Turn it off with {@code LLMOBS_BEDROCK_ENABLED=false}.
@@ -62,7 +63,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (!runtime && !"BedrockAgentRuntime".equals(service)) return;
       if (attributes.getAttribute(RECORD) != null) return; // registered twice (globally and on the builder)
       String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-      if (runtime ? "ApplyGuardrail".equals(op) : "Retrieve".equals(op) || "RetrieveAndGenerate".equals(op)) {
+      if (runtime ? "ApplyGuardrail".equals(op) : "Retrieve".equals(op) || "RetrieveAndGenerate".equals(op)
+          || "InvokeAgent".equals(op) || "InvokeInlineAgent".equals(op)) {
         beforeMapped(context, attributes, op, tracer);
         return;
       }
@@ -105,17 +107,21 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
    */
   private void beforeMapped(Context.BeforeExecution context, ExecutionAttributes attributes, String op, TracerHandle tracer) {
     java.util.Map<String, Object> req = Pojos.toJava(context.request());
-    SpanKind kind = op.equals("ApplyGuardrail") ? SpanKind.TASK : op.equals("Retrieve") ? SpanKind.RETRIEVAL : SpanKind.WORKFLOW;
+    boolean agent = op.startsWith("Invoke");
+    SpanKind kind = op.equals("ApplyGuardrail") ? SpanKind.TASK : op.equals("Retrieve") ? SpanKind.RETRIEVAL
+        : agent ? SpanKind.AGENT : SpanKind.WORKFLOW;
     dev.llmobs.SpanBuilder b = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan());
-    String session = op.equals("RetrieveAndGenerate") ? dev.llmobs.internal.model.Json.str(req, "sessionId") : null;
+    String session = op.equals("ApplyGuardrail") || op.equals("Retrieve") ? null : dev.llmobs.internal.model.Json.str(req, "sessionId");
     if (session != null) b.sessionId(session); // the conversation the caller continues
     LLMObsSpan span = b.startDetached();
     span.tag("integration", "bedrock");
-    CallRecord record = new CallRecord(span, op, false, ModelFamily.UNKNOWN, this, apiCallTimeout(context, attributes), tracer);
+    CallRecord record = new CallRecord(span, op, agent, ModelFamily.UNKNOWN, this, apiCallTimeout(context, attributes), tracer);
     record.requestFields = req;
     attributes.putAttribute(RECORD, record);
+    if (agent) tracer.callOpened(record, span.context().traceId(), true, record::endIncomplete);
     if (op.equals("ApplyGuardrail")) Guardrails.applyRequest(record, req);
     else if (op.equals("Retrieve")) KnowledgeBases.retrieveRequest(record, req);
+    else if (agent) AgentSteps.request(record, req);
     else KnowledgeBases.retrieveAndGenerateRequest(record, req);
     record.requestRecorded();
   }
@@ -189,6 +195,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       case "ApplyGuardrail": return "bedrock-runtime.apply_guardrail";
       case "Retrieve": return "bedrock-agent-runtime.retrieve";
       case "RetrieveAndGenerate": return "bedrock-agent-runtime.retrieve_and_generate";
+      case "InvokeAgent": return "bedrock-agent-runtime.invoke_agent";
+      case "InvokeInlineAgent": return "bedrock-agent-runtime.invoke_inline_agent";
       default: return "bedrock-runtime.invoke_model_with_response_stream";
     }
   }
@@ -236,7 +244,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       boolean eventStream = context.httpResponse().firstMatchingHeader("Content-Type")
           .map(v -> v.startsWith("application/vnd.amazon.eventstream")).orElse(false);
       if (status / 100 != 2 || !eventStream) return body;
-      FrameSink sink = new FrameSink(record);
+      ResponseTaps.Sink sink = record.requestFields != null ? new AgentSink(record) : new FrameSink(record);
       record.sink = sink;
       return Optional.of(new ResponseTaps.Frames(body.get(), record, sink));
     } catch (LinkageError e) {
@@ -253,7 +261,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       CallRecord record = record(attributes);
       if (record == null) return;
       // A stream ends in its tap, before this hook; for one that did not say how, this is its end.
-      if (record.requestFields != null) mappedResponse(record, Pojos.toJava(context.response()));
+      if (record.requestFields != null && !record.streaming) mappedResponse(record, Pojos.toJava(context.response()));
       else if (!record.streaming) BedrockCalls.onResponse(record, context.response(), context.httpResponse());
       record.end(null);
     } catch (LinkageError e) {
