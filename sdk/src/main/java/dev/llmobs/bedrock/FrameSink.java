@@ -3,86 +3,31 @@ package dev.llmobs.bedrock;
 import dev.llmobs.internal.model.Json;
 import dev.llmobs.internal.model.ModelCall;
 import dev.llmobs.internal.model.StreamOutput;
-import dev.llmobs.internal.Log;
-import dev.llmobs.internal.Throwables;
-import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Map;
-import software.amazon.eventstream.HeaderValue;
-import software.amazon.eventstream.Message;
-import software.amazon.eventstream.MessageDecoder;
 
 /**
- * Decodes the {@code application/vnd.amazon.eventstream} frames of ConverseStream and InvokeModelWithResponseStream
- * as they pass to the caller, and gathers the output, stop reason, usage and time to first token. Runs on the HTTP
- * client's event loop: it only parses and appends. Any failure here switches the sink off; the caller's stream is
- * never affected.
+ * The events of ConverseStream and InvokeModelWithResponseStream, as they pass to the caller: the output, stop
+ * reason, usage and time to first token.
  */
-final class FrameSink implements ResponseTaps.Sink {
-  final CallRecord record;
-  /** The attempt whose response this is. */
-  private final int attempt;
+final class FrameSink extends EventStreamSink {
   private final boolean converse;
-  private final MessageDecoder decoder = new MessageDecoder(this::onFrame);
-  private volatile boolean broken;
-  private Throwable streamError;
 
   /** The output under construction, by content block index. */
   final StreamOutput output;
 
   FrameSink(CallRecord record) {
-    this.record = record;
-    this.attempt = record.attempt();
+    super(record);
     this.converse = record.operation.equals("ConverseStream");
     this.output = new StreamOutput(record, converse ? "toolUse" : record.family.toolCallType());
   }
 
-  @Override public int attempt() {
-    return attempt;
-  }
-
-  @Override public synchronized void feed(ByteBuffer bytes) {
-    if (broken) return;
-    try {
-      decoder.feed(bytes);
-    } catch (Throwable t) {
-      Throwables.propagateIfFatal(t);
-      broken = true;
-      Log.debug("Bedrock stream capture stopped: " + t);
-    }
-  }
-
-  private void onFrame(Message frame) {
-    Map<String, HeaderValue> h = frame.getHeaders();
-    ModelCall.StreamError error = errorOf(frame);
-    if (error != null) {
-      streamError = error;
-      return;
-    }
-    Object payload = Json.parse(frame.getPayload());
-    if (converse) converseEvent(header(h, ":event-type"), payload);
-    else if ("chunk".equals(header(h, ":event-type"))) {
+  @Override void event(String type, Object payload) {
+    if (converse) converseEvent(type, payload);
+    else if ("chunk".equals(type)) {
       String b64 = Json.str(payload, "bytes");
       if (b64 != null) chunk(Json.parse(Base64.getDecoder().decode(b64)));
     }
-  }
-
-  /** The error an exception or error frame carries (the service failed mid-stream), or null for an event. */
-  static ModelCall.StreamError errorOf(Message frame) {
-    Map<String, HeaderValue> h = frame.getHeaders();
-    String messageType = header(h, ":message-type");
-    if (!"exception".equals(messageType) && !"error".equals(messageType)) return null;
-    String type = header(h, ":exception-type");
-    if (type == null) type = header(h, ":error-code");
-    Object payload = Json.parse(frame.getPayload());
-    String msg = Json.str(payload, "message");
-    if (msg == null) msg = header(h, ":error-message");
-    return new ModelCall.StreamError(type, msg);
-  }
-
-  static String header(Map<String, HeaderValue> h, String name) {
-    HeaderValue v = h.get(name);
-    return v == null ? null : v.getString();
   }
 
   /** A ConverseStream event (Nova's chunks carry the same ones). */
@@ -167,11 +112,6 @@ final class FrameSink implements ResponseTaps.Sink {
   static int index(Object p, String key) {
     Long i = Json.num(p, key);
     return i == null ? 0 : i.intValue();
-  }
-
-  /** The error a stream ended with, from an exception frame, or null. */
-  @Override public Throwable streamError() {
-    return streamError;
   }
 
   /** Writes the assembled output message into the record. */

@@ -64,7 +64,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (attributes.getAttribute(RECORD) != null) return; // registered twice (globally and on the builder)
       String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
       if (runtime ? "ApplyGuardrail".equals(op) : "Retrieve".equals(op) || "RetrieveAndGenerate".equals(op)
-          || "InvokeAgent".equals(op) || "InvokeInlineAgent".equals(op)) {
+          || "RetrieveAndGenerateStream".equals(op) || "InvokeAgent".equals(op) || "InvokeInlineAgent".equals(op)) {
         beforeMapped(context, attributes, op, tracer);
         return;
       }
@@ -107,7 +107,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
    */
   private void beforeMapped(Context.BeforeExecution context, ExecutionAttributes attributes, String op, TracerHandle tracer) {
     java.util.Map<String, Object> req = Pojos.toJava(context.request());
-    boolean agent = op.startsWith("Invoke");
+    boolean agent = op.startsWith("Invoke"), streaming = agent || op.equals("RetrieveAndGenerateStream");
     SpanKind kind = op.equals("ApplyGuardrail") ? SpanKind.TASK : op.equals("Retrieve") ? SpanKind.RETRIEVAL
         : agent ? SpanKind.AGENT : SpanKind.WORKFLOW;
     dev.llmobs.SpanBuilder b = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan());
@@ -115,10 +115,10 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     if (session != null) b.sessionId(session); // the conversation the caller continues
     LLMObsSpan span = b.startDetached();
     span.tag("integration", "bedrock");
-    CallRecord record = new CallRecord(span, op, agent, ModelFamily.UNKNOWN, this, apiCallTimeout(context, attributes), tracer);
+    CallRecord record = new CallRecord(span, op, streaming, ModelFamily.UNKNOWN, this, apiCallTimeout(context, attributes), tracer);
     record.requestFields = req;
     attributes.putAttribute(RECORD, record);
-    if (agent) tracer.callOpened(record, span.context().traceId(), true, record::endIncomplete);
+    if (streaming) tracer.callOpened(record, span.context().traceId(), true, record::endIncomplete);
     if (op.equals("ApplyGuardrail")) Guardrails.applyRequest(record, req);
     else if (op.equals("Retrieve")) KnowledgeBases.retrieveRequest(record, req);
     else if (agent) AgentSteps.request(record, req);
@@ -195,6 +195,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       case "ApplyGuardrail": return "bedrock-runtime.apply_guardrail";
       case "Retrieve": return "bedrock-agent-runtime.retrieve";
       case "RetrieveAndGenerate": return "bedrock-agent-runtime.retrieve_and_generate";
+      case "RetrieveAndGenerateStream": return "bedrock-agent-runtime.retrieve_and_generate_stream";
       case "InvokeAgent": return "bedrock-agent-runtime.invoke_agent";
       case "InvokeInlineAgent": return "bedrock-agent-runtime.invoke_inline_agent";
       default: return "bedrock-runtime.invoke_model_with_response_stream";
@@ -244,7 +245,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       boolean eventStream = context.httpResponse().firstMatchingHeader("Content-Type")
           .map(v -> v.startsWith("application/vnd.amazon.eventstream")).orElse(false);
       if (status / 100 != 2 || !eventStream) return body;
-      ResponseTaps.Sink sink = record.requestFields != null ? new AgentSink(record) : new FrameSink(record);
+      ResponseTaps.Sink sink = record.requestFields == null ? new FrameSink(record)
+          : record.operation.startsWith("Invoke") ? new AgentSink(record) : new GenerationSink(record);
       record.sink = sink;
       return Optional.of(new ResponseTaps.Frames(body.get(), record, sink));
     } catch (LinkageError e) {

@@ -233,6 +233,88 @@ class AgentTracingTest extends BedrockTest {
     }
   }
 
+  @Test void anInlineAgentIsTracedTheSameWithTheModelItWasGiven() throws Exception {
+    stub.reply(Reply.stream(List.of(
+        orchestration("modelInvocationInput", "{\"traceId\":\"t-0\",\"text\":\"You triage claims.\",\"type\":\"ORCHESTRATION\"}"),
+        orchestration("modelInvocationOutput", modelOut("t-0", "Triage: urgent.", 500, 10)),
+        chunk("Urgent."))));
+    StringBuilder answer = new StringBuilder();
+    inWorkflow(() -> agents.invokeInlineAgent(r -> r.sessionId("claim-88412").inputText("Triage claim 88412")
+        .foundationModel(MODEL).instruction("You triage insurance claims for the adjusters.").enableTrace(true),
+        software.amazon.awssdk.services.bedrockagentruntime.model.InvokeInlineAgentResponseHandler.builder()
+            .subscriber(software.amazon.awssdk.services.bedrockagentruntime.model.InvokeInlineAgentResponseHandler.Visitor
+                .builder().onChunk(c -> answer.append(c.bytes().asUtf8String())).build()).build()).join());
+    assertEquals("Urgent.", answer.toString());
+    List<Map<String, Object>> spans = flushed();
+    Map<String, Object> agent = named(spans, "bedrock-agent-runtime.invoke_inline_agent"), llm = named(spans, "bedrock-agent.orchestration");
+    assertEquals("agent", kind(agent));
+    assertEquals(MODEL, metadata(agent).get("foundation_model"));
+    assertEquals(agent.get("span_id"), llm.get("parent_id"));
+    assertEquals(MODEL, meta(llm).get("model_name"), "the event names no model: the one the caller gave");
+    assertEquals(Map.of("value", "Urgent."), meta(agent).get("output"));
+  }
+
+  static final String RAG_MODEL_ARN = "arn:aws:bedrock:us-east-1::foundation-model/" + MODEL;
+
+  static List<byte[]> generationEvents() {
+    return List.of(
+        BedrockStub.event("output", "{\"text\":\"Sudden water damage \"}"),
+        BedrockStub.event("output", "{\"text\":\"is covered.\"}"),
+        BedrockStub.event("citation", "{\"generatedResponsePart\":{\"textResponsePart\":{\"text\":\"Sudden water damage is "
+            + "covered.\"}},\"retrievedReferences\":[{\"content\":{\"text\":\"Clause 4.2: sudden water damage is covered.\"},"
+            + "\"location\":{\"type\":\"S3\",\"s3Location\":{\"uri\":\"s3://policies/home.pdf\"}}}]}"),
+        BedrockStub.event("guardrail", "{\"action\":\"NONE\"}"));
+  }
+
+  static software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveAndGenerateStreamResponseHandler generationHandler(
+      StringBuilder text) {
+    return software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveAndGenerateStreamResponseHandler.builder()
+        .subscriber(software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveAndGenerateStreamResponseHandler.Visitor
+            .builder().onOutput(o -> text.append(o.text())).build()).build();
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void aStreamedRetrieveAndGenerateIsTheSameWorkflowOfARetrievalAndAGeneration() throws Exception {
+    stub.reply(Reply.stream(generationEvents()));
+    StringBuilder text = new StringBuilder();
+    inWorkflow(() -> agents.retrieveAndGenerateStream(r -> r.input(i -> i.text("Is water damage covered?"))
+        .retrieveAndGenerateConfiguration(c -> c.type("KNOWLEDGE_BASE").knowledgeBaseConfiguration(k -> k
+            .knowledgeBaseId("KB12345678").modelArn(RAG_MODEL_ARN))), generationHandler(text)).join());
+    assertEquals("Sudden water damage is covered.", text.toString());
+    List<Map<String, Object>> spans = flushed();
+    Map<String, Object> wf = named(spans, "bedrock-agent-runtime.retrieve_and_generate_stream");
+    Map<String, Object> retrieval = named(spans, "bedrock-agent-runtime.retrieve"), llm = named(spans, "bedrock-agent-runtime.generate");
+    assertEquals(wf.get("span_id"), retrieval.get("parent_id"));
+    assertEquals(wf.get("span_id"), llm.get("parent_id"));
+    assertEquals(Map.of("value", "Sudden water damage is covered."), meta(wf).get("output"));
+    assertEquals(List.of(Map.of("text", "Clause 4.2: sudden water damage is covered.", "name", "s3://policies/home.pdf")),
+        ((Map<String, Object>) meta(retrieval).get("output")).get("documents"));
+    assertEquals(MODEL, meta(llm).get("model_name"));
+    assertEquals("ok", wf.get("status"));
+  }
+
+  @Test void aStreamedRetrieveAndGenerateCutHalfwayEndsInErrorWithWhatArrived() throws Exception {
+    try (CutStreamServer cut = new CutStreamServer(generationEvents(), 1)) {
+      BedrockAgentRuntimeAsyncClient client = BedrockAgentRuntimeAsyncClient.builder().endpointOverride(cut.endpoint())
+          .region(Region.US_EAST_1)
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+          .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
+          .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())).build();
+      StringBuilder text = new StringBuilder();
+      assertThrows(CompletionException.class, () -> inWorkflow(() -> client.retrieveAndGenerateStream(r -> r
+          .input(i -> i.text("Is water damage covered?")).retrieveAndGenerateConfiguration(c -> c.type("KNOWLEDGE_BASE")
+              .knowledgeBaseConfiguration(k -> k.knowledgeBaseId("KB12345678").modelArn(RAG_MODEL_ARN))),
+          generationHandler(text)).join()));
+      assertEquals("Sudden water damage ", text.toString(), "one whole event reached the caller");
+      List<Map<String, Object>> spans = flushed();
+      Map<String, Object> wf = named(spans, "bedrock-agent-runtime.retrieve_and_generate_stream");
+      assertEquals("error", wf.get("status"));
+      assertEquals(Map.of("value", "Sudden water damage "), meta(wf).get("output"), "what arrived, kept");
+      assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "Sudden water damage "))),
+          meta(named(spans, "bedrock-agent-runtime.generate")).get("output"));
+    }
+  }
+
   static Map<String, Object> named(List<Map<String, Object>> spans, String name) {
     return KnowledgeBasesAndGuardrailsTest.named(spans, name);
   }
