@@ -165,6 +165,10 @@ final class Tracer extends TracerHandle {
 
   // ---- the handle the integrations reach the tracer by ---------------------------------------------------------
 
+  @Override public boolean captureIo() {
+    return config.captureIo;
+  }
+
   @Override public boolean bedrock() {
     return config.enabled && config.bedrockEnabled;
   }

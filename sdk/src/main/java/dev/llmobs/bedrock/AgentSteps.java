@@ -27,6 +27,8 @@ final class AgentSteps {
   /** A model invocation that answered, kept open for the rationale that follows its output. */
   private LLMObsSpan answered;
   private int count;
+  /** {@code LLMOBS_CAPTURE_IO}: spans drop input and output themselves; content in metadata is ours to leave out. */
+  private final boolean content = dev.llmobs.internal.TracerHandle.current().captureIo();
 
   AgentSteps(LLMObsSpan agent, String model) {
     this.agent = agent;
@@ -80,7 +82,7 @@ final class AgentSteps {
       modelOutput(llm, e);
       answered = llm;
     } else if ((e = Json.obj(o, "rationale")) != null) {
-      if (answered != null) answered.metadata("rationale", ModelCall.clip(Json.str(e, "text")));
+      if (answered != null && content) answered.metadata("rationale", ModelCall.clip(Json.str(e, "text")));
       settle();
     } else if ((e = Json.obj(o, "invocationInput")) != null) {
       settle();
@@ -176,12 +178,12 @@ final class AgentSteps {
       if (step != null) {
         List<Map<String, Object>> meta = new ArrayList<>();
         step.outputDocuments(KnowledgeBases.documents(Json.list(e, "retrievedReferences"), meta));
-        if (!meta.isEmpty()) step.metadata("document_metadata", meta);
+        if (!meta.isEmpty() && content) step.metadata("document_metadata", meta);
       }
     } else if ((e = Json.obj(ob, "agentCollaboratorInvocationOutput")) != null) {
       if (step != null) step.output(ModelCall.clip(Json.str(Json.obj(e, "output"), "text")));
     } else if ((e = Json.obj(ob, "repromptResponse")) != null) {
-      agent.metadata("reprompt", ModelCall.clip(Json.str(e, "text")));
+      if (content) agent.metadata("reprompt", ModelCall.clip(Json.str(e, "text")));
     }
     if (step != null) step.finish();
   }
@@ -204,7 +206,7 @@ final class AgentSteps {
       }
       if (task != null) {
         Map<String, Object> parsed = Json.obj(e, "parsedResponse");
-        if (parsed != null) task.output(parsed);
+        if (parsed != null) task.output(parsed); // dropped by the span itself when content is not captured
         task.finish();
       }
     }
@@ -216,8 +218,10 @@ final class AgentSteps {
     String action = Json.str(g, "action");
     Map<String, Object> meta = new LinkedHashMap<>();
     put(meta, "action", action);
-    put(meta, "input_assessments", Json.raw(g, "inputAssessments"));
-    put(meta, "output_assessments", Json.raw(g, "outputAssessments"));
+    if (content) {
+      put(meta, "input_assessments", Json.raw(g, "inputAssessments"));
+      put(meta, "output_assessments", Json.raw(g, "outputAssessments"));
+    }
     task.metadata(meta);
     KnowledgeBases.guardrailTag(task, action);
     KnowledgeBases.guardrailTag(agent, action);

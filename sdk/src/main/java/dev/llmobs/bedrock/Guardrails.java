@@ -31,7 +31,7 @@ final class Guardrails {
       r.outputText = ModelCall.clip(out.isEmpty() && "NONE".equals(action) ? r.inputText : out);
       r.meta("action", action);
       r.meta("action_reason", Json.str(res, "actionReason"));
-      r.meta("assessments", Json.raw(res, "assessments"));
+      if (dev.llmobs.internal.TracerHandle.current().captureIo()) r.meta("assessments", Json.raw(res, "assessments"));
       r.meta("guardrail_coverage", Json.raw(res, "guardrailCoverage"));
     }
     Map<String, Object> usage = Json.obj(res, "usage");
@@ -50,7 +50,7 @@ final class Guardrails {
 
   static void converseResponse(CallRecord r, String stopReason, Object trace) {
     Map<String, Object> guardrail = Json.obj(trace, "guardrail");
-    if (guardrail != null) r.meta("guardrail_trace", guardrail);
+    if (guardrail != null && dev.llmobs.internal.TracerHandle.current().captureIo()) r.meta("guardrail_trace", guardrail);
     if ("guardrail_intervened".equals(stopReason)) KnowledgeBases.guardrailTag(r.span, "GUARDRAIL_INTERVENED");
   }
 

@@ -38,7 +38,7 @@ final class KnowledgeBases {
     synchronized (r) {
       r.outputDocuments.addAll(docs);
       r.outputIsDocuments = true;
-      if (!meta.isEmpty()) r.meta("document_metadata", meta);
+      if (!meta.isEmpty() && dev.llmobs.internal.TracerHandle.current().captureIo()) r.meta("document_metadata", meta);
       r.meta("guardrail_action", Json.str(res, "guardrailAction"));
     }
     guardrailTag(r.span, Json.str(res, "guardrailAction"));
@@ -80,7 +80,7 @@ final class KnowledgeBases {
     retrieval.tag("integration", "bedrock");
     if (question != null) retrieval.input(ModelCall.clip(question));
     retrieval.outputDocuments(docs);
-    if (!meta.isEmpty()) retrieval.metadata("document_metadata", meta);
+    if (!meta.isEmpty() && dev.llmobs.internal.TracerHandle.current().captureIo()) retrieval.metadata("document_metadata", meta);
     retrieval.finish();
 
     Map<String, Object> kb = Json.obj(Json.obj(req, "retrieveAndGenerateConfiguration"), "knowledgeBaseConfiguration");

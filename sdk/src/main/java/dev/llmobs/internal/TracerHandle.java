@@ -26,6 +26,14 @@ public abstract class TracerHandle {
     return false;
   }
 
+  /**
+   * Whether content may be recorded ({@code LLMOBS_CAPTURE_IO}): spans drop input and output themselves; an
+   * integration asks this before putting content in metadata (an agent's rationale, a guardrail's assessments).
+   */
+  public boolean captureIo() {
+    return true;
+  }
+
   /** LangChain4j AI Services traced without code ({@code LLMOBS_LANGCHAIN4J_ENABLED}). */
   public boolean langchain4j() {
     return false;

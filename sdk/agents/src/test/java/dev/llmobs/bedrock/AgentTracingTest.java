@@ -1,6 +1,7 @@
 package dev.llmobs.bedrock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,9 +85,9 @@ class AgentTracingTest extends BedrockTest {
         .inputText("Is claim 88412 covered, and how much is paid?").enableTrace(trace).build();
   }
 
-  @SuppressWarnings("unchecked")
-  @Test void anAgentWithItsTraceEnabledIsAnAgentSpanWithEveryStepAsAChild() throws Exception {
-    List<byte[]> frames = new ArrayList<>(List.of(
+  /** An agent's run with a step of every kind: pre-processing, three orchestration steps, a guardrail, post-processing. */
+  static List<byte[]> wholeAgentRun() {
+    return new ArrayList<>(List.of(
         trace("{\"preProcessingTrace\":{\"modelInvocationInput\":{\"traceId\":\"pre-0\",\"text\":\"Classify the input\","
             + "\"type\":\"PRE_PROCESSING\",\"foundationModel\":\"" + MODEL + "\"}}}"),
         trace("{\"preProcessingTrace\":{\"modelInvocationOutput\":{\"traceId\":\"pre-0\",\"parsedResponse\":{\"rationale\":"
@@ -120,6 +121,26 @@ class AgentTracingTest extends BedrockTest {
         trace("{\"postProcessingTrace\":{\"modelInvocationOutput\":{\"traceId\":\"post-0\",\"parsedResponse\":{\"text\":"
             + "\"Claim 88412 is covered.\"}}}}"),
         chunk("Claim 88412 is covered: "), chunk("sudden water damage, clause 4.2.")));
+  }
+
+  @Test void withContentCaptureOffNoStepCarriesContentInItsMetadata() throws Exception {
+    configure(Map.of("LLMOBS_CAPTURE_IO", "false"));
+    stub.reply(Reply.stream(wholeAgentRun()));
+    inWorkflow(() -> agents.invokeAgent(ask(true), new Seen().handler()).join());
+    List<Map<String, Object>> spans = flushed();
+    assertEquals(13, spans.size(), "every step still a span");
+    String all = spans.toString();
+    for (String content : List.of("I need the claim's status", "Clause 4.2", "You are a claims agent", "water damage, 1200 EUR",
+        "Is claim 88412 covered", "outputAssessments", "rationale")) {
+      assertFalse(all.contains(content), content + " in " + all);
+    }
+    assertEquals(940, ((Number) metrics(named(spans, "bedrock-agent.orchestration")).get("total_tokens")).intValue(),
+        "tokens are not content");
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test void anAgentWithItsTraceEnabledIsAnAgentSpanWithEveryStepAsAChild() throws Exception {
+    List<byte[]> frames = wholeAgentRun();
     stub.reply(Reply.stream(frames));
     Seen seen = new Seen();
     inWorkflow(() -> agents.invokeAgent(ask(true), seen.handler()).join());
