@@ -10,11 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ApplyGuardrailResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.GuardrailAction;
+import software.amazon.awssdk.services.bedrockruntime.model.GuardrailContentSource;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.Tool;
@@ -25,21 +29,29 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolSpecification;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
 
 /**
- * Example 1: a RAG-style claims assistant, adopting through the base class. Per invocation: a retrieval over
- * policy clauses (a {@code retrieval} span), a Bedrock Converse call that asks for a tool (an {@code llm} span,
- * recorded automatically), the tool call (a {@code tool} span), and the final Converse call, all under the
- * invocation's root span and grouped by the claim's session id.
+ * Example 1: a RAG-style claims assistant, adopting through the base class. Per invocation: the question checked by
+ * a Bedrock guardrail (a {@code task} span, recorded automatically; an intervention answers at once), a retrieval of
+ * policy clauses from a Bedrock Knowledge Base (a {@code retrieval} span, automatic), a Bedrock Converse call that
+ * asks for a tool (an {@code llm} span, automatic), the tool call (a {@code tool} span), and the final Converse call,
+ * all under the invocation's root span and grouped by the claim's session id.
  *
  * <p>Event: {@code {"claimId": "88412", "question": "Is water damage from a burst pipe covered?"}}. Model: env
- * {@code MODEL_ID} (default a Claude 3.5 Haiku cross-region profile); region and endpoint from the usual AWS
- * variables.
+ * {@code MODEL_ID} (default a Claude 3.5 Haiku cross-region profile); knowledge base: {@code KNOWLEDGE_BASE_ID}
+ * (unset: the clauses below, searched in code, a retrieval span made by hand); guardrail: {@code GUARDRAIL_ID} and
+ * {@code GUARDRAIL_VERSION} (unset: no check); region and endpoints from the usual AWS variables.
  */
 public class ClaimsAssistant extends TracedRequestHandler<Map<String, Object>, Map<String, Object>> {
   static final String MODEL_ID = System.getenv().getOrDefault("MODEL_ID", "us.anthropic.claude-3-5-haiku-20241022-v1:0");
 
+  static final String KNOWLEDGE_BASE_ID = blankToNull(System.getenv("KNOWLEDGE_BASE_ID"));
+  static final String GUARDRAIL_ID = blankToNull(System.getenv("GUARDRAIL_ID"));
+  static final String GUARDRAIL_VERSION = System.getenv().getOrDefault("GUARDRAIL_VERSION", "DRAFT");
+
   // Built once, at Init, as Lambda recommends; our interceptor is picked up from the layer automatically.
   private static final BedrockRuntimeClient BEDROCK = BedrockRuntimeClient.builder()
       .httpClient(UrlConnectionHttpClient.create()).build();
+  private static final BedrockAgentRuntimeClient KNOWLEDGE_BASES = KNOWLEDGE_BASE_ID == null ? null
+      : BedrockAgentRuntimeClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
 
   static final List<Document> POLICY = List.of(
       Document.of("Clause 4.2: sudden and accidental water damage, such as a burst pipe, is covered up to the limit.")
@@ -58,7 +70,17 @@ public class ClaimsAssistant extends TracedRequestHandler<Map<String, Object>, M
     String claimId = String.valueOf(event.getOrDefault("claimId", "unknown"));
     LLMObs.currentSpan().sessionId("claim-" + claimId).tag("claim_id", claimId);
 
-    List<Document> clauses = LLMObs.retrieval("policy-search", () -> search(question));
+    if (GUARDRAIL_ID != null) {
+      ApplyGuardrailResponse check = BEDROCK.applyGuardrail(g -> g.guardrailIdentifier(GUARDRAIL_ID)
+          .guardrailVersion(GUARDRAIL_VERSION).source(GuardrailContentSource.INPUT).content(c -> c.text(t -> t.text(question))));
+      if (check.action() == GuardrailAction.GUARDRAIL_INTERVENED) {
+        StringBuilder refusal = new StringBuilder();
+        check.outputs().forEach(o -> refusal.append(o.text()));
+        return Map.of("claimId", claimId, "answer", refusal.toString());
+      }
+    }
+    List<Document> clauses = KNOWLEDGE_BASES != null ? knowledgeBase(question)
+        : LLMObs.retrieval("policy-search", () -> search(question));
     StringBuilder context1 = new StringBuilder("Answer from these policy clauses only:\n");
     for (Document d : clauses) context1.append("- ").append(d.text()).append('\n');
 
@@ -93,6 +115,19 @@ public class ClaimsAssistant extends TracedRequestHandler<Map<String, Object>, M
         .inferenceConfig(c -> c.maxTokens(400).temperature(0.2f))
         .toolConfig(t -> t.tools(CLAIM_STATUS))
         .build());
+  }
+
+  /** The policy clauses the knowledge base finds for the question (its retrieval span is recorded for us). */
+  static List<Document> knowledgeBase(String question) {
+    List<Document> clauses = new ArrayList<>();
+    KNOWLEDGE_BASES.retrieve(r -> r.knowledgeBaseId(KNOWLEDGE_BASE_ID).retrievalQuery(q -> q.text(question))
+        .retrievalConfiguration(c -> c.vectorSearchConfiguration(v -> v.numberOfResults(3))))
+        .retrievalResults().forEach(res -> clauses.add(Document.of(res.content().text())));
+    return clauses;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   static List<Document> search(String question) {

@@ -67,7 +67,7 @@ class LambdaRuntimeIT {
         assertTrue(arrived < o.nanos, "the intake had the trace before the runtime had the response");
 
         List<Map<String, Object>> trace = intake.trace("req-" + i);
-        assertEquals(5, trace.size(), "root, retrieval, llm, tool, llm: " + trace);
+        assertEquals(6, trace.size(), "root, guardrail, knowledge base retrieval, llm, tool, llm: " + trace);
         Map<String, Object> root = root(trace);
         assertTrue(tags(root).contains(i == 1 ? "cold_start:true" : "cold_start:false"), tags(root).toString());
         assertEquals("claim-88412", root.get("session_id"));
@@ -76,9 +76,23 @@ class LambdaRuntimeIT {
           kinds.add((String) ((Map<?, ?>) ((Map<?, ?>) s.get("meta")).get("span")).get("kind"));
           if (s != root) assertEquals(root.get("span_id"), s.get("parent_id"), "child of the root: " + s.get("name"));
         }
-        assertEquals(Set.of("workflow", "retrieval", "llm", "tool"), kinds);
+        assertEquals(Set.of("workflow", "task", "retrieval", "llm", "tool"), kinds);
       }
       assertTrue(fn.output().isEmpty() || !fn.output().contains("Exception"), fn.output());
+    }
+  }
+
+  @Test void aGuardrailThatInterveneAnswersAtOnceAndItsTaskSpanSaysSoWithoutAnError() throws Exception {
+    try (LambdaHarness fn = new LambdaHarness("claims-guarded", "dev.llmobs.examples.ClaimsAssistant",
+        LambdaHarness.env(intake, bedrock), false)) {
+      RuntimeApi.Outcome o = invoke(fn, "guard-1", "{\"claimId\":\"88412\",\"question\":\"Can I sue my neighbour?\"}", 30_000);
+      assertFalse(o.error, o + "\n" + fn.output());
+      assertTrue(o.body.contains("legal helpline"), o.body);
+      List<Map<String, Object>> trace = intake.trace("guard-1");
+      assertEquals("workflow claims-guarded\n  task bedrock-runtime.apply_guardrail\n", outline(trace, "undefined", ""));
+      Map<String, Object> task = trace.stream().filter(s -> "task".equals(kind(s))).findFirst().orElseThrow();
+      assertEquals("ok", task.get("status"));
+      assertTrue(tags(task).contains("bedrock.guardrail_action:guardrail_intervened"), tags(task).toString());
     }
   }
 
@@ -200,8 +214,8 @@ class LambdaRuntimeIT {
       assertTrue(intake.received().isEmpty());
       intake.answerWith(202); // back up: the kept spans go with the next invocation
       invoke(fn, "down-2", "{\"claimId\":\"88412\",\"question\":\"Is a burst pipe covered?\"}", 30_000);
-      assertEquals(5, intake.trace("down-1").size(), "kept, then delivered whole");
-      assertEquals(5, intake.trace("down-2").size());
+      assertEquals(6, intake.trace("down-1").size(), "kept, then delivered whole");
+      assertEquals(6, intake.trace("down-2").size());
     }
   }
 

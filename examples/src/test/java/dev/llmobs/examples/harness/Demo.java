@@ -17,10 +17,11 @@ public final class Demo {
     try (LocalIntake intake = new LocalIntake(spans, out); FakeBedrock bedrock = new FakeBedrock();
         FakeAnthropic anthropic = new FakeAnthropic()) {
       run(out, intake, LambdaHarness.env(intake, bedrock), "claims-assistant", "dev.llmobs.examples.ClaimsAssistant", false,
-          "example 1, Bedrock Converse called directly",
+          "example 1, a guardrail, a Knowledge Base and Bedrock Converse, called directly",
           "{\"claimId\":\"88412\",\"question\":\"Is water damage from a burst pipe covered?\"}",
           "{\"claimId\":\"88412\",\"question\":\"How long do I have to report a claim?\"}",
-          "{\"claimId\":\"88412\",\"question\":\"Is gradual seepage covered?\"}");
+          "{\"claimId\":\"88412\",\"question\":\"Is gradual seepage covered?\"}",
+          "{\"claimId\":\"88412\",\"question\":\"Can I sue my neighbour over the leak?\"}");
       run(out, intake, LambdaHarness.env(intake, bedrock), "claims-agent", "dev.llmobs.examples.ClaimsAgent", true,
           "example 4, a LangChain4j AI Service over Bedrock",
           "{\"claimId\":\"88412\",\"question\":\"Is water damage from a burst pipe covered?\"}",

@@ -242,6 +242,10 @@ public final class LambdaHarness implements AutoCloseable {
     env.put("DD_SERVICE", "claims-api");
     env.put("DD_ENV", "local");
     env.put("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrock.endpoint());
+    env.put("AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME", bedrock.endpoint());
+    env.put("KNOWLEDGE_BASE_ID", "KBCLAIMS01");
+    env.put("GUARDRAIL_ID", "gr-claims");
+    env.put("GUARDRAIL_VERSION", "1");
     env.put("LLMOBS_LOG_LEVEL", "warn");
     for (int i = 0; i + 1 < extra.length; i += 2) env.put(extra[i], extra[i + 1]);
     return env;

@@ -51,6 +51,12 @@ public final class ExamplesStack extends Stack {
     CfnParameter modelId = CfnParameter.Builder.create(this, "ModelId")
         .defaultValue("us.anthropic.claude-3-5-haiku-20241022-v1:0")
         .description("Bedrock model (or inference profile) the examples call.").build();
+    CfnParameter knowledgeBaseId = CfnParameter.Builder.create(this, "KnowledgeBaseId").defaultValue("")
+        .description("Bedrock Knowledge Base example 1 retrieves policy clauses from (empty - clauses searched in code).").build();
+    CfnParameter guardrailId = CfnParameter.Builder.create(this, "GuardrailId").defaultValue("")
+        .description("Bedrock guardrail example 1 checks each question with (empty - no check).").build();
+    CfnParameter guardrailVersion = CfnParameter.Builder.create(this, "GuardrailVersion").defaultValue("DRAFT")
+        .description("Version of that guardrail.").build();
 
     LLMObsLayer layer = new LLMObsLayer(this, "LlmObs", repo.resolve("layer/target/llmobs-lambda-layer.zip").toString());
     ILayerVersion extension = LLMObsLayer.fromArn(this, "DatadogExtension", extensionArn.getValueAsString());
@@ -60,9 +66,13 @@ public final class ExamplesStack extends Stack {
 
     // Example 1: RAG-style assistant, adopting through the base class (TracedRequestHandler).
     Function claims = function("ClaimsAssistantFunction", "dev.llmobs.examples.ClaimsAssistant",
-        "Claims assistant (base-class adoption), Bedrock Converse with a retrieval and a tool call", code,
+        "Claims assistant (base-class adoption), a guardrail, a Knowledge Base, Bedrock Converse and a tool", code,
         modelId.getValueAsString());
-    claims.addToRolePolicy(bedrock("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"));
+    claims.addEnvironment("KNOWLEDGE_BASE_ID", knowledgeBaseId.getValueAsString());
+    claims.addEnvironment("GUARDRAIL_ID", guardrailId.getValueAsString());
+    claims.addEnvironment("GUARDRAIL_VERSION", guardrailVersion.getValueAsString());
+    claims.addToRolePolicy(bedrock("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Retrieve",
+        "bedrock:ApplyGuardrail"));
     LLMObsInstrumentation.instrument(claims, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
 
     // Example 2: a plain RequestHandler traced with zero code, through the layer's exec wrapper.
