@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
 /**
  * What the Bedrock interceptor adds to a warm Converse call: the real sync client against a loopback stub, with
  * tracing on ({@code traced=true}: span, request and response parsed, span queued) and off (the interceptor only
- * checks the service name). Run: {@code benchmarks/run-jmh.sh BedrockBenchmark}.
+ * checks the service name), and the same for a Knowledge Base {@code Retrieve}. Run:
+ * {@code benchmarks/run-jmh.sh BedrockBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +45,10 @@ public class BedrockBenchmark {
 
   ConverseStub stub;
   BedrockRuntimeClient client;
+  software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeClient knowledgeBases;
+  final software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveRequest retrieve =
+      software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveRequest.builder().knowledgeBaseId("KB12345678")
+          .retrievalQuery(q -> q.text("Is water damage covered?")).build();
   ConverseRequest request = ConverseRequest.builder().modelId("anthropic.claude-3-5-haiku-20241022-v1:0")
       .system(s -> s.text("You answer questions about the customer's insurance policy."))
       .messages(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText("Is water damage covered?")).build())
@@ -56,15 +61,25 @@ public class BedrockBenchmark {
     client = BedrockRuntimeClient.builder().endpointOverride(stub.endpoint()).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
         .httpClient(UrlConnectionHttpClient.create()).build();
+    knowledgeBases = software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeClient.builder()
+        .endpointOverride(stub.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClient(UrlConnectionHttpClient.create()).build();
     if (TracerHandle.current().bedrock() != traced) throw new IllegalStateException("tracing switch not applied");
   }
 
   @TearDown public void stop() {
     client.close();
+    knowledgeBases.close();
     stub.close();
   }
 
   @Benchmark public ConverseResponse converse() {
     return client.converse(request);
+  }
+
+  /** A Knowledge Base lookup: the second service the same interceptor reads (a retrieval span of two documents). */
+  @Benchmark public Object retrieve() {
+    return knowledgeBases.retrieve(retrieve);
   }
 }

@@ -18,6 +18,12 @@ public final class ConverseStub implements AutoCloseable {
       + " is covered up to the policy limit.\"}]}},\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":231,"
       + "\"outputTokens\":18,\"totalTokens\":249},\"metrics\":{\"latencyMs\":420}}").getBytes(StandardCharsets.UTF_8);
 
+  static final byte[] RETRIEVED = ("{\"retrievalResults\":[{\"content\":{\"text\":\"Clause 4.2: sudden water damage is "
+      + "covered.\",\"type\":\"TEXT\"},\"location\":{\"type\":\"S3\",\"s3Location\":{\"uri\":\"s3://policies/home.pdf\"}},"
+      + "\"score\":0.82,\"metadata\":{\"x-amz-bedrock-kb-chunk-id\":\"chunk-1\"}},{\"content\":{\"text\":\"Clause 7.1: "
+      + "claims must be reported within 30 days.\",\"type\":\"TEXT\"},\"location\":{\"type\":\"S3\",\"s3Location\":"
+      + "{\"uri\":\"s3://policies/home.pdf\"}},\"score\":0.61}]}").getBytes(StandardCharsets.UTF_8);
+
   private final HttpServer server;
 
   public ConverseStub() throws IOException {
@@ -27,8 +33,9 @@ public final class ConverseStub implements AutoCloseable {
         in.readAllBytes();
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.getResponseHeaders().set("x-amzn-RequestId", "bench");
-        ex.sendResponseHeaders(200, REPLY.length);
-        ex.getResponseBody().write(REPLY);
+        byte[] reply = ex.getRequestURI().getPath().startsWith("/knowledgebases/") ? RETRIEVED : REPLY;
+        ex.sendResponseHeaders(200, reply.length);
+        ex.getResponseBody().write(reply);
       } finally {
         ex.close();
       }
