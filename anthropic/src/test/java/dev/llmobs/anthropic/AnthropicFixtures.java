@@ -4,14 +4,10 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import dev.llmobs.LLMObs;
 import dev.llmobs.testing.ModelApiStub;
-import dev.llmobs.testing.TestIntake;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /** A loopback Anthropic API and a loopback intake, for the real anthropic-java client. */
-abstract class AnthropicFixtures {
+abstract class AnthropicFixtures extends dev.llmobs.testing.ModelApiTest {
   static final String MODEL = "claude-sonnet-4-5";
   static final String TOOL_USE = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
       + "\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[{\"type\":\"text\",\"text\":\"Let me look.\"},"
@@ -48,21 +44,6 @@ abstract class AnthropicFixtures {
     event("message_stop", "{\"type\":\"message_stop\"}"),
   };
 
-  TestIntake intake;
-  ModelApiStub api;
-
-  @BeforeEach void start() throws Exception {
-    intake = new TestIntake();
-    LLMObs.configure(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
-        "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "DD_LLMOBS_ML_APP", "claims"));
-    api = new ModelApiStub();
-  }
-
-  @AfterEach void stop() {
-    api.close();
-    intake.close();
-  }
-
   /** The user's client, as they would build it: against the stand-in, retries fast when the API says when. */
   AnthropicClient bareClient(int maxRetries) {
     return AnthropicOkHttpClient.builder().baseUrl(api.baseUrl()).apiKey("sk-ant-test-secret-key").maxRetries(maxRetries).build();
@@ -72,20 +53,4 @@ abstract class AnthropicFixtures {
     return LLMObsAnthropic.wrap(bareClient(maxRetries));
   }
 
-  Map<String, Object> span(String name) {
-    LLMObs.flush(Duration.ofSeconds(5));
-    return intake.span(name);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> meta(Map<String, Object> span) {
-    return (Map<String, Object>) span.get("meta");
-  }
-
-  @SuppressWarnings("unchecked")
-  static Object at(Map<String, Object> span, String... path) {
-    Object o = span;
-    for (String p : path) o = o instanceof Map ? ((Map<String, Object>) o).get(p) : null;
-    return o;
-  }
 }

@@ -137,15 +137,7 @@ final class OpenAITap implements HttpClient {
     }
 
     @Override public void close() {
-      try {
-        response.close();
-      } finally {
-        try {
-          body.close(); // the SDK's stream again (closing twice is allowed), and our record of the answer's end
-        } catch (java.io.IOException | RuntimeException e) {
-          // the SDK's own close above is what counts
-        }
-      }
+      Exchange.close(response::close, body);
     }
   }
 }

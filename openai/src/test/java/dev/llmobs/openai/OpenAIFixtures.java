@@ -4,14 +4,10 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.llmobs.LLMObs;
 import dev.llmobs.testing.ModelApiStub;
-import dev.llmobs.testing.TestIntake;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 
 /** A loopback OpenAI API and a loopback intake, for the real openai-java client. */
-abstract class OpenAIFixtures {
+abstract class OpenAIFixtures extends dev.llmobs.testing.ModelApiTest {
   static final String TOOL_CALL = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
       + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
       + "\"content\":null,\"refusal\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":"
@@ -67,21 +63,6 @@ abstract class OpenAIFixtures {
       + "\"embedding\":[0.1,0.2,0.3]},{\"object\":\"embedding\",\"index\":1,\"embedding\":[0.3,0.2,0.1]}],"
       + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9}}";
 
-  TestIntake intake;
-  ModelApiStub api;
-
-  @BeforeEach void start() throws Exception {
-    intake = new TestIntake();
-    LLMObs.configure(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
-        "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "DD_LLMOBS_ML_APP", "claims"));
-    api = new ModelApiStub();
-  }
-
-  @AfterEach void stop() {
-    api.close();
-    intake.close();
-  }
-
   OpenAIClient bareClient(int maxRetries) {
     return OpenAIOkHttpClient.builder().baseUrl(api.baseUrl() + "/v1").apiKey("sk-test-secret-key").maxRetries(maxRetries).build();
   }
@@ -90,15 +71,4 @@ abstract class OpenAIFixtures {
     return LLMObsOpenAI.wrap(bareClient(maxRetries));
   }
 
-  Map<String, Object> span(String name) {
-    LLMObs.flush(Duration.ofSeconds(5));
-    return intake.span(name);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Object at(Map<String, Object> span, String... path) {
-    Object o = span;
-    for (String p : path) o = o instanceof Map ? ((Map<String, Object>) o).get(p) : null;
-    return o;
-  }
 }

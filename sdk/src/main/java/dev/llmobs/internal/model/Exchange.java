@@ -53,6 +53,22 @@ public final class Exchange {
   }
 
   /**
+   * Closes a tapped response: the SDK's own first (its close is what counts), then our view of its body, which
+   * closes the SDK's stream again (allowed) and records the answer's end. Never throws what our part raises.
+   */
+  public static void close(Runnable sdkClose, InputStream body) {
+    try {
+      sdkClose.run();
+    } finally {
+      try {
+        if (body != null) body.close();
+      } catch (IOException | RuntimeException e) {
+        // the SDK's own close above is what counts
+      }
+    }
+  }
+
+  /**
    * The answer's body, as the client will read it: the same bytes, kept (a JSON answer), read event by event (a
    * stream) or, for an error status, read for the error's type.
    */
