@@ -1,11 +1,11 @@
 package dev.llmobs.anthropic;
 
 import dev.llmobs.SpanKind;
-import dev.llmobs.internal.model.AnthropicMessages;
-import dev.llmobs.internal.model.Json;
-import dev.llmobs.internal.model.Operation;
-import dev.llmobs.internal.model.Protocol;
-import dev.llmobs.internal.model.TappedCall;
+import dev.llmobs.integrations.internal.AnthropicMessages;
+import dev.llmobs.integrations.internal.Json;
+import dev.llmobs.integrations.internal.Operation;
+import dev.llmobs.integrations.internal.Protocol;
+import dev.llmobs.integrations.internal.TappedCall;
 
 /**
  * What anthropic-java speaks: its message services' {@code create} and {@code createStreaming} are model calls, and

@@ -5,7 +5,7 @@ import com.anthropic.client.AnthropicClientAsync;
 import com.anthropic.core.ClientOptions;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
-import dev.llmobs.internal.model.ClientProxy;
+import dev.llmobs.integrations.internal.ClientProxy;
 
 /**
  * Traces the Anthropic Java SDK: every Messages call (sync, async, streaming; Anthropic's API, Bedrock or Vertex)

@@ -12,8 +12,8 @@ import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
 import dev.llmobs.internal.TracerHandle;
-import dev.llmobs.internal.model.FinishReasons;
-import dev.llmobs.internal.model.RetryScope;
+import dev.llmobs.integrations.internal.FinishReasons;
+import dev.llmobs.integrations.internal.RetryScope;
 import java.util.List;
 
 /**

@@ -2,8 +2,8 @@ package dev.llmobs.openai;
 
 import dev.llmobs.Document;
 import dev.llmobs.SpanKind;
-import dev.llmobs.internal.model.Json;
-import dev.llmobs.internal.model.TappedCall;
+import dev.llmobs.integrations.internal.Json;
+import dev.llmobs.integrations.internal.TappedCall;
 import java.util.Base64;
 import java.util.List;
 

@@ -6,7 +6,7 @@ import com.openai.core.ClientOptions;
 import com.openai.core.http.HttpClient;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
-import dev.llmobs.internal.model.ClientProxy;
+import dev.llmobs.integrations.internal.ClientProxy;
 import java.lang.reflect.Field;
 
 /**

@@ -1,9 +1,9 @@
 package dev.llmobs.openai;
 
 import dev.llmobs.ToolDefinition;
-import dev.llmobs.internal.model.Json;
-import dev.llmobs.internal.model.StreamOutput;
-import dev.llmobs.internal.model.TappedCall;
+import dev.llmobs.integrations.internal.Json;
+import dev.llmobs.integrations.internal.StreamOutput;
+import dev.llmobs.integrations.internal.TappedCall;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

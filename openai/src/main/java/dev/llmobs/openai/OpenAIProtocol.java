@@ -1,7 +1,7 @@
 package dev.llmobs.openai;
 
-import dev.llmobs.internal.model.Operation;
-import dev.llmobs.internal.model.Protocol;
+import dev.llmobs.integrations.internal.Operation;
+import dev.llmobs.integrations.internal.Protocol;
 import java.util.Locale;
 
 /**

@@ -1,7 +1,7 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.Json;
-import dev.llmobs.internal.model.ModelCall;
+import dev.llmobs.integrations.internal.Json;
+import dev.llmobs.integrations.internal.ModelCall;
 import static dev.llmobs.bedrock.Bodies.first;
 import static dev.llmobs.bedrock.Bodies.listOf;
 
@@ -80,7 +80,7 @@ final class AmazonNova extends ModelFamily {
       Map<String, Object> use = Json.obj(b, "toolUse");
       if (use != null) calls.add(ToolCall.of(Json.str(use, "name"), Json.obj(use, "input"), Json.str(use, "toolUseId"), "toolUse"));
       Map<String, Object> res = Json.obj(b, "toolResult");
-      if (res != null) results.add(ToolResult.of("", dev.llmobs.internal.model.AnthropicMessages.contentText(Json.raw(res, "content")), Json.str(res, "toolUseId"), "toolResult"));
+      if (res != null) results.add(ToolResult.of("", dev.llmobs.integrations.internal.AnthropicMessages.contentText(Json.raw(res, "content")), Json.str(res, "toolUseId"), "toolResult"));
       if (Json.has(b, "image")) text.append("([IMAGE DETECTED])");
     }
     return ModelCall.message(role, text.toString(), calls, results);

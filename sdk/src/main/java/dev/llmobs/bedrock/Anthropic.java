@@ -1,11 +1,11 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.Json;
-import dev.llmobs.internal.model.ModelCall;
+import dev.llmobs.integrations.internal.Json;
+import dev.llmobs.integrations.internal.ModelCall;
 import static dev.llmobs.bedrock.Bodies.first;
 
 import dev.llmobs.Message;
-import dev.llmobs.internal.model.AnthropicMessages;
+import dev.llmobs.integrations.internal.AnthropicMessages;
 
 /** Anthropic Claude: the Messages API ({@code anthropic_version}, content blocks, tools) and legacy text completions. */
 final class Anthropic extends ModelFamily {

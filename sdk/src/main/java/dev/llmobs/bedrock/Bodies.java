@@ -1,6 +1,6 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.Json;
+import dev.llmobs.integrations.internal.Json;
 import dev.llmobs.Message;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.llmobs.bedrock;
 
 import dev.llmobs.LLMObsSpan;
-import dev.llmobs.internal.model.ModelCall;
+import dev.llmobs.integrations.internal.ModelCall;
 
 /**
  * One Bedrock call: the {@link ModelCall} every integration fills, plus what only Bedrock has: the operation, the

@@ -1,6 +1,6 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.Json;
+import dev.llmobs.integrations.internal.Json;
 import static dev.llmobs.bedrock.Bodies.listOf;
 
 import dev.llmobs.Document;

@@ -2,8 +2,8 @@ package dev.llmobs.bedrock;
 
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
-import dev.llmobs.internal.model.Json;
-import dev.llmobs.internal.model.ModelCall;
+import dev.llmobs.integrations.internal.Json;
+import dev.llmobs.integrations.internal.ModelCall;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import software.amazon.eventstream.HeaderValue;

@@ -1,8 +1,8 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.Json;
-import dev.llmobs.internal.model.ModelCall;
-import dev.llmobs.internal.model.StreamOutput;
+import dev.llmobs.integrations.internal.Json;
+import dev.llmobs.integrations.internal.ModelCall;
+import dev.llmobs.integrations.internal.StreamOutput;
 import java.util.Base64;
 import java.util.Map;
 

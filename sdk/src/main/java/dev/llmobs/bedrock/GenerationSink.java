@@ -22,12 +22,12 @@ final class GenerationSink extends EventStreamSink {
 
   @Override synchronized void event(String type, Object payload) {
     if ("output".equals(type)) {
-      String t = dev.llmobs.internal.model.Json.str(payload, "text");
+      String t = dev.llmobs.integrations.internal.Json.str(payload, "text");
       if (t != null) text.append(t);
     } else if ("citation".equals(type) && payload != null) {
       citations.add(payload);
     } else if ("guardrail".equals(type)) {
-      guardrail = dev.llmobs.internal.model.Json.str(payload, "action");
+      guardrail = dev.llmobs.integrations.internal.Json.str(payload, "action");
     }
   }
 

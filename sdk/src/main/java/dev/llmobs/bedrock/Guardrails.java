@@ -1,7 +1,7 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.Json;
-import dev.llmobs.internal.model.ModelCall;
+import dev.llmobs.integrations.internal.Json;
+import dev.llmobs.integrations.internal.ModelCall;
 import java.util.List;
 import java.util.Map;
 

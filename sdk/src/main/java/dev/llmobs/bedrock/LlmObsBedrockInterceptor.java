@@ -111,7 +111,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     SpanKind kind = op.equals("ApplyGuardrail") ? SpanKind.TASK : op.equals("Retrieve") ? SpanKind.RETRIEVAL
         : agent ? SpanKind.AGENT : SpanKind.WORKFLOW;
     dev.llmobs.SpanBuilder b = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan());
-    String session = op.equals("ApplyGuardrail") || op.equals("Retrieve") ? null : dev.llmobs.internal.model.Json.str(req, "sessionId");
+    String session = op.equals("ApplyGuardrail") || op.equals("Retrieve") ? null : dev.llmobs.integrations.internal.Json.str(req, "sessionId");
     if (session != null) b.sessionId(session); // the conversation the caller continues
     LLMObsSpan span = b.startDetached();
     span.tag("integration", "bedrock");

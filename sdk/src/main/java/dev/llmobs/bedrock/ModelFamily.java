@@ -1,6 +1,6 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.ModelCall;
+import dev.llmobs.integrations.internal.ModelCall;
 import java.util.List;
 import java.util.Locale;
 

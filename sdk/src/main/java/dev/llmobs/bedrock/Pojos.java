@@ -11,7 +11,7 @@ import software.amazon.awssdk.core.document.Document;
 
 /**
  * An AWS SDK request or response as plain maps and lists keyed by the service's wire names ({@code retrievalQuery},
- * {@code guardrailAction}), the shape {@link dev.llmobs.internal.model.Json} reads. It walks the model's own field
+ * {@code guardrailAction}), the shape {@link dev.llmobs.integrations.internal.Json} reads. It walks the model's own field
  * list, so the operations of a service we do not compile against (Bedrock Agent Runtime) are read without its
  * classes, and fields a newer SDK adds come along. Bytes become a size marker; depth is bounded.
  */

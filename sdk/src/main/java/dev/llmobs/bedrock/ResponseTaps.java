@@ -1,7 +1,7 @@
 package dev.llmobs.bedrock;
 
 import dev.llmobs.internal.Throwables;
-import dev.llmobs.internal.model.ModelCall;
+import dev.llmobs.integrations.internal.ModelCall;
 import java.nio.ByteBuffer;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;

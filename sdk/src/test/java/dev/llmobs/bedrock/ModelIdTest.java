@@ -1,6 +1,6 @@
 package dev.llmobs.bedrock;
 
-import dev.llmobs.internal.model.Json;
+import dev.llmobs.integrations.internal.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.llmobs.internal.model;
+package dev.llmobs.integrations.internal;
 
 import dev.llmobs.Document;
 import dev.llmobs.LLMObsSpan;

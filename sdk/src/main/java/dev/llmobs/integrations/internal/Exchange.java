@@ -1,4 +1,4 @@
-package dev.llmobs.internal.model;
+package dev.llmobs.integrations.internal;
 
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;

@@ -1,4 +1,4 @@
-package dev.llmobs.internal.model;
+package dev.llmobs.integrations.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

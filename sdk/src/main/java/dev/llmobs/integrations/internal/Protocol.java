@@ -1,4 +1,4 @@
-package dev.llmobs.internal.model;
+package dev.llmobs.integrations.internal;
 
 /**
  * What one vendor's SDK speaks: which of its client methods are model calls, and which HTTP requests are. Both
