@@ -36,6 +36,8 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
   long durationNanos = -1;
   /** When the span's work ended, if noted before it finished ({@link #markEnd}); else -1. */
   private long endNanoTime = -1;
+  /** Start and duration as the work's own source reported them ({@link #reportTimes}); else -1. */
+  private long reportedStart = -1, reportedDuration = -1;
   private boolean hasChildren, finished;
   private volatile boolean localRoot; // no local parent; kept apart because parent is let go once frozen
   private Recorder.Buffer buffer; // guarded by the recorder's lock
@@ -345,11 +347,19 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
     if (!finished && endNanoTime < 0) endNanoTime = recorder.clock.nanoTime();
   }
 
+  /** The work's own record of when it ran (a service's step), which the span keeps instead of our clock's. */
+  synchronized void reportTimes(long startEpochNanos, long durationNanos) {
+    if (finished || startEpochNanos <= 0 || durationNanos < 0) return;
+    reportedStart = startEpochNanos;
+    reportedDuration = durationNanos;
+  }
+
   @Override public void finish() {
     synchronized (this) {
       if (finished) return; // twice is harmless
       finished = true;
-      durationNanos = Math.max(0, (endNanoTime >= 0 ? endNanoTime : recorder.clock.nanoTime()) - startNanoTime);
+      durationNanos = reportedDuration >= 0 ? reportedDuration
+          : Math.max(0, (endNanoTime >= 0 ? endNanoTime : recorder.clock.nanoTime()) - startNanoTime);
     }
     recorder.finished(this);
   }
@@ -373,7 +383,8 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
       sessionId = session;
       mlApp = app;
       parent = null;
-      return new FinishedSpan(kind, name, trace.hexId, spanId, parentId, startEpochNanos, durationNanos, modelName,
+      return new FinishedSpan(kind, name, trace.hexId, spanId, parentId,
+          reportedStart > 0 ? reportedStart : startEpochNanos, durationNanos, modelName,
           modelProvider, session, app, input, output,
           metadata == null ? null : java.util.Collections.unmodifiableMap(metadata), measures.tags, measures.tagCount,
           measures.metricKeys, measures.metricValues, measures.metricCount, errorType, errorMessage, errorStack,

@@ -177,6 +177,10 @@ final class Tracer extends TracerHandle {
     return config.enabled && config.langchain4jEnabled;
   }
 
+  @Override public void reportTimes(Object span, long startEpochNanos, long durationNanos) {
+    if (span instanceof RealSpan) ((RealSpan) span).reportTimes(startEpochNanos, durationNanos);
+  }
+
   @Override public void markEnd(Object span) {
     if (span instanceof RealSpan) ((RealSpan) span).markEnd();
   }

@@ -84,10 +84,16 @@ class LayerZipIT {
     }
   }
 
-  @Test void isUnderOneMegabyte() throws Exception {
+  /**
+   * The layer's budget. About 630 KB of it is jackson-jr with jackson-core (relocated; only loaded for a user's POJO
+   * or a vendor's JSON body); our own classes, the OpenAI, Anthropic, LangChain4j and Bedrock Agents ones included,
+   * are the rest. Raised from 1,000,000 bytes when those integrations came (998 KiB then): a change that needs more
+   * says why.
+   */
+  @Test void staysWithinItsBudget() throws Exception {
     long size = Files.size(ZIP);
     System.out.println("[llmobs] layer zip " + ZIP + ": " + size + " bytes (" + (size / 1024) + " KiB)");
-    assertTrue(size < 1_000_000, size + " bytes");
+    assertTrue(size < 1_100_000, size + " bytes");
   }
 
 }

@@ -109,7 +109,38 @@ final class AgentSteps {
     return llm;
   }
 
+  /**
+   * A step's times as the service reports them in its closing event's {@code metadata} ({@code startTime} and
+   * {@code endTime}, ISO-8601 as the AWS SDK reads them, or epoch seconds; or {@code totalTimeMs}, ending now): kept on the span instead of the
+   * events' arrival. Without them the arrival stands.
+   */
+  private static void reported(LLMObsSpan span, Map<String, Object> metadata) {
+    if (span == null || metadata == null) return;
+    long start = epochNanos(Json.raw(metadata, "startTime")), end = epochNanos(Json.raw(metadata, "endTime"));
+    Long total = Json.num(metadata, "totalTimeMs");
+    if (start > 0 && end >= start) {
+      dev.llmobs.internal.TracerHandle.current().reportTimes(span, start, end - start);
+    } else if (total != null && total >= 0) {
+      long now = System.currentTimeMillis() * 1_000_000L;
+      dev.llmobs.internal.TracerHandle.current().reportTimes(span, now - total * 1_000_000L, total * 1_000_000L);
+    }
+  }
+
+  static long epochNanos(Object t) {
+    try {
+      if (t instanceof Number) return Math.round(((Number) t).doubleValue() * 1e9);
+      if (t instanceof String) {
+        java.time.Instant i = java.time.Instant.parse((String) t);
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+      }
+    } catch (RuntimeException e) {
+      // a time we cannot read: the arrival stands
+    }
+    return -1;
+  }
+
   private static void modelOutput(LLMObsSpan llm, Map<String, Object> out) {
+    reported(llm, Json.obj(out, "metadata"));
     String raw = Json.str(Json.obj(out, "rawResponse"), "content");
     Map<String, Object> parsed = Json.obj(out, "parsedResponse");
     String text = raw != null ? raw : Json.str(parsed, "text") != null ? Json.str(parsed, "text") : Json.str(parsed, "rationale");
@@ -185,7 +216,10 @@ final class AgentSteps {
     } else if ((e = Json.obj(ob, "repromptResponse")) != null) {
       if (content) agent.metadata("reprompt", ModelCall.clip(Json.str(e, "text")));
     }
-    if (step != null) step.finish();
+    if (step != null) {
+      reported(step, e == null ? null : Json.obj(e, "metadata"));
+      step.finish();
+    }
   }
 
   /** Pre- or post-processing (or routing): a task around its model invocation. */
@@ -205,6 +239,7 @@ final class AgentSteps {
         llm.finish();
       }
       if (task != null) {
+        reported(task, Json.obj(e, "metadata")); // the phase is its model call
         Map<String, Object> parsed = Json.obj(e, "parsedResponse");
         if (parsed != null) task.output(parsed); // dropped by the span itself when content is not captured
         task.finish();
@@ -225,6 +260,7 @@ final class AgentSteps {
     task.metadata(meta);
     KnowledgeBases.guardrailTag(task, action);
     KnowledgeBases.guardrailTag(agent, action);
+    reported(task, Json.obj(g, "metadata"));
     task.finish();
   }
 

@@ -39,6 +39,12 @@ public abstract class TracerHandle {
     return false;
   }
 
+  /**
+   * The span's work ran from {@code startEpochNanos} for {@code durationNanos}, as the service that did it reports
+   * (an agent's step): its {@code finish()} keeps these instead of our clock's. Anything but our span is left alone.
+   */
+  public void reportTimes(Object span, long startEpochNanos, long durationNanos) {}
+
   /** The span's work ended now; its {@code finish()}, later, keeps this end. Anything but our span is left alone. */
   public void markEnd(Object span) {}
 

@@ -94,13 +94,15 @@ class AgentTracingTest extends BedrockTest {
             + "\"A claims question\",\"isValid\":true},\"rawResponse\":{\"content\":\"<category>E</category>\"},"
             + "\"metadata\":{\"usage\":{\"inputTokens\":300,\"outputTokens\":20}}}}}"),
         orchestration("modelInvocationInput", modelIn("t-0", "You are a claims agent.")),
-        orchestration("modelInvocationOutput", modelOut("t-0", "I will look the claim up.", 900, 40)),
+        orchestration("modelInvocationOutput", "{\"traceId\":\"t-0\",\"rawResponse\":{\"content\":\"I will look the claim up.\"},"
+            + "\"metadata\":{\"startTime\":\"2025-12-03T08:00:00.250Z\",\"endTime\":\"2025-12-03T08:00:01Z\",\"usage\":{\"inputTokens\":900,\"outputTokens\":40}}}"),
         orchestration("rationale", "{\"traceId\":\"t-0\",\"text\":\"I need the claim's status.\"}"),
         orchestration("invocationInput", "{\"traceId\":\"t-0\",\"invocationType\":\"ACTION_GROUP\","
             + "\"actionGroupInvocationInput\":{\"actionGroupName\":\"claims\",\"function\":\"get_claim\",\"parameters\":"
             + "[{\"name\":\"claimId\",\"type\":\"string\",\"value\":\"88412\"}],\"executionType\":\"LAMBDA\"}}"),
         orchestration("observation", "{\"traceId\":\"t-0\",\"type\":\"ACTION_GROUP\",\"actionGroupInvocationOutput\":"
-            + "{\"text\":\"claim 88412: open, water damage, 1200 EUR\"}}"),
+            + "{\"text\":\"claim 88412: open, water damage, 1200 EUR\",\"metadata\":{\"startTime\":\"2025-12-03T08:00:01.100Z\","
+            + "\"endTime\":\"2025-12-03T08:00:01.350Z\"}}}"),
         orchestration("modelInvocationInput", modelIn("t-1", "Look up the cover.")),
         orchestration("modelInvocationOutput", modelOut("t-1", "Search the policy.", 950, 30)),
         orchestration("invocationInput", "{\"traceId\":\"t-1\",\"invocationType\":\"KNOWLEDGE_BASE\","
@@ -181,11 +183,18 @@ class AgentTracingTest extends BedrockTest {
     assertEquals(Map.of("messages", List.of(Map.of("role", "assistant", "content", "I will look the claim up."))), meta(first).get("output"));
     assertEquals("I need the claim's status.", metadata(first).get("rationale"));
     assertEquals(Map.of("input_tokens", 900, "output_tokens", 40, "total_tokens", 940), metrics(first));
+    assertEquals(java.time.Instant.parse("2025-12-03T08:00:00.250Z").toEpochMilli() * 1_000_000L,
+        ((Number) first.get("start_ns")).longValue(), "the step's own start, as the service reports it");
+    assertEquals(750_000_000L, ((Number) first.get("duration")).longValue(), "and its own duration");
 
     Map<String, Object> tool = named(spans, "claims.get_claim");
     assertEquals(Map.of("value", "{\"claimId\":\"88412\"}"), meta(tool).get("input"));
     assertEquals(Map.of("value", "claim 88412: open, water damage, 1200 EUR"), meta(tool).get("output"));
     assertEquals("claims", metadata(tool).get("action_group"));
+    assertEquals(250_000_000L, ((Number) tool.get("duration")).longValue(), "the tool's own time");
+    Map<String, Object> kbSpan = named(spans, "bedrock-agent.knowledge_base");
+    assertTrue(((Number) kbSpan.get("start_ns")).longValue() > ((Number) agent.get("start_ns")).longValue(),
+        "without reported times, the arrival (inside the agent's call)");
 
     Map<String, Object> kb = named(spans, "bedrock-agent.knowledge_base");
     assertEquals(Map.of("documents", List.of(Map.of("text", "Clause 4.2: sudden water damage is covered.",
