@@ -13,7 +13,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * A client of an LLM SDK seen through its own interfaces: every method goes to the user's client unchanged; the
  * services it hands out are seen the same way; and the methods that are model calls open a {@link TappedCall} on
- * the caller's thread and name it to the transport in a header of the request. The caller gets the very object or
+ * the caller's thread and name it to the transport: by that thread for a synchronous call (the SDK sends every
+ * attempt on it), in a header of the request for an asynchronous one (sent and retried from the SDK's threads). The caller gets the very object or
  * exception the client returned: a proxy only ever adds a callback to a future, never replaces it. Not for use
  * outside llmobs-lambda.
  */
@@ -84,14 +85,19 @@ public final class ClientProxy implements InvocationHandler {
     Object[] named;
     try {
       call = Tap.open(op, true, streaming, async);
-      named = args.clone();
-      named[0] = Headers.add(args[0], Tap.HEADER, call.id);
+      if (async) { // sent from the SDK's threads: the call is named in a header of the request
+        named = args.clone();
+        named[0] = Headers.add(args[0], Tap.HEADER, call.id);
+      } else {
+        named = args;
+      }
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Log.debug(protocol.sdk() + " call not traced: " + t);
       return call(m, args);
     }
     Object result;
+    TappedCall before = async ? null : Tap.enter(call); // sent on this thread: the call is named by it
     try {
       result = m.invoke(target, named);
     } catch (InvocationTargetException e) {
@@ -101,6 +107,8 @@ public final class ClientProxy implements InvocationHandler {
       Throwables.propagateIfFatal(t);
       call.end(null);
       return call(m, args);
+    } finally {
+      if (!async) Tap.leave(before);
     }
     try {
       if (result instanceof CompletableFuture) {

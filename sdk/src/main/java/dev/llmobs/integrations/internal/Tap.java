@@ -39,6 +39,24 @@ public final class Tap {
     return call;
   }
 
+  /**
+   * The synchronous call this thread is in: the SDK sends its attempts on the caller's thread, so the call is named
+   * to the transport here, without a header (and without rebuilding the user's parameters to carry one).
+   */
+  private static final ThreadLocal<TappedCall> CALLING = new ThreadLocal<>();
+
+  /** {@code call} is this thread's until {@link #leave}; returns the one it replaces (a call inside a call). */
+  static TappedCall enter(TappedCall call) {
+    TappedCall before = CALLING.get();
+    CALLING.set(call);
+    return before;
+  }
+
+  static void leave(TappedCall before) {
+    if (before == null) CALLING.remove();
+    else CALLING.set(before);
+  }
+
   static void closed(TappedCall call) {
     if (call.id != null) open.remove(call.id);
   }
@@ -54,7 +72,8 @@ public final class Tap {
   /** The same, for a transport that knows the provider better than the URL can tell (null: by the URL). */
   public static Exchange attempt(Protocol protocol, String callId, String method, String url, String provider) {
     try {
-      TappedCall call = callId == null ? null : open.get(callId);
+      TappedCall call = callId != null ? open.get(callId) : CALLING.get();
+      if (call != null && callId == null && call.ended()) call = null;
       if (call == null) {
         if (!LLMObs.isEnabled()) return null;
         Operation op = protocol.ofRequest(method, url);
