@@ -1,7 +1,6 @@
 package dev.llmobs.bedrock;
 
 import dev.llmobs.integrations.internal.Json;
-import dev.llmobs.integrations.internal.ModelCall;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -39,7 +38,8 @@ final class AgentSink extends EventStreamSink {
     assembled = true;
     steps.close(cancelled);
     synchronized (record) {
-      if (answer.length() > 0) record.outputText = ModelCall.clip(answer.toString());
+      // The answer whole: the span's size rules cut and count it if it is too large, as for any output.
+      if (answer.length() > 0) record.outputText = answer.toString();
       if (cancelled) record.meta("cancelled", true);
       if (steps.count() > 0) record.meta("steps", steps.count());
     }
