@@ -2,6 +2,7 @@ package dev.llmobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +108,49 @@ class OtlpExportTest {
     }
   }
 
+  @SuppressWarnings("unchecked")
+  @Test void toolResultsKnowledgeBasesAndFailedCallsFollowTheConventionsPinned() throws Exception {
+    configure();
+    try (LLMObsSpan root = LLMObs.workflow("claims-fn")) {
+      try (LLMObsSpan llm = LLMObs.llm("converse", "anthropic.claude-3-5-haiku-20241022-v1:0", "amazon_bedrock")) {
+        llm.inputMessages(List.of(Message.user("Is it covered?"), Message.of("tool", "").withToolResults(List.of(
+            ToolResult.of("get_claim_status", "{\"status\":\"open\"}", "tool-1", "tool_result")))))
+            .outputMessages(List.of(Message.assistant("Covered."))).metadata("stop_reason", "end_turn");
+      }
+      try (LLMObsSpan kb = LLMObs.span(SpanKind.RETRIEVAL, "bedrock-agent-runtime.retrieve").modelProvider("amazon_bedrock").start()) {
+        kb.input("water damage").metadata("knowledge_base_id", "KB12345678")
+            .outputDocuments(List.of(Document.of("Clause 4.2").withId("chunk-1").withScore(0.82), Document.of("Clause 7.1")));
+      }
+      try (LLMObsSpan failed = LLMObs.llm("converse", "anthropic.claude-3-5-haiku-20241022-v1:0", "amazon_bedrock")) {
+        failed.inputMessages(List.of(Message.user("Is it covered?"))).outputMessages(List.of(Message.assistant("")))
+            .error("ThrottlingException", "Too many requests");
+      }
+    }
+    LLMObs.flush(Duration.ofSeconds(2));
+    List<Span> all = new java.util.ArrayList<>();
+    for (ExportTraceServiceRequest req : traceRequests()) for (var rs : req.getResourceSpansList())
+      for (var ss : rs.getScopeSpansList()) all.addAll(ss.getSpansList());
+    Map<String, Object> ok = null, failed = null;
+    for (Span sp : all) {
+      if (!sp.getName().startsWith("chat ")) continue;
+      if (sp.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR) failed = attrs(sp);
+      else ok = attrs(sp);
+    }
+    List<Map<String, Object>> in = (List<Map<String, Object>>) (List<?>) JSON.std.listFrom((String) ok.get("gen_ai.input.messages"));
+    assertEquals(Map.of("type", "tool_call_response", "id", "tool-1", "response", "{\"status\":\"open\"}"),
+        ((List<?>) in.get(1).get("parts")).get(0), "v1.41.0's ToolCallResponsePart");
+    assertEquals(List.of("stop"), ok.get("gen_ai.response.finish_reasons"));
+    assertNull(failed.get("gen_ai.output.messages"), "a failed call generated nothing");
+    Span kb = spansByName().get("retrieval KB12345678");
+    assertNotNull(kb, "named by its data source: " + spansByName().keySet());
+    Map<String, Object> ka = attrs(kb);
+    assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, kb.getKind());
+    assertEquals("KB12345678", ka.get("gen_ai.data_source.id"));
+    assertEquals("aws.bedrock", ka.get("gen_ai.provider.name"));
+    assertEquals("water damage", ka.get("gen_ai.retrieval.query.text"));
+    assertEquals(List.of(Map.of("id", "chunk-1", "score", 0.82), Map.of()), JSON.std.listFrom((String) ka.get("gen_ai.retrieval.documents")));
+  }
+
   @Test void everySpanKindMapsToTheGenAiConventions() throws Exception {
     configure();
     invocation();
@@ -158,6 +202,7 @@ class OtlpExportTest {
     assertEquals("other", ra.get("faas.trigger"));
     assertEquals("arn:aws:lambda:eu-west-1:123456789012:function:claims-fn", ra.get("cloud.resource_id"));
     assertEquals("123456789012", ra.get("cloud.account.id"));
+    assertEquals("arn:aws:lambda:eu-west-1:123456789012:function:claims-fn", ra.get("aws.lambda.invoked_arn"));
     assertEquals("claim-88412", ra.get("gen_ai.conversation.id"));
     assertEquals("claims-assistant", ra.get("llmobs.ml_app"));
     assertEquals("{\"question\":\"Is water damage covered?\"}", ra.get("llmobs.input"));
@@ -174,14 +219,14 @@ class OtlpExportTest {
     assertEquals(32L, la.get("gen_ai.usage.output_tokens"));
     assertEquals(0.2, la.get("gen_ai.request.temperature"));
     assertEquals(400L, la.get("gen_ai.request.max_tokens"));
-    assertEquals(List.of("tool_use"), la.get("gen_ai.response.finish_reasons"));
+    assertEquals(List.of("tool_call"), la.get("gen_ai.response.finish_reasons"), "Anthropic's tool_use in the conventions' words");
     assertEquals("{\"applied\":false}", la.get("llmobs.metadata.guardrail"));
     assertEquals("claim-88412", la.get("gen_ai.conversation.id"), "the trace's session reaches every span");
     assertEquals(List.of(Map.of("type", "text", "content", "Answer from the policy.")),
         JSON.std.listFrom((String) la.get("gen_ai.system_instructions")));
     assertEquals(List.of(Map.of("role", "user", "parts", List.of(Map.of("type", "text", "content",
         "Is water damage covered?")))), JSON.std.listFrom((String) la.get("gen_ai.input.messages")));
-    assertEquals(List.of(Map.of("role", "assistant", "finish_reason", "tool_use", "parts", List.of(Map.of(
+    assertEquals(List.of(Map.of("role", "assistant", "finish_reason", "tool_call", "parts", List.of(Map.of(
         "type", "tool_call", "id", "tool-1", "name", "get_claim_status", "arguments", Map.of("claimId", "88412"))))),
         JSON.std.listFrom((String) la.get("gen_ai.output.messages")));
 
@@ -189,6 +234,7 @@ class OtlpExportTest {
     assertEquals("embeddings", ea.get("gen_ai.operation.name"));
     assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, embedding.getKind());
     assertEquals(7L, ea.get("gen_ai.usage.input_tokens"));
+    assertNull(ea.get("gen_ai.usage.output_tokens"), "an embedding generates no tokens");
 
     Map<String, Object> ta = attrs(tool);
     assertEquals("execute_tool", ta.get("gen_ai.operation.name"));
@@ -199,10 +245,14 @@ class OtlpExportTest {
 
     assertEquals("invoke_agent", attrs(agent).get("gen_ai.operation.name"));
     assertEquals("claims-agent", attrs(agent).get("gen_ai.agent.name"));
+    assertEquals("custom", attrs(agent).get("gen_ai.provider.name"), "required on invoke_agent; none was named");
     Map<String, Object> rta = attrs(retrieval);
     assertEquals("retrieval", rta.get("gen_ai.operation.name"));
     assertEquals(List.of(Map.of("text", "clause 4.2", "id", "c42", "score", 0.91)),
         JSON.std.listFrom((String) rta.get("llmobs.output.documents")));
+    assertEquals(List.of(Map.of("id", "c42", "score", 0.91)), JSON.std.listFrom((String) rta.get("gen_ai.retrieval.documents")),
+        "the conventions' retrieved documents");
+    assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, retrieval.getKind());
 
     // The failed task: status, error.type, the exception event.
     Map<String, Object> ka = attrs(task);

@@ -110,7 +110,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     boolean agent = op.startsWith("Invoke"), streaming = agent || op.equals("RetrieveAndGenerateStream");
     SpanKind kind = op.equals("ApplyGuardrail") ? SpanKind.TASK : op.equals("Retrieve") ? SpanKind.RETRIEVAL
         : agent ? SpanKind.AGENT : SpanKind.WORKFLOW;
-    dev.llmobs.SpanBuilder b = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan());
+    dev.llmobs.SpanBuilder b = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan()).modelProvider("amazon_bedrock");
     String session = op.equals("ApplyGuardrail") || op.equals("Retrieve") ? null : dev.llmobs.integrations.internal.Json.str(req, "sessionId");
     if (session != null) b.sessionId(session); // the conversation the caller continues
     LLMObsSpan span = b.startDetached();

@@ -100,7 +100,7 @@ class ConverseTest extends BedrockTest {
     assertEquals(400L, a.get("gen_ai.request.max_tokens"));
     assertEquals(0.2, (Double) a.get("gen_ai.request.temperature"), 1e-6);
     assertEquals(0.9, (Double) a.get("gen_ai.request.top_p"), 1e-6);
-    assertEquals(List.of("end_turn"), a.get("gen_ai.response.finish_reasons"));
+    assertEquals(List.of("stop"), a.get("gen_ai.response.finish_reasons"), "Bedrock's end_turn in the conventions' words");
     assertEquals("bedrock", a.get("llmobs.tag.integration"));
     assertTrue(((String) a.get("gen_ai.output.messages")).contains("Sudden water damage is covered."));
   }

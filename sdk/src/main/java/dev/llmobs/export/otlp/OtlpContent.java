@@ -37,6 +37,7 @@ final class OtlpContent {
         }
         String finish = finishReason(s);
         List<Message> out = s.outputMessages();
+        if (failedWithoutOutput(s, out)) return; // a failed call generated nothing: no output message
         if (out != null) a.string("gen_ai.output.messages", messages(out, finish));
         else if (s.outputText() != null) {
           a.string("gen_ai.output.messages", messages(List.of(Message.assistant(s.outputText())), finish));
@@ -46,6 +47,10 @@ final class OtlpContent {
         if (s.inputText() != null) a.string("gen_ai.tool.call.arguments", s.inputText());
         if (s.outputText() != null) a.string("gen_ai.tool.call.result", s.outputText());
         return;
+      case RETRIEVAL:
+        if (s.inputText() != null) a.string("gen_ai.retrieval.query.text", s.inputText());
+        if (s.outputDocuments() != null) a.string("gen_ai.retrieval.documents", retrievalDocuments(s.outputDocuments()));
+        // falls through: the whole documents (text included) under ours, as before
       default:
         if (s.inputText() != null) a.string("llmobs.input", s.inputText());
         if (s.inputDocuments() != null) a.string("llmobs.input.documents", documents(s.inputDocuments()));
@@ -57,7 +62,38 @@ final class OtlpContent {
   private static String finishReason(FinishedSpan s) {
     Object v = s.metadata().get("stop_reason");
     if (v == null) v = s.metadata().get("finish_reason");
-    return v instanceof String ? (String) v : "stop";
+    if (v instanceof String) return finishReason((String) v);
+    return s.errorType() != null ? "error" : "stop";
+  }
+
+  /**
+   * A provider's finish reason in the conventions' values ({@code stop}, {@code length}, {@code content_filter},
+   * {@code tool_call}, {@code error}); one they do not name is kept as the provider said it (the schema allows it).
+   */
+  static String finishReason(String provider) {
+    switch (provider) {
+      case "stop": case "end_turn": case "stop_sequence": case "STOP": case "COMPLETE": case "FINISH": case "completed":
+        return "stop";
+      case "length": case "max_tokens": case "MAX_TOKENS": case "LENGTH": case "model_context_window_exceeded":
+        return "length";
+      case "tool_use": case "tool_calls": case "function_call": case "TOOL_EXECUTION": case "tool_execution":
+        return "tool_call";
+      case "content_filter": case "content_filtered": case "guardrail_intervened": case "refusal": case "SAFETY":
+      case "CONTENT_FILTER":
+        return "content_filter";
+      default:
+        return provider;
+    }
+  }
+
+  /** A failed call whose only output is the empty answer Datadog's shape asks for. */
+  private static boolean failedWithoutOutput(FinishedSpan s, List<Message> out) {
+    if (s.errorType() == null) return false;
+    if (out == null) return s.outputText() == null || s.outputText().isEmpty();
+    for (Message m : out) {
+      if ((m.content() != null && !m.content().isEmpty()) || !m.toolCalls().isEmpty()) return false;
+    }
+    return true;
   }
 
   private static String systemInstructions(List<Message> messages) {
@@ -98,7 +134,7 @@ final class OtlpContent {
         part = true;
         w.raw("{\"type\":\"tool_call_response\"");
         if (r.toolId() != null) w.raw(",\"id\":").string(r.toolId());
-        w.raw(",\"result\":").string(r.result()).raw('}');
+        w.raw(",\"response\":").string(r.result()).raw('}'); // v1.41.0's ToolCallResponsePart
       }
       w.raw(']');
       if (finishReason != null) w.raw(",\"finish_reason\":").string(finishReason);
@@ -116,6 +152,28 @@ final class OtlpContent {
       w.raw("{\"type\":\"function\",\"name\":").string(t.name());
       if (t.description() != null) w.raw(",\"description\":").string(t.description());
       if (t.schema() != null) w.raw(",\"parameters\":").value(t.schema());
+      w.raw('}');
+    }
+    return w.raw(']').toString();
+  }
+
+  /** The conventions' retrieved documents ({@code gen-ai-retrieval-documents.json}): id and score, where known. */
+  private static String retrievalDocuments(List<Document> documents) {
+    JsonWriter w = new JsonWriter(128).raw('[');
+    boolean first = true;
+    for (Document d : documents) {
+      if (!first) w.raw(',');
+      first = false;
+      w.raw('{');
+      boolean field = false;
+      if (d.id() != null) {
+        w.raw("\"id\":").string(d.id());
+        field = true;
+      }
+      if (d.score() != null) {
+        if (field) w.raw(',');
+        w.raw("\"score\":").value(d.score());
+      }
       w.raw('}');
     }
     return w.raw(']').toString();

@@ -88,6 +88,12 @@ public final class OtlpEncoder implements Encoder {
         name = s.name();
         spanKind = KIND_INTERNAL;
         break;
+      case RETRIEVAL: { // a request to a retrieval service, named by its data source where known
+        String source = dataSource(s);
+        name = operation + " " + (source != null ? source : s.name());
+        spanKind = KIND_CLIENT;
+        break;
+      }
       default:
         name = operation + " " + s.name();
         spanKind = KIND_INTERNAL;
@@ -124,6 +130,12 @@ public final class OtlpEncoder implements Encoder {
         break;
       case AGENT:
         a.string("gen_ai.agent.name", s.name());
+        a.string("gen_ai.provider.name", provider(s.modelProvider())); // required on invoke_agent spans
+        break;
+      case RETRIEVAL:
+        String source = dataSource(s);
+        if (source != null) a.string("gen_ai.data_source.id", source);
+        if (s.modelProvider() != null) a.string("gen_ai.provider.name", provider(s.modelProvider()));
         break;
       case WORKFLOW:
         a.string("gen_ai.workflow.name", s.name());
@@ -151,6 +163,12 @@ public final class OtlpEncoder implements Encoder {
       w.raw(",\"status\":{\"code\":").number(STATUS_ERROR).raw(",\"message\":").string(s.errorMessage()).raw('}');
     }
     w.raw('}');
+  }
+
+  /** A retrieval's data source, as its integration records it (a Bedrock knowledge base id), or null. */
+  private static String dataSource(FinishedSpan s) {
+    Object kb = s.metadata().get("knowledge_base_id");
+    return kb instanceof String ? (String) kb : null;
   }
 
   /** The GenAI operation of a span kind, or null for {@code task}, which the conventions do not name. */
@@ -186,7 +204,7 @@ public final class OtlpEncoder implements Encoder {
     String cold = tag(s, "cold_start");
     if (cold != null) a.bool("faas.coldstart", cold.equals("true"));
     String arn = tag(s, "function_arn");
-    if (arn != null) a.string("cloud.resource_id", arn);
+    if (arn != null) a.string("cloud.resource_id", arn).string("aws.lambda.invoked_arn", arn);
     String account = tag(s, "account_id");
     if (account != null) a.string("cloud.account.id", account);
   }
@@ -197,7 +215,9 @@ public final class OtlpEncoder implements Encoder {
       double v = s.metricValue(i);
       switch (key) {
         case "input_tokens": a.integer("gen_ai.usage.input_tokens", (long) v); break;
-        case "output_tokens": a.integer("gen_ai.usage.output_tokens", (long) v); break;
+        case "output_tokens": // an embedding generates no tokens: the conventions give it none
+          if (s.kind() != SpanKind.EMBEDDING) a.integer("gen_ai.usage.output_tokens", (long) v);
+          break;
         default: a.dbl("llmobs.metric." + key, v);
       }
     }
@@ -217,7 +237,7 @@ public final class OtlpEncoder implements Encoder {
           default:
         }
       } else if (v instanceof String && (key.equals("stop_reason") || key.equals("finish_reason"))) {
-        a.stringArray("gen_ai.response.finish_reasons", List.of((String) v));
+        a.stringArray("gen_ai.response.finish_reasons", List.of(OtlpContent.finishReason((String) v)));
         continue;
       }
       String k = "llmobs.metadata." + key;
