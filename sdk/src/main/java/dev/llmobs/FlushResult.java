@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What one {@link LLMObs#flush} did. Immutable. Every span handed to a flush is in exactly one of sent, kept,
  * dropped, unconfirmed and in flight, for each destination: with two destinations (Datadog and OTLP), the counts here
- * are the first one's, and {@link #destinations()} has each. Spans in flight (only with {@code LLMOBS_FLUSH_ACK=next})
+ * add up both (a span counts once for each, so a destination that fails beside a healthy one shows here), the
+ * destination is {@code datadog+otlp}, and {@link #destinations()} has each. Spans in flight (only with {@code LLMOBS_FLUSH_ACK=next})
  * were written to an agent on this machine whose answer the next flush reads, and counts in its result.
  */
 public final class FlushResult {
@@ -36,7 +37,7 @@ public final class FlushResult {
     this.destinations = destinations != null ? destinations : List.of(this);
   }
 
-  /** Where these counts went: {@code datadog} (intake, agent, stdout or file) or {@code otlp}. */
+  /** Where these counts went: {@code datadog} (intake, agent, stdout or file), {@code otlp}, or both joined by {@code +}. */
   public String destination() { return destination; }
 
   /** The result of each destination of this flush, in configuration order (one element with one destination). */
@@ -85,6 +86,17 @@ public final class FlushResult {
         + spansKept + "+" + evaluationsKept + "; dropped " + spansDropped + "+" + evaluationsDropped
         + "; unconfirmed " + spansUnconfirmed + "+" + evaluationsUnconfirmed + "; truncated " + spansTruncated
         + (spansInFlight > 0 ? "; in flight " + spansInFlight : "")
-        + "; " + (durationNanos / 1000) / 1000.0 + " ms}";
+        + "; " + (durationNanos / 1000) / 1000.0 + " ms"
+        + (destinations.size() > 1 ? "; " + eachDestination() : "") + "}";
+  }
+
+  private String eachDestination() {
+    StringBuilder b = new StringBuilder();
+    for (FlushResult d : destinations) {
+      if (b.length() > 0) b.append(", ");
+      b.append(d.destination).append(": sent ").append(d.spansSent).append(", kept ").append(d.spansKept)
+          .append(", dropped ").append(d.spansDropped).append(", unconfirmed ").append(d.spansUnconfirmed);
+    }
+    return b.toString();
   }
 }

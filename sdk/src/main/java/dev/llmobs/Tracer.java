@@ -142,10 +142,18 @@ final class Tracer extends TracerHandle {
           c[Report.SPANS_IN_FLIGHT], n == 1 ? durationNanos : took, last.destination, null));
     }
     if (n == 1) return each.get(0);
-    FlushResult f = each.get(0);
-    return new FlushResult(f.spansSent(), f.evaluationsSent(), f.spansKept(), f.evaluationsKept(),
-        f.spansDropped(), f.evaluationsDropped(), f.spansUnconfirmed(), f.evaluationsUnconfirmed(), f.spansTruncated(),
-        f.spansInFlight(), durationNanos, f.destination(), List.copyOf(each));
+    // Several destinations: the counts a caller reads first add up every destination's (a span counts once for each),
+    // so that a collector that refuses beside a healthy Datadog route shows in spansKept, not only in destinations().
+    int[] t = new int[10];
+    StringBuilder names = new StringBuilder();
+    for (FlushResult f : each) {
+      int[] c = {f.spansSent(), f.evaluationsSent(), f.spansKept(), f.evaluationsKept(), f.spansDropped(),
+          f.evaluationsDropped(), f.spansUnconfirmed(), f.evaluationsUnconfirmed(), f.spansTruncated(), f.spansInFlight()};
+      for (int k = 0; k < t.length; k++) t[k] += c[k];
+      names.append(names.length() == 0 ? "" : "+").append(f.destination());
+    }
+    return new FlushResult(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], durationNanos, names.toString(),
+        List.copyOf(each));
   }
 
   /** One line per destination and flush, built only when it is printed. */

@@ -381,14 +381,19 @@ class OtlpExportTest {
       invocation();
       FlushResult r = LLMObs.flush(Duration.ofSeconds(2));
       assertEquals(List.of("datadog", "otlp"), r.destinations().stream().map(FlushResult::destination).toList());
-      assertEquals(7, r.spansSent(), "the first destination's counts: Datadog took them");
-      assertEquals(7, r.destinations().get(1).spansKept(), "the collector's share waits for it");
+      assertEquals(7, r.spansSent(), "Datadog took them, the collector none");
+      assertEquals(7, r.spansKept(), "the collector's share waits for it, and the totals say so");
+      assertEquals("datadog+otlp", r.destination());
+      assertTrue(r.toString().contains("otlp: sent 0, kept 7"), r.toString());
+      assertEquals(7, r.destinations().get(1).spansKept());
       assertEquals(7, datadog.spans().size());
 
       intake.always(202); // the collector is back: only its share is sent again
       FlushResult next = LLMObs.flush(Duration.ofSeconds(2));
-      assertEquals(0, next.spansSent());
+      assertEquals(7, next.spansSent(), "the collector's share, the only one left");
+      assertEquals(0, next.destinations().get(0).spansSent());
       assertEquals(7, next.destinations().get(1).spansSent());
+      assertEquals(0, next.spansKept());
       assertEquals(7, datadog.spans().size(), "Datadog got nothing twice");
       assertEquals(7, spansByName().size());
     }
