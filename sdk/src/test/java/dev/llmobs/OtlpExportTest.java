@@ -271,6 +271,54 @@ class OtlpExportTest {
     for (Span s : spans.values()) assertTrue(s.getEndTimeUnixNano() >= s.getStartTimeUnixNano());
   }
 
+  /** The mapping is written once: both encodings carry the same spans, and each parses with the official definitions. */
+  @Test void protobufByDefaultJsonOnRequestAndBothCarryTheSameSpans() throws Exception {
+    configure();
+    invocation();
+    LLMObs.flush(Duration.ofSeconds(2));
+    TestIntake.Request proto = intake.requestsTo("/v1/traces").get(0);
+    assertEquals("application/x-protobuf", proto.headers.get("content-type"));
+    ExportTraceServiceRequest fromProto = OtlpBodies.traces(proto.body);
+
+    intake.close();
+    intake = new TestIntake();
+    configure("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json");
+    invocation();
+    LLMObs.flush(Duration.ofSeconds(2));
+    TestIntake.Request json = intake.requestsTo("/v1/traces").get(0);
+    assertEquals("application/json", json.headers.get("content-type"));
+    ExportTraceServiceRequest fromJson = OtlpBodies.traces(json.body);
+
+    assertEquals(normalized(fromJson), normalized(fromProto), "the same spans, attribute for attribute");
+  }
+
+  /** A request's spans with what differs between two runs (ids, times) left out. */
+  static List<String> normalized(ExportTraceServiceRequest r) {
+    List<String> out = new ArrayList<>();
+    for (var rs : r.getResourceSpansList()) for (var ss : rs.getScopeSpansList()) for (Span s : ss.getSpansList()) {
+      Map<String, Object> a = new java.util.TreeMap<>(attrs(s));
+      out.add(s.getName() + " " + s.getKind() + " " + s.getStatus().getCode() + " " + a + " " + s.getEventsCount());
+    }
+    java.util.Collections.sort(out);
+    return out;
+  }
+
+  @Test void protobufRequestsStayUnderThePayloadLimitAndCarryEverySpanOnce() throws Exception {
+    configure("LLMOBS_OTLP_PAYLOAD_SIZE_BYTES", "16000"); // the failed task's stack trace alone is 9 KB
+    for (int i = 0; i < 4; i++) invocation();
+    FlushResult r = LLMObs.flush(Duration.ofSeconds(5));
+    assertEquals(28, r.spansSent(), r.toString());
+    List<TestIntake.Request> requests = intake.requestsTo("/v1/traces");
+    assertTrue(requests.size() > 1, "split into several requests: " + requests.size());
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (TestIntake.Request req : requests) {
+      assertTrue(req.body.length <= 16000, req.body.length + " bytes");
+      for (var rs : OtlpBodies.traces(req.body).getResourceSpansList()) for (var ss : rs.getScopeSpansList())
+        for (Span s : ss.getSpansList()) assertTrue(ids.add(s.getSpanId().toStringUtf8() + s.getTraceId().toStringUtf8()));
+    }
+    assertEquals(28, ids.size(), "every span once");
+  }
+
   @Test void theConfiguredHeadersAreSentAndNeverLogged() throws Exception {
     try (LogCapture logs = new LogCapture()) {
       configure("LLMOBS_LOG_LEVEL", "debug");
@@ -279,7 +327,7 @@ class OtlpExportTest {
       FlushResult r = LLMObs.flush(Duration.ofSeconds(2));
       assertEquals(7, r.spansDropped());
       assertEquals(HONEYCOMB_KEY, intake.requests().get(0).headers.get("x-honeycomb-team"));
-      assertEquals("application/json", intake.requests().get(0).headers.get("content-type"));
+      assertEquals("application/x-protobuf", intake.requests().get(0).headers.get("content-type"), "the OTLP default");
       assertTrue(logs.contains("check OTEL_EXPORTER_OTLP_HEADERS"), logs.all());
       for (int i = 0; i + 8 <= HONEYCOMB_KEY.length(); i++) {
         assertFalse(logs.all().contains(HONEYCOMB_KEY.substring(i, i + 8)), logs.all());

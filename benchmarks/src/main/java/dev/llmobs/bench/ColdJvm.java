@@ -48,6 +48,12 @@ final class ColdJvm {
   /** Runs {@code without} and {@code with} alternately, {@code runs} times each, and prints medians and their ratio. */
   static void compare(String what, int runs, java.util.concurrent.Callable<Long> without,
       java.util.concurrent.Callable<Long> with) throws Exception {
+    compare(what, runs, "without llmobs", "with llmobs", without, with);
+  }
+
+  /** The same, with the two sides named. */
+  static void compare(String what, int runs, String first, String second, java.util.concurrent.Callable<Long> without,
+      java.util.concurrent.Callable<Long> with) throws Exception {
     long[] a = new long[runs], b = new long[runs];
     for (int i = 0; i < runs; i++) {
       a[i] = without.call();
@@ -56,8 +62,8 @@ final class ColdJvm {
     long ma = median(a), mb = median(b);
     System.out.printf(java.util.Locale.ROOT, "%s, %d cold JVMs each, %s%n", what, runs, System.getProperty("java.vm.version"));
     System.out.printf(java.util.Locale.ROOT,
-        "without llmobs median %.1f ms; with llmobs median %.1f ms; ratio %.2fx; added %.1f ms%n",
-        ma / 1e6, mb / 1e6, (double) mb / ma, (mb - ma) / 1e6);
+        "%s median %.1f ms; %s median %.1f ms; ratio %.2fx; added %.1f ms%n",
+        first, ma / 1e6, second, mb / 1e6, (double) mb / ma, (mb - ma) / 1e6);
   }
 
   static long median(long[] values) {

@@ -226,7 +226,7 @@ final class Destination {
   private Encoded encode(List<FinishedSpan> spans, List<Evaluation> evaluations, List<Event> spanEvents,
       List<Event> evalEvents, long deadlineNanos) {
     Encoded out = new Encoded();
-    int limit = Math.min(config.eventBytes, sink.maxRequestBytes() - 2);
+    int limit = Math.min(config.eventBytes, sink.maxSpanBytes());
     JsonWriter w = new JsonWriter(4096);
     for (FinishedSpan s : spans) {
       if (deadlineNanos - System.nanoTime() <= 0) { // out of time: later spans wait, unencoded

@@ -109,6 +109,11 @@ final class DiscoveringSink implements Sink {
     return s != null ? s.maxRequestBytes() : config.datadog.payloadBytes;
   }
 
+  @Override public int maxSpanBytes() {
+    Sink s = chosen;
+    return s != null ? s.maxSpanBytes() : config.datadog.payloadBytes - 2;
+  }
+
   @Override public void closeIdle() {
     poster.closeIdle();
   }

@@ -30,17 +30,16 @@ final class HttpSink implements Sink {
   static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final int MAX_ATTEMPTS = 3;
 
-  /** Where one stream of events goes: URL, headers, and the envelope a request wraps around its events. */
+  /** Where one stream of events goes: URL, headers, and how a request wraps its events. */
   static final class Endpoint {
     final URI url;
     final String[] headers; // name, value, name, value...
-    final byte[] head, tail;
+    final Framing framing;
 
-    Endpoint(String url, String[] headers, byte[] head, byte[] tail) {
+    Endpoint(String url, String[] headers, Framing framing) {
       this.url = URI.create(url);
       this.headers = headers;
-      this.head = head;
-      this.tail = tail;
+      this.framing = framing;
     }
   }
 
@@ -76,30 +75,38 @@ final class HttpSink implements Sink {
       spanHeaders = new String[] {"Content-Type", "application/json", "X-Datadog-EVP-Subdomain", "llmobs-intake"};
       evalHeaders = new String[] {"Content-Type", "application/json", "X-Datadog-EVP-Subdomain", "api"};
     }
-    return new HttpSink(new Endpoint(config.datadog.spansUrl(route), spanHeaders, Kind.SPANS.head, Kind.SPANS.tail),
-        new Endpoint(config.datadog.evaluationsUrl(route), evalHeaders, Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail),
+    return new HttpSink(new Endpoint(config.datadog.spansUrl(route), spanHeaders, Framing.json(Kind.SPANS.head, Kind.SPANS.tail)),
+        new Endpoint(config.datadog.evaluationsUrl(route), evalHeaders, Framing.json(Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail)),
         config.datadog.payloadBytes, poster, " (check DD_API_KEY and DD_SITE)");
   }
 
-  /** OTLP/HTTP JSON: spans to {@code /v1/traces}, evaluations to {@code /v1/logs}, in {@code otlp}'s envelopes. */
+  /**
+   * OTLP/HTTP, protobuf or JSON as configured for each signal: spans to {@code /v1/traces}, evaluations to
+   * {@code /v1/logs}, in {@code otlp}'s envelopes.
+   */
   static HttpSink otlp(Config config, OtlpEncoder otlp, HttpPoster poster) {
     OtlpSettings o = config.otlp;
-    byte[] tail = OtlpEncoder.tail();
-    return new HttpSink(new Endpoint(o.tracesUrl, withJson(o.tracesHeaders), otlp.tracesHead(), tail),
-        new Endpoint(o.logsUrl, withJson(o.logsHeaders), otlp.logsHead(), tail), o.payloadBytes, poster,
+    return new HttpSink(
+        new Endpoint(o.tracesUrl, withType(o.tracesProtobuf, o.tracesHeaders), otlp.tracesFraming()),
+        new Endpoint(o.logsUrl, withType(o.logsProtobuf, o.logsHeaders), otlp.logsFraming()), o.payloadBytes, poster,
         " (check OTEL_EXPORTER_OTLP_HEADERS)");
   }
 
-  private static String[] withJson(String[] headers) {
+  private static String[] withType(boolean protobuf, String[] headers) {
     String[] out = new String[headers.length + 2];
     out[0] = "Content-Type";
-    out[1] = "application/json";
+    out[1] = protobuf ? "application/x-protobuf" : "application/json";
     System.arraycopy(headers, 0, out, 2, headers.length);
     return out;
   }
 
   @Override public int maxRequestBytes() {
     return maxRequestBytes;
+  }
+
+  @Override public int maxSpanBytes() {
+    int room = maxRequestBytes - spans.framing.overhead();
+    return room - (spans.framing.size(room, true) - room); // the event's own framing (a tag and a length) too
   }
 
   @Override public void closeIdle() {
@@ -117,7 +124,7 @@ final class HttpSink implements Sink {
   @Override public Outcome send(Kind kind, List<byte[]> events, long deadlineNanos, boolean carry) {
     boolean isSpans = kind == Kind.SPANS;
     Endpoint endpoint = isSpans ? spans : evaluations;
-    int room = maxRequestBytes - endpoint.head.length - endpoint.tail.length;
+    int room = maxRequestBytes - endpoint.framing.overhead();
     int sent = 0, dropped = 0, unconfirmed = 0, failed = 0, answered = 0;
     boolean unreachable = false; // no connection: the remaining batches are not tried in this flush
     List<byte[]> retry = new ArrayList<>(), carried = null;
@@ -127,7 +134,7 @@ final class HttpSink implements Sink {
       // Pack events [i, j) into one body.
       int j = i, bytes = 0;
       while (j < events.size()) {
-        int add = events.get(j).length + (j > i ? 1 : 0);
+        int add = endpoint.framing.size(events.get(j).length, j == i);
         if (bytes + add > room) break;
         bytes += add;
         j++;
@@ -145,7 +152,7 @@ final class HttpSink implements Sink {
         retry.addAll(batch);
         continue;
       }
-      byte[] body = Kind.pack(endpoint.head, batch, endpoint.tail);
+      byte[] body = endpoint.framing.pack(batch);
       HttpPoster.Result r = carry && isSpans && i == events.size() && spansLocal
           ? judged(poster.write(endpoint.url, endpoint.headers, body, deadlineNanos), endpoint.url)
           : post(endpoint, body, deadlineNanos);

@@ -68,6 +68,11 @@ public interface Sink {
   /** The largest request body this sink may send; events are sized against it. */
   int maxRequestBytes();
 
+  /** The largest span event that fits in a request by itself, its envelope included. */
+  default int maxSpanBytes() {
+    return maxRequestBytes() - 2; // Datadog's JSON array: "[" and "]"
+  }
+
   /** Releases pooled connections (before a SnapStart snapshot). */
   default void closeIdle() {}
 

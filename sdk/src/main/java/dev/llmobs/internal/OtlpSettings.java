@@ -15,6 +15,12 @@ public final class OtlpSettings {
   public final Map<String, String> resourceAttributes;
   /** {@code OTEL_SEMCONV_STABILITY_OPT_IN} contains {@code gen_ai_latest_experimental}. */
   public final boolean latestGenAiOnly;
+  /**
+   * Whether traces and logs go as {@code http/protobuf} (the OTLP exporter specification's default) or
+   * {@code http/json}: {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL} / {@code _LOGS_PROTOCOL}, else
+   * {@code OTEL_EXPORTER_OTLP_PROTOCOL}.
+   */
+  public final boolean tracesProtobuf, logsProtobuf;
   /** Largest request body ({@code LLMOBS_OTLP_PAYLOAD_SIZE_BYTES}, default 4 MiB: collectors' usual cap). */
   public final int payloadBytes;
 
@@ -48,7 +54,20 @@ public final class OtlpSettings {
     boolean latest = false;
     if (optIn != null) for (String v : optIn.split(",")) latest |= v.trim().equals("gen_ai_latest_experimental");
     latestGenAiOnly = latest;
+    String protocol = e.get("OTEL_EXPORTER_OTLP_PROTOCOL");
+    tracesProtobuf = protobuf("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"), protocol));
+    logsProtobuf = protobuf("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"), protocol));
     payloadBytes = (int) Config.clamp(Config.longValue(e, "LLMOBS_OTLP_PAYLOAD_SIZE_BYTES", 4 << 20), 1024, Integer.MAX_VALUE - 16);
+  }
+
+  /** {@code http/json} or (default, and for anything we do not speak, said once) {@code http/protobuf}. */
+  private static boolean protobuf(String variable, String value) {
+    String v = Config.trimToNull(value);
+    if (v == null || v.equals("http/protobuf")) return true;
+    if (v.equals("http/json")) return false;
+    Log.warn(variable + " (or OTEL_EXPORTER_OTLP_PROTOCOL) is '" + v + "': llmobs-lambda speaks http/protobuf and "
+        + "http/json; using http/protobuf");
+    return true;
   }
 
   private static void putIfPresent(Map<String, String> attrs, String key, String value) {
@@ -97,6 +116,7 @@ public final class OtlpSettings {
 
   /** Where OTLP goes, without header values. */
   String describe() {
-    return "OTLP/HTTP JSON " + tracesUrl + " (evaluations " + logsUrl + ")";
+    return "OTLP/HTTP " + (tracesProtobuf ? "protobuf " : "JSON ") + tracesUrl + " (evaluations " + logsUrl
+        + (logsProtobuf == tracesProtobuf ? "" : logsProtobuf ? ", protobuf" : ", JSON") + ")";
   }
 }

@@ -14,7 +14,10 @@ import java.util.Map;
  */
 class OtlpSinkContractTest extends IntakeSinkContract {
   @Override HttpSink sinkFor(String origin) {
-    Config config = Config.fromEnv(Map.of("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", origin), false);
+    // The contract's events are opaque JSON: framed as OTLP/JSON they can be read back as they went. The protobuf
+    // framing carries the same events the same way (OtlpExportTest parses its bodies with the official definitions).
+    Config config = Config.fromEnv(Map.of("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", origin,
+        "OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"), false);
     return HttpSink.otlp(config, new dev.llmobs.export.otlp.OtlpEncoder(config, "test"), new HttpPoster("contract-test"));
   }
 

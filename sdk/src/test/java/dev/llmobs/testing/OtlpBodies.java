@@ -39,7 +39,20 @@ public final class OtlpBodies {
     return b.build();
   }
 
+  /**
+   * Either encoding, told by the first byte (a JSON body opens with {@code '{'}, a protobuf request with field 1's
+   * tag, 0x0A). Protobuf is parsed strictly: no unknown field may be left, and ids must have OTLP's lengths.
+   */
   private static void parse(byte[] body, Message.Builder builder) {
+    if (body.length > 0 && body[0] != '{') {
+      try {
+        builder.mergeFrom(body);
+      } catch (InvalidProtocolBufferException e) {
+        throw new AssertionError("the OTLP schema refuses the protobuf body: " + e.getMessage(), e);
+      }
+      assertNoUnknownFields(builder.build());
+      return;
+    }
     try {
       Object tree = JSON.std.anyFrom(body);
       String json = JSON.std.asString(idsToBase64(tree, null));
@@ -49,6 +62,23 @@ public final class OtlpBodies {
           + new String(body, java.nio.charset.StandardCharsets.UTF_8), e);
     } catch (IOException e) {
       throw new AssertionError("not JSON", e);
+    }
+  }
+
+  /** Every message, nested ones too, parsed whole: no field the definitions do not have; ids of OTLP's lengths. */
+  private static void assertNoUnknownFields(Message m) {
+    assertTrue(m.getUnknownFields().asMap().isEmpty(), "unknown fields in " + m.getDescriptorForType().getName()
+        + ": " + m.getUnknownFields());
+    for (Map.Entry<com.google.protobuf.Descriptors.FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
+      String name = f.getKey().getName();
+      Object v = f.getValue();
+      if (v instanceof com.google.protobuf.ByteString) {
+        int len = ((com.google.protobuf.ByteString) v).size();
+        if (name.equals("trace_id")) assertEquals(16, len, "a 16-byte trace id");
+        if (name.equals("span_id") || name.equals("parent_span_id")) assertEquals(8, len, "an 8-byte " + name);
+      }
+      if (v instanceof Message) assertNoUnknownFields((Message) v);
+      if (v instanceof List) for (Object o : (List<?>) v) if (o instanceof Message) assertNoUnknownFields((Message) o);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.llmobs.FinishedSpan;
 import dev.llmobs.SpanContext;
 import dev.llmobs.SpanKind;
 import dev.llmobs.export.Encoder;
+import dev.llmobs.export.Framing;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Ids;
 import dev.llmobs.internal.OtlpSettings;
@@ -27,41 +28,48 @@ public final class OtlpEncoder implements Encoder {
   private static final int STATUS_ERROR = 2;
 
   private final OtlpSettings otlp;
-  private final byte[] tracesHead, logsHead;
+  private final Framing tracesFraming, logsFraming;
   private static final byte[] TAIL = "]}]}]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   public OtlpEncoder(Config config, String tracerVersion) {
     this.otlp = config.otlp;
+    // JSON: the resource and scope written once, as the text every request starts with.
     JsonWriter resource = new JsonWriter(512);
     resource.raw("{\"resource\":{\"attributes\":[");
-    OtlpAttributes a = new OtlpAttributes(resource);
+    resource(new OtlpAttributes.Json(resource), tracerVersion);
+    resource.raw("]},");
+    String scope = "{\"scope\":{\"name\":\"dev.llmobs\",\"version\":" + new JsonWriter(32).string(tracerVersion)
+        + "},\"schemaUrl\":\"" + SCHEMA_URL + "\",";
+    byte[] res = resource.toByteArray();
+    // Protobuf: the Resource and InstrumentationScope messages, for the framing to nest the events in.
+    Proto resourceMessage = new Proto(512);
+    resource(new OtlpAttributes.Protobuf(resourceMessage, 1), tracerVersion);
+    Proto scopeMessage = new Proto(32).string(1, "dev.llmobs").string(2, tracerVersion);
+    tracesFraming = otlp.tracesProtobuf
+        ? new ProtoFraming(resourceMessage.toByteArray(), scopeMessage.toByteArray(), SCHEMA_URL)
+        : Framing.json(concat("{\"resourceSpans\":[", res, "\"scopeSpans\":[" + scope + "\"spans\":["), TAIL);
+    logsFraming = otlp.logsProtobuf
+        ? new ProtoFraming(resourceMessage.toByteArray(), scopeMessage.toByteArray(), SCHEMA_URL)
+        : Framing.json(concat("{\"resourceLogs\":[", res, "\"scopeLogs\":[" + scope + "\"logRecords\":["), TAIL);
+  }
+
+  private void resource(OtlpAttributes a, String tracerVersion) {
     for (Map.Entry<String, String> e : otlp.resourceAttributes.entrySet()) {
       if (e.getKey().equals("faas.max_memory")) a.integer(e.getKey(), parseLongOr(e.getValue(), 0));
       else a.string(e.getKey(), e.getValue());
     }
     a.string("telemetry.sdk.name", "llmobs-lambda").string("telemetry.sdk.language", "java")
         .string("telemetry.sdk.version", tracerVersion);
-    resource.raw("]},");
-    String scope = "{\"scope\":{\"name\":\"dev.llmobs\",\"version\":" + new JsonWriter(32).string(tracerVersion)
-        + "},\"schemaUrl\":\"" + SCHEMA_URL + "\",";
-    byte[] res = resource.toByteArray();
-    tracesHead = concat("{\"resourceSpans\":[", res, "\"scopeSpans\":[" + scope + "\"spans\":[");
-    logsHead = concat("{\"resourceLogs\":[", res, "\"scopeLogs\":[" + scope + "\"logRecords\":[");
   }
 
-  /** What a traces request wraps around its spans: the resource and scope. */
-  public byte[] tracesHead() {
-    return tracesHead.clone();
+  /** How a traces request wraps its spans: the resource and scope, in the configured encoding. */
+  public Framing tracesFraming() {
+    return tracesFraming;
   }
 
-  /** What a logs request wraps around its evaluation records. */
-  public byte[] logsHead() {
-    return logsHead.clone();
-  }
-
-  /** What closes either request. */
-  public static byte[] tail() {
-    return TAIL.clone();
+  /** How a logs request wraps its evaluation records. */
+  public Framing logsFraming() {
+    return logsFraming;
   }
 
   private static byte[] concat(String a, byte[] b, String c) {
@@ -103,6 +111,20 @@ public final class OtlpEncoder implements Encoder {
       spanKind = KIND_SERVER;
     }
     long end = s.startEpochNanos() + Math.max(0, s.durationNanos());
+    if (otlp.tracesProtobuf) { // Span, as opentelemetry/proto/trace/v1/trace.proto numbers its fields
+      Proto p = new Proto(1024);
+      p.bytes(1, Proto.hex(s.traceId())).bytes(2, Proto.hex(hex(s.spanId())));
+      if (s.parentId() != null) p.bytes(4, Proto.hex(hex(s.parentId())));
+      p.string(5, name).uint(6, spanKind).fixed64(7, s.startEpochNanos()).fixed64(8, end);
+      attributes(s, operation, model, lambdaRoot, dropIo, new OtlpAttributes.Protobuf(p, 9));
+      if (s.errorType() != null) {
+        Proto event = new Proto(256).fixed64(1, end).string(2, "exception");
+        exception(s, new OtlpAttributes.Protobuf(event, 3));
+        p.message(11, event).message(15, new Proto(64).string(2, s.errorMessage()).uint(3, STATUS_ERROR));
+      }
+      w.raw(p.toByteArray());
+      return;
+    }
     w.raw("{\"traceId\":\"").raw(s.traceId()).raw('"');
     w.raw(",\"spanId\":\"").raw(hex(s.spanId())).raw('"');
     if (s.parentId() != null) w.raw(",\"parentSpanId\":\"").raw(hex(s.parentId())).raw('"');
@@ -111,7 +133,21 @@ public final class OtlpEncoder implements Encoder {
     w.raw(",\"startTimeUnixNano\":\"").number(s.startEpochNanos()).raw('"');
     w.raw(",\"endTimeUnixNano\":\"").number(end).raw('"');
     w.raw(",\"attributes\":[");
-    OtlpAttributes a = new OtlpAttributes(w);
+    attributes(s, operation, model, lambdaRoot, dropIo, new OtlpAttributes.Json(w));
+    w.raw(']');
+    if (s.errorType() != null) {
+      w.raw(",\"events\":[{\"timeUnixNano\":\"").number(end).raw("\",\"name\":\"exception\",\"attributes\":[");
+      exception(s, new OtlpAttributes.Json(w));
+      w.raw("]}]");
+      w.raw(",\"status\":{\"code\":").number(STATUS_ERROR).raw(",\"message\":").string(s.errorMessage()).raw('}');
+    }
+    w.raw('}');
+  }
+
+  /** The span's attributes, the same in either encoding: the GenAI conventions' and ours. */
+  private void attributes(FinishedSpan s, String operation, String model, boolean lambdaRoot, boolean dropIo,
+      OtlpAttributes a) {
+    SpanKind kind = s.kind();
     if (operation != null) a.string("gen_ai.operation.name", operation);
     a.string("llmobs.span.kind", kind.wireName());
     a.string("llmobs.ml_app", s.mlApp());
@@ -153,16 +189,11 @@ public final class OtlpEncoder implements Encoder {
     if (dropIo) a.stringArray("llmobs.collection_errors", List.of("dropped_io"));
     else OtlpContent.write(s, a);
     if (s.errorType() != null) a.string("error.type", s.errorType());
-    w.raw(']');
-    if (s.errorType() != null) {
-      w.raw(",\"events\":[{\"timeUnixNano\":\"").number(end).raw("\",\"name\":\"exception\",\"attributes\":[");
-      OtlpAttributes exception = new OtlpAttributes(w).string("exception.type", s.errorType())
-          .string("exception.message", s.errorMessage());
-      if (s.errorStack() != null && !s.errorStack().isEmpty()) exception.string("exception.stacktrace", s.errorStack());
-      w.raw("]}]");
-      w.raw(",\"status\":{\"code\":").number(STATUS_ERROR).raw(",\"message\":").string(s.errorMessage()).raw('}');
-    }
-    w.raw('}');
+  }
+
+  private static void exception(FinishedSpan s, OtlpAttributes exception) {
+    exception.string("exception.type", s.errorType()).string("exception.message", s.errorMessage());
+    if (s.errorStack() != null && !s.errorStack().isEmpty()) exception.string("exception.stacktrace", s.errorStack());
   }
 
   /** A retrieval's data source, as its integration records it (a Bedrock knowledge base id), or null. */
@@ -255,16 +286,27 @@ public final class OtlpEncoder implements Encoder {
    * joined by tag has no span to point at and carries the tag instead.
    */
   @Override public byte[] evaluation(Evaluation e) {
-    JsonWriter w = new JsonWriter(256);
     long nanos = e.timestampMillis() * 1_000_000L;
+    SpanContext span = e.joinedSpan();
+    if (otlp.logsProtobuf) { // LogRecord, as opentelemetry/proto/logs/v1/logs.proto numbers its fields
+      Proto p = new Proto(512).fixed64(1, nanos).uint(2, 9).string(3, "INFO");
+      evaluationAttributes(e, new OtlpAttributes.Protobuf(p, 6));
+      if (span != null) p.bytes(9, Proto.hex(span.traceId())).bytes(10, Proto.hex(hex(span.spanId())));
+      return p.fixed64(11, nanos).string(12, "gen_ai.evaluation.result").toByteArray();
+    }
+    JsonWriter w = new JsonWriter(256);
     w.raw("{\"timeUnixNano\":\"").number(nanos).raw("\",\"observedTimeUnixNano\":\"").number(nanos).raw('"');
     w.raw(",\"severityNumber\":9,\"severityText\":\"INFO\",\"eventName\":\"gen_ai.evaluation.result\"");
-    SpanContext span = e.joinedSpan();
     if (span != null) {
       w.raw(",\"traceId\":\"").raw(span.traceId()).raw("\",\"spanId\":\"").raw(hex(span.spanId())).raw('"');
     }
     w.raw(",\"attributes\":[");
-    OtlpAttributes a = new OtlpAttributes(w);
+    evaluationAttributes(e, new OtlpAttributes.Json(w));
+    w.raw("]}");
+    return w.toByteArray();
+  }
+
+  private static void evaluationAttributes(Evaluation e, OtlpAttributes a) {
     a.string("gen_ai.evaluation.name", e.label());
     Object value = e.value();
     switch (e.metricType()) {
@@ -297,8 +339,6 @@ public final class OtlpEncoder implements Encoder {
       if (colon > 0) a.string("llmobs.tag." + t.substring(0, colon), t.substring(colon + 1));
     }
     if (e.metadata() != null) a.string("llmobs.metadata", new JsonWriter(128).value(e.metadata()).toString());
-    w.raw("]}");
-    return w.toByteArray();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------------------
