@@ -319,6 +319,53 @@ class OtlpExportTest {
     assertEquals(28, ids.size(), "every span once");
   }
 
+  @SuppressWarnings("unchecked")
+  @Test void datadogsOtlpIntakeGetsProtobufWithItsHeadersAndEvaluationsGoToItsApiWithDecimalIds() throws Exception {
+    String key = "5e2b7c1d9a0f4e3b8c6d1a2f7e9b0c4d";
+    try (LogCapture logs = new LogCapture()) {
+      configure("LLMOBS_EXPORTER", "datadog-otlp", "DD_API_KEY", key, "DD_SITE", "datadoghq.eu",
+          "OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTEL_EXPORTER_OTLP_HEADERS", "",
+          "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", intake.origin() + "/v1/traces", "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(),
+          "OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", "LLMOBS_LOG_LEVEL", "debug");
+      SpanContext ids;
+      try (LLMObsSpan wf = LLMObs.workflow("answer")) {
+        ids = LLMObs.exportSpan(wf);
+      }
+      LLMObs.submitEvaluation(Evaluation.score("helpfulness", 0.82).forSpan(ids).timestampMillis(1_700_000_000_000L));
+      FlushResult r = LLMObs.flush(Duration.ofSeconds(2));
+      assertEquals(1, r.spansSent(), r.toString());
+      assertEquals(1, r.evaluationsSent(), r.toString());
+      assertEquals("datadog-otlp", r.destination());
+
+      TestIntake.Request traces = intake.requestsTo("/v1/traces").get(0);
+      assertEquals("application/x-protobuf", traces.headers.get("content-type"), "protobuf only, whatever was asked");
+      assertEquals(key, traces.headers.get("dd-api-key"));
+      assertEquals("llmobs", traces.headers.get("dd-otlp-source"));
+      Span span = OtlpBodies.traces(traces.body).getResourceSpans(0).getScopeSpans(0).getSpans(0);
+      assertEquals("invoke_workflow answer", span.getName());
+
+      TestIntake.Request eval = intake.requestsTo("/api/intake/llm-obs/v2/eval-metric").get(0);
+      assertEquals(key, eval.headers.get("dd-api-key"));
+      Map<String, Object> metric = ((List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
+          JSON.std.mapFrom(eval.body).get("data")).get("attributes")).get("metrics")).get(0);
+      Map<String, Object> join = (Map<String, Object>) ((Map<String, Object>) metric.get("join_on")).get("span");
+      assertEquals(new java.math.BigInteger(ids.traceId(), 16).toString(), join.get("trace_id"), "a decimal trace id");
+      assertEquals(ids.spanId(), join.get("span_id"));
+      assertEquals(new java.math.BigInteger(1, span.getSpanId().toByteArray()).toString(), join.get("span_id"),
+          "the id the intake got, in decimal");
+      assertTrue(((List<String>) metric.get("tags")).contains("source:otel"));
+      for (int i = 0; i + 8 <= key.length(); i++) assertFalse(logs.all().contains(key.substring(i, i + 8)), logs.all());
+    }
+  }
+
+  @Test void datadogsOtlpIntakeIsAtTheSitesOtlpHost() {
+    Config c = Config.fromEnv(Map.of("LLMOBS_EXPORTER", "datadog-otlp", "DD_API_KEY", "5e2b7c1d9a0f4e3b8c6d1a2f7e9b0c4d",
+        "DD_SITE", "us5.datadoghq.com"), false);
+    assertEquals("https://otlp.us5.datadoghq.com/v1/traces", c.otlp.tracesUrl);
+    assertTrue(c.otlp.tracesProtobuf);
+    assertFalse(c.describeRoute().contains("5e2b7c1d"), c.describeRoute());
+  }
+
   @Test void theConfiguredHeadersAreSentAndNeverLogged() throws Exception {
     try (LogCapture logs = new LogCapture()) {
       configure("LLMOBS_LOG_LEVEL", "debug");

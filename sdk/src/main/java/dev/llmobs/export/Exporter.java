@@ -2,6 +2,7 @@ package dev.llmobs.export;
 
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
+import dev.llmobs.export.datadog.EvaluationEncoder;
 import dev.llmobs.export.datadog.SpanEncoder;
 import dev.llmobs.export.http.HttpPoster;
 import dev.llmobs.export.otlp.OtlpEncoder;
@@ -51,7 +52,20 @@ public final class Exporter {
         break;
       default: // NONE: OTLP only
     }
-    if (config.otlp != null) {
+    if (config.otlp != null && config.otlp.datadogIntake) {
+      OtlpEncoder otlp = new OtlpEncoder(config, tracerVersion);
+      EvaluationEncoder evaluations = new EvaluationEncoder(tracerVersion, true);
+      Encoder both = new Encoder() { // spans in OTLP, evaluations in Datadog's shape for OpenTelemetry spans
+        @Override public void span(FinishedSpan span, dev.llmobs.internal.json.JsonWriter w, boolean dropIo) {
+          otlp.span(span, w, dropIo);
+        }
+
+        @Override public byte[] evaluation(Evaluation evaluation) {
+          return evaluations.encode(evaluation);
+        }
+      };
+      out.add(new Destination("datadog-otlp", config, HttpSink.datadogOtlp(config, otlp, new HttpPoster(userAgent)), both));
+    } else if (config.otlp != null) {
       OtlpEncoder otlp = new OtlpEncoder(config, tracerVersion);
       out.add(new Destination("otlp", config, HttpSink.otlp(config, otlp, new HttpPoster(userAgent)), otlp));
     }

@@ -92,6 +92,20 @@ final class HttpSink implements Sink {
         " (check OTEL_EXPORTER_OTLP_HEADERS)");
   }
 
+  /**
+   * Datadog's OTLP intake for LLM Observability: spans as OTLP/protobuf with its {@code dd-api-key} and
+   * {@code dd-otlp-source} headers; evaluations to Datadog's evaluation API, as Datadog asks for OpenTelemetry spans.
+   */
+  static HttpSink datadogOtlp(Config config, OtlpEncoder otlp, HttpPoster poster) {
+    OtlpSettings o = config.otlp;
+    String[] evalHeaders = config.datadog.apiKey() == null ? new String[] {"Content-Type", "application/json"}
+        : new String[] {"Content-Type", "application/json", "DD-API-KEY", config.datadog.apiKey()};
+    return new HttpSink(new Endpoint(o.tracesUrl, withType(true, o.tracesHeaders), otlp.tracesFraming()),
+        new Endpoint(config.datadog.evaluationsUrl(dev.llmobs.internal.DatadogRoute.Route.AGENTLESS), evalHeaders,
+            Framing.json(Kind.EVALUATIONS.head, Kind.EVALUATIONS.tail)),
+        o.payloadBytes, poster, " (check DD_API_KEY and DD_SITE)");
+  }
+
   private static String[] withType(boolean protobuf, String[] headers) {
     String[] out = new String[headers.length + 2];
     out[0] = "Content-Type";

@@ -76,19 +76,22 @@ public final class Config {
         || trimToNull(e.get("AWS_LAMBDA_MICROVM_IMAGE_ARN")) != null;
 
     // LLMOBS_EXPORTER: a comma-separated list; otlp may stand beside one Datadog route (e.g. agent,otlp).
+    // datadog-otlp: OTLP to Datadog's own OTLP intake for LLM Observability (its headers, its evaluation API).
     String explicit = null;
-    boolean withOtlp = false, otlpOnly = false;
+    boolean withOtlp = false, otlpOnly = false, datadogOtlp = false;
     String exporters = lower(trimToNull(e.get("LLMOBS_EXPORTER")));
     if (exporters != null) {
       for (String x : exporters.split(",")) {
         x = x.trim();
         if (x.equals("otlp")) withOtlp = true;
+        else if (x.equals("datadog-otlp")) withOtlp = datadogOtlp = true;
         else if (!x.isEmpty()) explicit = explicit == null ? x : explicit;
       }
       otlpOnly = withOtlp && explicit == null;
     }
     datadog = new DatadogRoute(e, extensionPresent, explicit, otlpOnly);
-    otlp = withOtlp ? new OtlpSettings(e, firstNonBlank(service, e.get("AWS_LAMBDA_FUNCTION_NAME"))) : null;
+    otlp = withOtlp ? new OtlpSettings(e, firstNonBlank(service, e.get("AWS_LAMBDA_FUNCTION_NAME")),
+        datadogOtlp ? datadog : null) : null;
     eventBytes = (int) clamp(longValue(e, "DD_LLMOBS_EVENT_SIZE_BYTES", DEFAULT_EVENT_BYTES), 512, Integer.MAX_VALUE - 16);
   }
 

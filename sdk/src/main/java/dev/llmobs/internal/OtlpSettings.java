@@ -21,15 +21,30 @@ public final class OtlpSettings {
    * {@code OTEL_EXPORTER_OTLP_PROTOCOL}.
    */
   public final boolean tracesProtobuf, logsProtobuf;
+  /**
+   * Spans go to Datadog's OTLP intake for LLM Observability ({@code LLMOBS_EXPORTER=datadog-otlp}): with its
+   * {@code dd-api-key} and {@code dd-otlp-source=llmobs} headers, and evaluations to Datadog's evaluation API.
+   */
+  public final boolean datadogIntake;
   /** Largest request body ({@code LLMOBS_OTLP_PAYLOAD_SIZE_BYTES}, default 4 MiB: collectors' usual cap). */
   public final int payloadBytes;
 
-  OtlpSettings(Map<String, String> e, String serviceFallback) {
-    String base = Config.stripSlash(Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_ENDPOINT"), "http://localhost:4318"));
+  OtlpSettings(Map<String, String> e, String serviceFallback, DatadogRoute datadogIntake) {
+    this.datadogIntake = datadogIntake != null;
+    // Datadog's OTLP intake is https://otlp.<site>/v1/traces; an endpoint the user names still wins.
+    String defaultBase = datadogIntake != null ? "https://otlp." + datadogIntake.site : "http://localhost:4318";
+    String base = Config.stripSlash(Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_ENDPOINT"), defaultBase));
     tracesUrl = Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), base + "/v1/traces");
     logsUrl = Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"), base + "/v1/logs");
     String[] common = parseHeaders("OTEL_EXPORTER_OTLP_HEADERS", e.get("OTEL_EXPORTER_OTLP_HEADERS"));
-    tracesHeaders = merge(common, parseHeaders("OTEL_EXPORTER_OTLP_TRACES_HEADERS", e.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
+    String[] traces = merge(common, parseHeaders("OTEL_EXPORTER_OTLP_TRACES_HEADERS", e.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS")));
+    if (datadogIntake != null) {
+      String key = datadogIntake.apiKey();
+      if (key == null) Log.warn("LLMOBS_EXPORTER=datadog-otlp needs DD_API_KEY: Datadog's OTLP intake will refuse the spans");
+      traces = merge(traces, key == null ? new String[] {"dd-otlp-source", "llmobs"}
+          : new String[] {"dd-api-key", key, "dd-otlp-source", "llmobs"});
+    }
+    tracesHeaders = traces;
     logsHeaders = merge(common, parseHeaders("OTEL_EXPORTER_OTLP_LOGS_HEADERS", e.get("OTEL_EXPORTER_OTLP_LOGS_HEADERS")));
     Map<String, String> attrs = new java.util.LinkedHashMap<>();
     String[] parsed = parseHeaders("OTEL_RESOURCE_ATTRIBUTES", e.get("OTEL_RESOURCE_ATTRIBUTES"));
@@ -55,7 +70,12 @@ public final class OtlpSettings {
     if (optIn != null) for (String v : optIn.split(",")) latest |= v.trim().equals("gen_ai_latest_experimental");
     latestGenAiOnly = latest;
     String protocol = e.get("OTEL_EXPORTER_OTLP_PROTOCOL");
-    tracesProtobuf = protobuf("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"), protocol));
+    boolean tracesProto = protobuf("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"), protocol));
+    if (datadogIntake != null && !tracesProto) {
+      Log.warn("Datadog's OTLP intake takes http/protobuf only: spans go as http/protobuf");
+      tracesProto = true;
+    }
+    tracesProtobuf = tracesProto;
     logsProtobuf = protobuf("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", Config.firstNonBlank(e.get("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"), protocol));
     payloadBytes = (int) Config.clamp(Config.longValue(e, "LLMOBS_OTLP_PAYLOAD_SIZE_BYTES", 4 << 20), 1024, Integer.MAX_VALUE - 16);
   }
@@ -116,6 +136,7 @@ public final class OtlpSettings {
 
   /** Where OTLP goes, without header values. */
   String describe() {
+    if (datadogIntake) return "Datadog's OTLP intake " + tracesUrl + " (protobuf; evaluations to Datadog's evaluation API)";
     return "OTLP/HTTP " + (tracesProtobuf ? "protobuf " : "JSON ") + tracesUrl + " (evaluations " + logsUrl
         + (logsProtobuf == tracesProtobuf ? "" : logsProtobuf ? ", protobuf" : ", JSON") + ")";
   }

@@ -6,24 +6,33 @@ import dev.llmobs.internal.json.JsonWriter;
 
 /**
  * Writes an evaluation as one metric of the v2 evaluation request ({@code datadog-llmobs-wire-format.md}, section
- * 7). The recorder has already checked it and filled in its ml_app and timestamp.
+ * 7). The recorder has already checked it and filled in its ml_app and timestamp. For spans that reached Datadog as
+ * OpenTelemetry spans, Datadog asks for the tag {@code source:otel} and both ids as decimal strings.
  */
-final class EvaluationEncoder {
+public final class EvaluationEncoder {
   private final String tracerVersion;
+  private final boolean otelSpans;
 
   EvaluationEncoder(String tracerVersion) {
-    this.tracerVersion = tracerVersion;
+    this(tracerVersion, false);
   }
 
-  byte[] encode(Evaluation e) {
+  /** With {@code otelSpans}, for the evaluations of spans sent to Datadog's OTLP intake. */
+  public EvaluationEncoder(String tracerVersion, boolean otelSpans) {
+    this.tracerVersion = tracerVersion;
+    this.otelSpans = otelSpans;
+  }
+
+  public byte[] encode(Evaluation e) {
     String type = e.metricType().wireName();
     JsonWriter w = new JsonWriter(256);
     w.raw("{\"event_kind\":\"evaluation\",\"ml_app\":").string(e.mlApp());
     w.raw(",\"timestamp_ms\":").number(e.timestampMillis());
     SpanContext span = e.joinedSpan();
     if (span != null) {
+      String traceId = otelSpans ? new java.math.BigInteger(span.traceId(), 16).toString() : span.traceId();
       w.raw(",\"join_on\":{\"span\":{\"span_id\":").string(span.spanId())
-          .raw(",\"trace_id\":").string(span.traceId()).raw("}}");
+          .raw(",\"trace_id\":").string(traceId).raw("}}");
     } else {
       w.raw(",\"join_on\":{\"tag\":{\"key\":").string(e.joinTagKey())
           .raw(",\"value\":").string(e.joinTagValue()).raw("}}");
@@ -32,6 +41,7 @@ final class EvaluationEncoder {
     w.raw(",\"label\":").string(e.label());
     w.raw(",\"").raw(type).raw("_value\":").value(e.value());
     w.raw(",\"tags\":[").string("ddtrace.version:" + tracerVersion).raw(',').string("ml_app:" + e.mlApp());
+    if (otelSpans) w.raw(',').string("source:otel");
     for (String t : e.tags()) w.raw(',').string(t);
     w.raw(']');
     w.raw(",\"eval_scope\":").raw(e.isTraceScope() ? "\"trace\"" : "\"span\"");
