@@ -280,6 +280,20 @@ public final class LLMObs {
     t.recorder.submitEvaluation(evaluation);
   }
 
+  /**
+   * Queues end-user feedback (a thumbs-down, a rating, a comment) for the next flush. Refused with one log line
+   * when it names no target or no submitter, as an evaluation is; never throws.
+   */
+  public static void submitFeedback(Feedback feedback) {
+    Tracer t = active();
+    if (t == null || feedback == null) return;
+    try {
+      t.recorder.submitEvaluation(feedback.toEvaluation());
+    } catch (RuntimeException e) {
+      Usage.report("feedback", "could not submit feedback: " + e);
+    }
+  }
+
   // ---- distributed tracing ------------------------------------------------------------------------------------
 
   /** Writes the current span's context into outgoing {@code headers}; nothing when no span is current. */

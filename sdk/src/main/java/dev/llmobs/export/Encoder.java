@@ -12,6 +12,9 @@ public interface Encoder {
    */
   void span(FinishedSpan span, JsonWriter w, boolean dropIo);
 
-  /** One evaluation, already checked and resolved by the recorder. */
+  /**
+   * One evaluation, already checked and resolved by the recorder; null when this wire format has no place for it
+   * (end-user feedback in OTLP): it is then counted as dropped and said once.
+   */
   byte[] evaluation(Evaluation evaluation);
 }

@@ -24,6 +24,7 @@ public final class EvaluationEncoder {
   }
 
   public byte[] encode(Evaluation e) {
+    if (e.isFeedback()) return feedback(e);
     String type = e.metricType().wireName();
     JsonWriter w = new JsonWriter(256);
     w.raw("{\"event_kind\":\"evaluation\",\"ml_app\":").string(e.mlApp());
@@ -48,6 +49,33 @@ public final class EvaluationEncoder {
     if (e.assessment() != null) w.raw(",\"assessment\":").string(e.assessment());
     if (e.reasoning() != null) w.raw(",\"reasoning\":").string(e.reasoning());
     if (e.metadata() != null) w.raw(",\"metadata\":").value(e.metadata());
+    w.raw('}');
+    return w.toByteArray();
+  }
+
+  /**
+   * End-user feedback: {@code event_kind: feedback}, exactly one target field instead of {@code join_on}, and who
+   * submitted it (Datadog's evaluation API, "End-user feedback").
+   */
+  private byte[] feedback(Evaluation e) {
+    String type = e.metricType().wireName();
+    String field = e.feedbackTargetField(), id = e.feedbackTargetId();
+    if (otelSpans && field.equals("trace_id")) id = new java.math.BigInteger(id, 16).toString();
+    JsonWriter w = new JsonWriter(256);
+    w.raw("{\"event_kind\":\"feedback\",\"").raw(field).raw("\":").string(id);
+    w.raw(",\"ml_app\":").string(e.mlApp());
+    w.raw(",\"timestamp_ms\":").number(e.timestampMillis());
+    w.raw(",\"metric_type\":\"").raw(type).raw('"');
+    w.raw(",\"label\":").string(e.label());
+    w.raw(",\"").raw(type).raw("_value\":").value(e.value());
+    w.raw(",\"submitter\":{\"id\":").string(e.submitterId());
+    if (e.submitterType() != null) w.raw(",\"type\":").string(e.submitterType());
+    w.raw('}');
+    w.raw(",\"tags\":[").string("ddtrace.version:" + tracerVersion).raw(',').string("ml_app:" + e.mlApp());
+    if (otelSpans) w.raw(',').string("source:otel");
+    for (String t : e.tags()) w.raw(',').string(t);
+    w.raw(']');
+    if (e.assessment() != null) w.raw(",\"assessment\":").string(e.assessment());
     w.raw('}');
     return w.toByteArray();
   }

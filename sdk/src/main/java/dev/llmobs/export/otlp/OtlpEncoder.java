@@ -286,6 +286,7 @@ public final class OtlpEncoder implements Encoder {
    * joined by tag has no span to point at and carries the tag instead.
    */
   @Override public byte[] evaluation(Evaluation e) {
+    if (e.isFeedback()) return null; // OTLP and the conventions have no place for end-user feedback
     long nanos = e.timestampMillis() * 1_000_000L;
     SpanContext span = e.joinedSpan();
     if (otlp.logsProtobuf) { // LogRecord, as opentelemetry/proto/logs/v1/logs.proto numbers its fields
