@@ -215,6 +215,16 @@ public final class Evaluation implements Cloneable {
     return e;
   }
 
+  /**
+   * The same evaluation with the span its tag join names, found by the SDK among the spans it sent (for a
+   * destination with no server to join by tag, such as OTLP); the tag is kept beside it.
+   */
+  public Evaluation resolvedTo(SpanContext span) {
+    Evaluation e = copy();
+    e.span = span;
+    return e;
+  }
+
   /** End-user feedback ({@link LLMObs#submitFeedback}) rather than an evaluation. */
   public boolean isFeedback() {
     return feedback != null;

@@ -366,6 +366,41 @@ class OtlpExportTest {
     assertFalse(c.describeRoute().contains("5e2b7c1d"), c.describeRoute());
   }
 
+  @Test void anEvaluationJoinedByTagNamesTheSpanThatCarriesTheTag() throws Exception {
+    configure();
+    SpanContext ids;
+    try (LLMObsSpan wf = LLMObs.workflow("answer")) {
+      wf.tag("turn_id", "88412-3");
+      ids = LLMObs.exportSpan(wf);
+    }
+    LLMObs.submitEvaluation(Evaluation.categorical("grounding", "grounded").forTag("turn_id", "88412-3"));
+    LLMObs.submitEvaluation(Evaluation.categorical("grounding", "ungrounded").forTag("turn_id", "nobody-has-it"));
+    LLMObs.flush(Duration.ofSeconds(2));
+    List<LogRecord> records = new ArrayList<>();
+    for (TestIntake.Request r : intake.requestsTo("/v1/logs")) {
+      for (var rl : OtlpBodies.logs(r.body).getResourceLogsList()) for (var sl : rl.getScopeLogsList()) records.addAll(sl.getLogRecordsList());
+    }
+    assertEquals(2, records.size());
+    LogRecord joined = records.get(0), lonely = records.get(1);
+    assertEquals(ids.traceId(), hexOf(joined.getTraceId().toByteArray()), "the span the tag names");
+    assertEquals(OtlpEncoderIds.hex(ids.spanId()), hexOf(joined.getSpanId().toByteArray()));
+    assertEquals("turn_id", OtlpBodies.attributes(joined.getAttributesList()).get("llmobs.join.tag.key"), "the tag kept");
+    assertTrue(lonely.getSpanId().isEmpty(), "no span has that tag: the tag alone");
+  }
+
+  static String hexOf(byte[] b) {
+    StringBuilder s = new StringBuilder();
+    for (byte x : b) s.append(String.format("%02x", x));
+    return s.toString();
+  }
+
+  /** Our span ids (unsigned decimal) as OTLP's 16 hex digits. */
+  static final class OtlpEncoderIds {
+    static String hex(String decimal) {
+      return String.format("%016x", Long.parseUnsignedLong(decimal));
+    }
+  }
+
   @Test void theConfiguredHeadersAreSentAndNeverLogged() throws Exception {
     try (LogCapture logs = new LogCapture()) {
       configure("LLMOBS_LOG_LEVEL", "debug");

@@ -167,6 +167,10 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
   @Override public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
     try {
       CallRecord record = record(attributes);
+      if (record != null && record.attempt() == 0) {
+        software.amazon.awssdk.http.SdkHttpRequest http = context.httpRequest();
+        record.span.tag("server.address", http.host()).tag("server.port", Integer.toString(http.port()));
+      }
       if (record != null) record.attemptStarted();
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);

@@ -2,6 +2,7 @@ package dev.llmobs.export;
 
 import dev.llmobs.Evaluation;
 import dev.llmobs.FinishedSpan;
+import dev.llmobs.SpanContext;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
@@ -222,6 +223,26 @@ final class Destination {
     int dropped, droppedEvaluations, truncated;
   }
 
+  /**
+   * The latest spans sent by each of their tags ({@code key:value}), for an evaluation joined by tag to name its
+   * span where the destination cannot join by tag itself (OTLP). Bounded: the oldest tags are forgotten.
+   */
+  private final Map<String, SpanContext> taggedSpans = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    @Override protected boolean removeEldestEntry(Map.Entry<String, SpanContext> eldest) {
+      return size() > 1024;
+    }
+  };
+
+  private void remember(List<FinishedSpan> spans) {
+    synchronized (taggedSpans) {
+      for (FinishedSpan s : spans) {
+        for (int i = 0; i < s.tagCount(); i++) {
+          taggedSpans.put(s.tagKey(i) + ":" + s.tagValue(i), SpanContext.of(s.traceId(), s.spanId()));
+        }
+      }
+    }
+  }
+
   /** The destinations that said once that they have no place for end-user feedback. */
   private static final java.util.Set<String> NO_PLACE_SAID = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -257,8 +278,16 @@ final class Destination {
         Log.warn("could not encode span '" + s.name() + "': " + t);
       }
     }
+    if (encoder.resolvesTagJoins()) remember(spans);
     for (Evaluation e : evaluations) {
       try {
+        if (e.joinTagKey() != null && e.joinedSpan() == null && encoder.resolvesTagJoins()) {
+          SpanContext tagged;
+          synchronized (taggedSpans) {
+            tagged = taggedSpans.get(e.joinTagKey() + ":" + e.joinTagValue());
+          }
+          if (tagged != null) e = e.resolvedTo(tagged);
+        }
         byte[] bytes = encoder.evaluation(e);
         if (bytes == null) {
           out.droppedEvaluations++;

@@ -17,4 +17,12 @@ public interface Encoder {
    * (end-user feedback in OTLP): it is then counted as dropped and said once.
    */
   byte[] evaluation(Evaluation evaluation);
+
+  /**
+   * Whether an evaluation joined by tag should carry the span the tag names, found among the spans sent (OTLP has
+   * no server that joins by tag); Datadog's intake joins by tag itself.
+   */
+  default boolean resolvesTagJoins() {
+    return false;
+  }
 }

@@ -102,6 +102,8 @@ class ConverseTest extends BedrockTest {
     assertEquals(0.9, (Double) a.get("gen_ai.request.top_p"), 1e-6);
     assertEquals(List.of("stop"), a.get("gen_ai.response.finish_reasons"), "Bedrock's end_turn in the conventions' words");
     assertEquals("bedrock", a.get("llmobs.tag.integration"));
+    assertEquals("127.0.0.1", a.get("server.address"), "the client span's server, as the conventions name it");
+    assertEquals((long) stub.endpoint().getPort(), a.get("server.port"));
     assertTrue(((String) a.get("gen_ai.output.messages")).contains("Sudden water damage is covered."));
   }
 

@@ -184,7 +184,14 @@ public final class OtlpEncoder implements Encoder {
     for (int i = 0; i < s.tagCount(); i++) {
       String key = s.tagKey(i);
       if ((lambdaRoot && key.equals("request_id")) || (kind == SpanKind.TOOL && key.equals("tool_call_id"))) continue;
-      a.string("llmobs.tag." + key, s.tagValue(i));
+      if (key.equals("server.address")) { // the conventions' own attributes of a client span
+        a.string("server.address", s.tagValue(i));
+      } else if (key.equals("server.port")) {
+        long port = parseLongOr(s.tagValue(i), -1);
+        if (port > 0) a.integer("server.port", port);
+      } else {
+        a.string("llmobs.tag." + key, s.tagValue(i));
+      }
     }
     if (dropIo) a.stringArray("llmobs.collection_errors", List.of("dropped_io"));
     else OtlpContent.write(s, a);
@@ -285,6 +292,10 @@ public final class OtlpEncoder implements Encoder {
    * A {@code gen_ai.evaluation.result} event as an OTLP log record, parented to the evaluated span; an evaluation
    * joined by tag has no span to point at and carries the tag instead.
    */
+  @Override public boolean resolvesTagJoins() {
+    return true;
+  }
+
   @Override public byte[] evaluation(Evaluation e) {
     if (e.isFeedback()) return null; // OTLP and the conventions have no place for end-user feedback
     long nanos = e.timestampMillis() * 1_000_000L;

@@ -49,8 +49,21 @@ public final class TappedCall extends ModelCall {
     if (this.url == null) {
       this.url = url;
       span.modelProvider(provider != null ? provider : op.provider(url));
+      server(url);
       String name = op.spanName(url);
       if (!name.equals(op.spanName)) span.name(name);
+    }
+  }
+
+  /** The server a client span talks to, as the conventions name it ({@code server.address}, {@code server.port}). */
+  private void server(String url) {
+    try {
+      java.net.URI u = java.net.URI.create(url);
+      if (u.getHost() == null) return;
+      int port = u.getPort() >= 0 ? u.getPort() : "http".equalsIgnoreCase(u.getScheme()) ? 80 : 443;
+      span.tag("server.address", u.getHost()).tag("server.port", Integer.toString(port));
+    } catch (IllegalArgumentException e) {
+      // a URL we cannot read names no server
     }
   }
 
