@@ -115,8 +115,10 @@ class ConverseTest extends BedrockTest {
     io.opentelemetry.proto.trace.v1.Span llm = dev.llmobs.testing.OtlpBodies.traces(
         intake.requestsTo("/v1/traces").get(0).body).getResourceSpans(0).getScopeSpans(0).getSpans(0);
     assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR, llm.getStatus().getCode());
-    assertEquals(ValidationException.class.getName(),
-        dev.llmobs.testing.OtlpBodies.attributes(llm.getAttributesList()).get("error.type"));
+    Map<String, Object> a = dev.llmobs.testing.OtlpBodies.attributes(llm.getAttributesList());
+    assertEquals(ValidationException.class.getName(), a.get("error.type"));
+    assertEquals(null, a.get("gen_ai.output.messages"), "a failed call generated nothing");
+    assertEquals("127.0.0.1", a.get("server.address"));
   }
 
   @Test void theCallerGetsTheSameResponseAsWithoutTracing() throws Exception {

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * invocation), and the function process's CPU time by then. Warm = a later invocation, from queueing it to its
  * response (the layer's flush included).
  *
- * <p>With {@code otlp} as the third argument, three sides: the function alone, our layer exporting OTLP to a local
+ * <p>With {@code otlp} as the third argument, four sides: the function alone, our layer exporting OTLP (protobuf, then
+ * JSON) to a local
  * collector, and the same function traced by OpenTelemetry's own Lambda wrapper with its OTLP/HTTP exporter
  * ({@link OtelPlainHandler}), doing the same work.
  *
@@ -55,8 +56,11 @@ public final class LayerColdStart {
       List<Side> sides = new ArrayList<>();
       sides.add(new Side("without layer", "dev.llmobs.examples.PlainHandler", false, List.of(), extraEnv));
       if (otlp) {
-        sides.add(new Side("with layer, OTLP", "dev.llmobs.examples.PlainHandler", true, List.of(),
+        sides.add(new Side("with layer, OTLP/protobuf", "dev.llmobs.examples.PlainHandler", true, List.of(),
             "LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
+        sides.add(new Side("with layer, OTLP/JSON", "dev.llmobs.examples.PlainHandler", true, List.of(),
+            "LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin(),
+            "OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"));
         sides.add(new Side("OpenTelemetry's wrapper", "dev.llmobs.examples.harness.OtelPlainHandler", false,
             otelPackage(), "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
       } else {
