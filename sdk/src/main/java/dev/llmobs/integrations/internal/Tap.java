@@ -72,8 +72,11 @@ public final class Tap {
   /** The same, for a transport that knows the provider better than the URL can tell (null: by the URL). */
   public static Exchange attempt(Protocol protocol, String callId, String method, String url, String provider) {
     try {
-      TappedCall call = callId != null ? open.get(callId) : CALLING.get();
-      if (call != null && callId == null && call.ended()) call = null;
+      TappedCall call = callId != null ? open.get(callId) : null;
+      if (callId == null) { // a synchronous call on this thread: only a model request of it is one of its attempts
+        TappedCall calling = CALLING.get();
+        if (calling != null && !calling.ended() && protocol.ofRequest(method, url) != null) call = calling;
+      }
       if (call == null) {
         if (!LLMObs.isEnabled()) return null;
         Operation op = protocol.ofRequest(method, url);
