@@ -10,8 +10,8 @@ package dev.llmobs;
  *     .assessment(false));
  * }</pre>
  *
- * <p>Datadog's routes take it (agentless, the agent or extension, Datadog's OTLP intake); a plain OTLP backend has no
- * place for it and does not get it (counted as dropped, said once).
+ * <p>Every route takes it: Datadog's (agentless, the agent or extension, Datadog's OTLP intake) as feedback, an OTLP
+ * backend as a {@code gen_ai.evaluation.result} event marked {@code llmobs.event_kind=feedback}.
  */
 public final class Feedback {
   /** What the feedback names; exactly one. */

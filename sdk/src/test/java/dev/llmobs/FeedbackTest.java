@@ -101,18 +101,32 @@ class FeedbackTest {
     }
   }
 
-  @Test void aPlainOtlpBackendHasNoPlaceForFeedbackSoItIsCountedAndSaidOnce() {
-    try (LogCapture logs = new LogCapture()) {
-      configure("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin());
-      SpanContext span = answered();
-      LLMObs.submitFeedback(Feedback.categorical("thumbs", "down").forSpan(span).by("user-123", "user"));
-      LLMObs.submitFeedback(Feedback.categorical("thumbs", "up").forSpan(span).by("user-124", "user"));
-      LLMObs.submitEvaluation(Evaluation.score("helpfulness", 0.4).forSpan(span));
-      FlushResult r = LLMObs.flush(Duration.ofSeconds(2));
-      assertEquals(1, r.evaluationsSent(), "the evaluation goes as an OTLP log record");
-      assertEquals(2, r.evaluationsDropped(), r.toString());
-      assertEquals(1, logs.lines().stream().filter(l -> l.contains("no place for it")).count(), logs.all());
+  @Test void anOtlpBackendGetsFeedbackAsAnEvaluationEventMarkedAsFeedback() {
+    configure("LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin());
+    SpanContext span = answered();
+    LLMObs.submitFeedback(Feedback.categorical("thumbs", "down").forSpan(span).by("user-123", "user"));
+    LLMObs.submitFeedback(Feedback.text("user_comment", "Missed clause 7.1.").forTrace(span).by("user-123", "user"));
+    LLMObs.submitFeedback(Feedback.score("stars", 2).forSession("claim-88412").by("user-124", "user"));
+    FlushResult r = LLMObs.flush(Duration.ofSeconds(2));
+    assertEquals(3, r.evaluationsSent(), r.toString());
+    List<io.opentelemetry.proto.logs.v1.LogRecord> records = new java.util.ArrayList<>();
+    for (TestIntake.Request req : intake.requestsTo("/v1/logs")) {
+      for (var rl : dev.llmobs.testing.OtlpBodies.logs(req.body).getResourceLogsList())
+        for (var sl : rl.getScopeLogsList()) records.addAll(sl.getLogRecordsList());
     }
+    assertEquals(3, records.size());
+    Map<String, Object> thumbs = dev.llmobs.testing.OtlpBodies.attributes(records.get(0).getAttributesList());
+    assertEquals("gen_ai.evaluation.result", records.get(0).getEventName());
+    assertEquals("feedback", thumbs.get("llmobs.event_kind"));
+    assertEquals("user-123", thumbs.get("llmobs.feedback.submitter.id"));
+    assertEquals("down", thumbs.get("gen_ai.evaluation.score.label"));
+    assertFalse(records.get(0).getSpanId().isEmpty(), "on its span");
+    assertTrue(records.get(1).getSpanId().isEmpty(), "on the trace: no span id");
+    assertFalse(records.get(1).getTraceId().isEmpty());
+    assertEquals("Missed clause 7.1.", dev.llmobs.testing.OtlpBodies.attributes(records.get(1).getAttributesList())
+        .get("gen_ai.evaluation.explanation"));
+    assertEquals("claim-88412", dev.llmobs.testing.OtlpBodies.attributes(records.get(2).getAttributesList())
+        .get("gen_ai.conversation.id"));
   }
 
   @SuppressWarnings("unchecked")

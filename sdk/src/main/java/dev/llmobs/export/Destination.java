@@ -243,9 +243,6 @@ final class Destination {
     }
   }
 
-  /** The destinations that said once that they have no place for end-user feedback. */
-  private static final java.util.Set<String> NO_PLACE_SAID = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
   /** Encodes each span once for this destination, applying the size limits, while the deadline allows. */
   private Encoded encode(List<FinishedSpan> spans, List<Evaluation> evaluations, List<Event> spanEvents,
       List<Event> evalEvents, long deadlineNanos) {
@@ -288,15 +285,7 @@ final class Destination {
           }
           if (tagged != null) e = e.resolvedTo(tagged);
         }
-        byte[] bytes = encoder.evaluation(e);
-        if (bytes == null) {
-          out.droppedEvaluations++;
-          if (NO_PLACE_SAID.add(name)) {
-            Log.warn("end-user feedback is not sent to " + name + ": it has no place for it (Datadog's routes take it)");
-          }
-          continue;
-        }
-        evalEvents.add(new Event(bytes, null));
+        evalEvents.add(new Event(encoder.evaluation(e), null));
       } catch (Throwable t) {
         Throwables.propagateIfFatal(t);
         out.droppedEvaluations++;

@@ -12,10 +12,7 @@ public interface Encoder {
    */
   void span(FinishedSpan span, JsonWriter w, boolean dropIo);
 
-  /**
-   * One evaluation, already checked and resolved by the recorder; null when this wire format has no place for it
-   * (end-user feedback in OTLP): it is then counted as dropped and said once.
-   */
+  /** One evaluation (or end-user feedback), already checked and resolved by the recorder. */
   byte[] evaluation(Evaluation evaluation);
 
   /**

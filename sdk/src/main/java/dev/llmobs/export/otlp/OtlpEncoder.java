@@ -296,21 +296,28 @@ public final class OtlpEncoder implements Encoder {
     return true;
   }
 
+  /**
+   * An evaluation as a {@code gen_ai.evaluation.result} event; end-user feedback too (a person's evaluation), marked
+   * {@code llmobs.event_kind=feedback} with its submitter, on the span or trace it targets (a session or a join key
+   * as attributes).
+   */
   @Override public byte[] evaluation(Evaluation e) {
-    if (e.isFeedback()) return null; // OTLP and the conventions have no place for end-user feedback
     long nanos = e.timestampMillis() * 1_000_000L;
     SpanContext span = e.joinedSpan();
+    boolean traceOnly = "trace_id".equals(e.feedbackTargetField());
     if (otlp.logsProtobuf) { // LogRecord, as opentelemetry/proto/logs/v1/logs.proto numbers its fields
       Proto p = new Proto(512).fixed64(1, nanos).uint(2, 9).string(3, "INFO");
       evaluationAttributes(e, new OtlpAttributes.Protobuf(p, 6));
-      if (span != null) p.bytes(9, Proto.hex(span.traceId())).bytes(10, Proto.hex(hex(span.spanId())));
+      if (span != null) p.bytes(9, Proto.hex(span.traceId()));
+      if (span != null && !traceOnly) p.bytes(10, Proto.hex(hex(span.spanId())));
       return p.fixed64(11, nanos).string(12, "gen_ai.evaluation.result").toByteArray();
     }
     JsonWriter w = new JsonWriter(256);
     w.raw("{\"timeUnixNano\":\"").number(nanos).raw("\",\"observedTimeUnixNano\":\"").number(nanos).raw('"');
     w.raw(",\"severityNumber\":9,\"severityText\":\"INFO\",\"eventName\":\"gen_ai.evaluation.result\"");
     if (span != null) {
-      w.raw(",\"traceId\":\"").raw(span.traceId()).raw("\",\"spanId\":\"").raw(hex(span.spanId())).raw('"');
+      w.raw(",\"traceId\":\"").raw(span.traceId()).raw('"');
+      if (!traceOnly) w.raw(",\"spanId\":\"").raw(hex(span.spanId())).raw('"');
     }
     w.raw(",\"attributes\":[");
     evaluationAttributes(e, new OtlpAttributes.Json(w));
@@ -332,6 +339,9 @@ public final class OtlpEncoder implements Encoder {
       case JSON:
         a.string("llmobs.evaluation.json_value", new JsonWriter(128).value(value).toString());
         break;
+      case TEXT: // feedback's free text: what the person said
+        a.string("gen_ai.evaluation.explanation", String.valueOf(value));
+        break;
       default:
         a.string("gen_ai.evaluation.score.label", String.valueOf(value));
     }
@@ -351,6 +361,13 @@ public final class OtlpEncoder implements Encoder {
       if (colon > 0) a.string("llmobs.tag." + t.substring(0, colon), t.substring(colon + 1));
     }
     if (e.metadata() != null) a.string("llmobs.metadata", new JsonWriter(128).value(e.metadata()).toString());
+    if (e.isFeedback()) {
+      a.string("llmobs.event_kind", "feedback").string("llmobs.feedback.submitter.id", e.submitterId());
+      if (e.submitterType() != null) a.string("llmobs.feedback.submitter.type", e.submitterType());
+      String field = e.feedbackTargetField();
+      if (field.equals("session_id")) a.string("gen_ai.conversation.id", e.feedbackTargetId());
+      if (field.equals("feedback_join_key")) a.string("llmobs.feedback.join_key", e.feedbackTargetId());
+    }
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------------------
