@@ -8,6 +8,8 @@ import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.ILayerVersion;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.RuntimeFamily;
 import software.constructs.IValidation;
@@ -25,10 +27,50 @@ import software.constructs.IValidation;
 public final class LLMObsInstrumentation {
   private LLMObsInstrumentation() {}
 
+  /**
+   * A function this stack does not define (imported by ARN or name) cannot be instrumented here: its layers,
+   * environment and role belong to the stack that defines it. Says so, at once, with what to do instead.
+   */
+  public static void instrument(IFunction function, LLMObsProps props) {
+    if (function instanceof Function) {
+      instrument((Function) function, props);
+      return;
+    }
+    throw new IllegalArgumentException("llmobs-lambda: " + function.getNode().getPath() + " is not defined in this "
+        + "stack (imported by ARN or name): its layers, environment variables and role belong to the stack that "
+        + "defines it. Instrument it there, or add the layer, DD_LLMOBS_ML_APP, the route's variables and the "
+        + "secret's grant to it where it is defined");
+  }
+
+  /** What a function was instrumented with, kept on it so that a second call can be judged. */
+  static final class Instrumented extends software.constructs.Construct {
+    final String settings;
+
+    Instrumented(software.constructs.Construct scope, String settings) {
+      super(scope, "LLMObsInstrumented");
+      this.settings = settings;
+    }
+  }
+
   /** Adds the layers, environment and grants to {@code function}. */
   public static void instrument(Function function, LLMObsProps props) {
     Runtime runtime = function.getRuntime();
     String name = function.getNode().getPath();
+    if ("FROM_IMAGE".equals(runtime.getName())) {
+      throw new IllegalArgumentException("llmobs-lambda: " + name + " is a container image, which takes no layers. "
+          + "Add these lines to its Dockerfile instead (the layer zip from layer/target/llmobs-lambda-layer.zip, "
+          + "unzipped beside it):\n  COPY llmobs-lambda-layer/ /opt/\n"
+          + "  ENV AWS_LAMBDA_EXEC_WRAPPER=/opt/llmobs-wrapper DD_LLMOBS_ML_APP=<your ml_app>\n"
+          + "and the Datadog extension's own lines, or DD_LLMOBS_AGENTLESS_ENABLED=true with the key from a secret");
+    }
+    String settings = settings(props);
+    Object earlier = function.getNode().tryFindChild("LLMObsInstrumented");
+    if (earlier instanceof Instrumented) {
+      if (((Instrumented) earlier).settings.equals(settings)) return; // the same call twice: done already
+      throw new IllegalArgumentException("llmobs-lambda: " + name + " is instrumented already ("
+          + ((Instrumented) earlier).settings + "); instrumenting it again with other settings (" + settings
+          + ") would leave both on one function. Instrument it once");
+    }
     if (runtime.getFamily() != RuntimeFamily.JAVA) {
       throw new IllegalArgumentException("llmobs-lambda instruments Java functions; " + name + " runs " + runtime.getName());
     }
@@ -36,6 +78,8 @@ public final class LLMObsInstrumentation {
       throw new IllegalArgumentException("llmobs-lambda needs java17 or newer (its bytecode is Java 17); " + name
           + " runs " + runtime.getName());
     }
+    if (props.route == LLMObsProps.Route.EXTENSION) checkArchitecture(function, props.datadogExtension);
+    new Instrumented(function, settings);
     function.addLayers(props.layer);
     set(function, "DD_LLMOBS_ML_APP", props.mlApp);
     set(function, "DD_SITE", props.site);
@@ -56,6 +100,33 @@ public final class LLMObsInstrumentation {
       set(function, "DD_API_KEY", props.apiKey.getSecretValue().unsafeUnwrap()); // a dynamic reference, resolved at deploy
     }
     function.getNode().addValidation(new NoPlainKey(function));
+  }
+
+  /** The choices a call makes, to tell a repeated call from a conflicting one. */
+  private static String settings(LLMObsProps p) {
+    return "route " + p.route + ", layer " + System.identityHashCode(p.layer)
+        + (p.datadogExtension == null ? "" : ", extension " + System.identityHashCode(p.datadogExtension))
+        + ", key " + System.identityHashCode(p.apiKey) + ", ml_app " + p.mlApp + ", site " + p.site + ", service "
+        + p.service + ", env " + p.env + ", version " + p.version + ", capture " + p.captureIo + ", flush "
+        + p.flushTimeoutMillis + ", zero code " + p.zeroCode;
+  }
+
+  /**
+   * Datadog publishes the extension per architecture ({@code Datadog-Extension} for x86_64,
+   * {@code Datadog-Extension-ARM} for arm64): one of the other kind would not start. Checked when the ARN is known at
+   * synth (a parameter's value is not).
+   */
+  private static void checkArchitecture(Function function, ILayerVersion extension) {
+    String arn = extension.getLayerVersionArn();
+    if (arn == null || software.amazon.awscdk.Token.isUnresolved(arn)) return;
+    boolean armLayer = arn.contains("Datadog-Extension-ARM");
+    boolean armFunction = function.getArchitecture() != null
+        && "arm64".equals(function.getArchitecture().getName());
+    if (armLayer != armFunction) {
+      throw new IllegalArgumentException("llmobs-lambda: " + function.getNode().getPath() + " runs on "
+          + (armFunction ? "arm64" : "x86_64") + " but the Datadog extension layer " + arn + " is for "
+          + (armLayer ? "arm64" : "x86_64") + "; use Datadog-Extension" + (armFunction ? "-ARM" : "") + " instead");
+    }
   }
 
   private static boolean supported(String runtime) {

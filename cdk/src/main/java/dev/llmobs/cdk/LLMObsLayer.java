@@ -32,6 +32,8 @@ public final class LLMObsLayer extends Construct {
         .compatibleRuntimes(RUNTIMES)
         .compatibleArchitectures(List.of(Architecture.X86_64, Architecture.ARM_64))
         .license("Apache-2.0")
+        // Kept on updates, as the SAM template's RetentionPolicy: Retain: functions still running use the old one.
+        .removalPolicy(software.amazon.awscdk.RemovalPolicy.RETAIN)
         .build();
   }
 

@@ -177,4 +177,58 @@ class LLMObsInstrumentationTest {
     RuntimeException e = assertThrows(RuntimeException.class, () -> app.synth());
     assertTrue(e.getMessage().contains("DD_API_KEY of Test/Fn is plain text"), e.getMessage());
   }
+
+  @Test void instrumentingTwiceWithTheSameSettingsIsDoneOnceAndWithOtherSettingsIsRefused() {
+    Function fn = function("Fn", Runtime.JAVA_21);
+    LLMObsProps once = props().extension(extension(), secret).build();
+    LLMObsInstrumentation.instrument(fn, once);
+    LLMObsInstrumentation.instrument(fn, once);
+    Template t = Template.fromStack(stack);
+    @SuppressWarnings("unchecked")
+    List<Object> layers = (List<Object>) onlyResource(t, "AWS::Lambda::Function").get("Layers");
+    assertEquals(2, layers.size(), "our layer and the extension, once each: " + layers);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LLMObsInstrumentation.instrument(fn, props().agentless(secret).build()));
+    assertTrue(e.getMessage().contains("is instrumented already") && e.getMessage().contains("route EXTENSION"), e.getMessage());
+  }
+
+  @Test void theLayerVersionIsKeptWhenTheStackIsUpdated() {
+    props();
+    Map<String, Map<String, Object>> layers = Template.fromStack(stack).findResources("AWS::Lambda::LayerVersion");
+    assertEquals("Retain", layers.values().iterator().next().get("DeletionPolicy"));
+    assertEquals("Retain", layers.values().iterator().next().get("UpdateReplacePolicy"));
+  }
+
+  @Test void theExtensionLayersArchitectureMustBeTheFunctions() {
+    Function arm = Function.Builder.create(stack, "Arm").runtime(Runtime.JAVA_21).handler("dev.example.Handler")
+        .architecture(software.amazon.awscdk.services.lambda.Architecture.ARM_64).code(Code.fromAsset(code.toString())).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LLMObsInstrumentation.instrument(arm, props().extension(extension(), secret).build()));
+    assertTrue(e.getMessage().contains("runs on arm64") && e.getMessage().contains("Datadog-Extension-ARM"), e.getMessage());
+    ILayerVersion armExtension = LLMObsLayer.fromArn(stack, "ArmExt",
+        "arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Extension-ARM:77");
+    LLMObsInstrumentation.instrument(arm, props().extension(armExtension, secret).build());
+    IllegalArgumentException x86 = assertThrows(IllegalArgumentException.class, () -> LLMObsInstrumentation.instrument(
+        function("X86", Runtime.JAVA_21), props().extension(armExtension, secret).build()));
+    assertTrue(x86.getMessage().contains("runs on x86_64"), x86.getMessage());
+  }
+
+  @Test void aContainerImageIsRefusedWithTheLinesForItsDockerfile() {
+    software.amazon.awscdk.services.lambda.DockerImageFunction image = software.amazon.awscdk.services.lambda
+        .DockerImageFunction.Builder.create(stack, "Image").code(software.amazon.awscdk.services.lambda.DockerImageCode
+            .fromEcr(software.amazon.awscdk.services.ecr.Repository.fromRepositoryName(stack, "Repo", "claims"))).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LLMObsInstrumentation.instrument(image, props().extension(extension(), secret).build()));
+    assertTrue(e.getMessage().contains("container image") && e.getMessage().contains("COPY llmobs-lambda-layer/ /opt/")
+        && e.getMessage().contains("AWS_LAMBDA_EXEC_WRAPPER=/opt/llmobs-wrapper"), e.getMessage());
+  }
+
+  @Test void aFunctionThisStackDoesNotDefineIsRefusedWithWhatToDo() {
+    software.amazon.awscdk.services.lambda.IFunction imported = Function.fromFunctionArn(stack, "Imported",
+        "arn:aws:lambda:eu-west-1:123456789012:function:claims");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LLMObsInstrumentation.instrument(imported, props().extension(extension(), secret).build()));
+    assertTrue(e.getMessage().contains("is not defined in this stack") && e.getMessage().contains("Instrument it there"),
+        e.getMessage());
+  }
 }
