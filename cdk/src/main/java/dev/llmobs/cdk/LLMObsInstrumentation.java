@@ -79,6 +79,13 @@ public final class LLMObsInstrumentation {
           + " runs " + runtime.getName());
     }
     if (props.route == LLMObsProps.Route.EXTENSION) checkArchitecture(function, props.datadogExtension);
+    Object wrapper = environment(function).get("AWS_LAMBDA_EXEC_WRAPPER");
+    if (props.zeroCode && wrapper != null && !"/opt/llmobs-wrapper".equals(wrapper)) {
+      // Chaining another vendor's wrapper is not safe: each replaces the command line as it sees fit.
+      throw new IllegalArgumentException("llmobs-lambda: " + name + " already has AWS_LAMBDA_EXEC_WRAPPER=" + wrapper
+          + " (another tool's); Lambda runs one wrapper. Trace it in code instead: LLMObsProps wrappedInCode() and "
+          + "LLMObsLambda.wrap(...) or a Traced handler base class");
+    }
     new Instrumented(function, settings);
     function.addLayers(props.layer);
     set(function, "DD_LLMOBS_ML_APP", props.mlApp);
@@ -93,13 +100,33 @@ public final class LLMObsInstrumentation {
       function.addLayers(props.datadogExtension);
       set(function, "DD_API_KEY_SECRET_ARN", props.apiKey.getSecretArn());
       set(function, "DD_LLMOBS_AGENTLESS_ENABLED", "false");
-      function.addToRolePolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
-          .actions(List.of("secretsmanager:GetSecretValue")).resources(List.of(props.apiKey.getSecretArn())).build());
+      grantKey(function, props.apiKey);
     } else {
       set(function, "DD_LLMOBS_AGENTLESS_ENABLED", "true");
       set(function, "DD_API_KEY", props.apiKey.getSecretValue().unsafeUnwrap()); // a dynamic reference, resolved at deploy
     }
     function.getNode().addValidation(new NoPlainKey(function));
+  }
+
+  /**
+   * Lets the extension read the key: {@code secretsmanager:GetSecretValue} on the secret's complete ARN, or, for a
+   * secret named by name (no random suffix known), on the name with Secrets Manager's six-character suffix; and
+   * {@code kms:Decrypt} on its customer key when it has one.
+   */
+  private static void grantKey(Function function, software.amazon.awscdk.services.secretsmanager.ISecret secret) {
+    String arn = secret.getSecretFullArn() != null ? secret.getSecretFullArn() : secret.getSecretArn() + "-??????";
+    function.addToRolePolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
+        .actions(List.of("secretsmanager:GetSecretValue")).resources(List.of(arn)).build());
+    if (secret.getEncryptionKey() != null) secret.getEncryptionKey().grantDecrypt(function);
+  }
+
+  /** The function's environment as the template will have it (values may be tokens). */
+  private static Map<?, ?> environment(Function function) {
+    CfnFunction cfn = (CfnFunction) function.getNode().getDefaultChild();
+    Object resolved = Stack.of(function).resolve(cfn.getEnvironment());
+    Object variables = resolved instanceof Map ? ((Map<?, ?>) resolved).get("variables") : null;
+    if (variables == null && resolved instanceof Map) variables = ((Map<?, ?>) resolved).get("Variables");
+    return variables instanceof Map ? (Map<?, ?>) variables : Map.of();
   }
 
   /** The choices a call makes, to tell a repeated call from a conflicting one. */
@@ -149,12 +176,9 @@ public final class LLMObsInstrumentation {
 
     @Override public List<String> validate() {
       List<String> problems = new ArrayList<>();
-      CfnFunction cfn = (CfnFunction) function.getNode().getDefaultChild();
-      Object resolved = Stack.of(function).resolve(cfn.getEnvironment());
-      Object variables = resolved instanceof Map ? ((Map<?, ?>) resolved).get("variables") : null;
-      if (variables == null && resolved instanceof Map) variables = ((Map<?, ?>) resolved).get("Variables");
-      if (variables instanceof Map) {
-        Object key = ((Map<?, ?>) variables).get("DD_API_KEY");
+      Map<?, ?> variables = environment(function);
+      {
+        Object key = variables.get("DD_API_KEY");
         if (key instanceof String && !((String) key).startsWith("{{resolve:secretsmanager:")) {
           problems.add("llmobs-lambda: DD_API_KEY of " + function.getNode().getPath() + " is plain text in the template;"
               + " keep the key in Secrets Manager and use LLMObsProps extension(...) or agentless(secret)");

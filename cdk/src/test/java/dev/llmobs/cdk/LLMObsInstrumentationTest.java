@@ -231,4 +231,47 @@ class LLMObsInstrumentationTest {
     assertTrue(e.getMessage().contains("is not defined in this stack") && e.getMessage().contains("Instrument it there"),
         e.getMessage());
   }
+
+  /** Every (action, resource) the function's role is granted, resources rendered as the template has them. */
+  @SuppressWarnings("unchecked")
+  static List<String> grants(Template t) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Map<String, Object> policy : t.findResources("AWS::IAM::Policy").values()) {
+      Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) policy.get("Properties")).get("PolicyDocument");
+      for (Object st : (List<Object>) doc.get("Statement")) {
+        Map<String, Object> m = (Map<String, Object>) st;
+        Object actions = m.get("Action");
+        for (Object a : actions instanceof List ? (List<Object>) actions : List.of(actions)) out.add(a + " on " + m.get("Resource"));
+      }
+    }
+    return out;
+  }
+
+  @Test void aSecretNamedByNameIsGrantedWithItsRandomSuffix() {
+    ISecret byName = Secret.fromSecretNameV2(stack, "ByName", "dd-api-key");
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().extension(extension(), byName).build());
+    String grants = grants(Template.fromStack(stack)).toString();
+    assertTrue(grants.contains("secretsmanager:GetSecretValue") && grants.contains("secret:dd-api-key-??????"), grants);
+  }
+
+  @Test void aSecretUnderACustomerKeyIsGrantedTheKeysDecrypt() {
+    software.amazon.awscdk.services.kms.IKey key = software.amazon.awscdk.services.kms.Key.fromKeyArn(stack, "Key",
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    ISecret encrypted = Secret.fromSecretAttributes(stack, "Encrypted",
+        software.amazon.awscdk.services.secretsmanager.SecretAttributes.builder().secretCompleteArn(SECRET_ARN)
+            .encryptionKey(key).build());
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().extension(extension(), encrypted).build());
+    String grants = grants(Template.fromStack(stack)).toString();
+    assertTrue(grants.contains("kms:Decrypt on arn:aws:kms:eu-west-1:123456789012:key/1234abcd"), grants);
+    assertTrue(grants.contains("secretsmanager:GetSecretValue on " + SECRET_ARN), grants);
+  }
+
+  @Test void anotherToolsExecWrapperIsRefusedNotOverwritten() {
+    Function fn = function("Fn", Runtime.JAVA_21);
+    fn.addEnvironment("AWS_LAMBDA_EXEC_WRAPPER", "/opt/otel-handler");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LLMObsInstrumentation.instrument(fn, props().extension(extension(), secret).build()));
+    assertTrue(e.getMessage().contains("already has AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-handler"), e.getMessage());
+    LLMObsInstrumentation.instrument(fn, props().extension(extension(), secret).wrappedInCode().build()); // in code: fine
+  }
 }
