@@ -18,7 +18,7 @@ public final class Evaluation implements Cloneable {
   /** What an evaluation's value is, and the {@code metric_type} the wire names it by. */
   public enum MetricType {
     CATEGORICAL("categorical"), SCORE("score"), BOOLEAN("boolean"), JSON("json"),
-    /** Free text: end-user feedback only ({@link Feedback#text}). */
+    /** Free text: end-user feedback only ({@link LLMObs#submitFeedback}). */
     TEXT("text");
 
     private final String wireName;
@@ -36,8 +36,11 @@ public final class Evaluation implements Cloneable {
   final MetricType type;
   final String label;
   final Object value;
-  /** The end-user feedback this carries ({@link LLMObs#submitFeedback}), or null for an evaluation. */
-  Feedback feedback;
+  /**
+   * For end-user feedback ({@link LLMObs#submitFeedback}): the wire field naming its target, the target's id, and who
+   * gave it; all null for an evaluation.
+   */
+  String targetField, targetId, submitterId, submitterType;
   SpanContext span;
   String joinTagKey, joinTagValue;
   String mlApp;
@@ -203,11 +206,15 @@ public final class Evaluation implements Cloneable {
     return metadata;
   }
 
-  /** This evaluation's ml_app, timestamp, tags and assessment around {@code f}'s value and target. */
-  Evaluation asFeedback(Feedback f) {
-    Evaluation e = new Evaluation(f.type, f.label, f.value);
-    e.feedback = f;
-    e.span = f.span;
+  /** This evaluation's ml_app, timestamp, tags and assessment around a piece of feedback's value and target. */
+  Evaluation asFeedback(MetricType type, String label, Object value, String targetField, String targetId,
+      SpanContext span, String submitterId, String submitterType) {
+    Evaluation e = new Evaluation(type, label, value);
+    e.targetField = targetField;
+    e.targetId = targetId;
+    e.submitterId = submitterId;
+    e.submitterType = submitterType;
+    e.span = span;
     e.mlApp = mlApp;
     e.timestampMs = timestampMs;
     e.tags = tags;
@@ -227,32 +234,26 @@ public final class Evaluation implements Cloneable {
 
   /** End-user feedback ({@link LLMObs#submitFeedback}) rather than an evaluation. */
   public boolean isFeedback() {
-    return feedback != null;
+    return targetField != null;
   }
 
   /** For feedback, the wire field naming its target: {@code span_id}, {@code trace_id}, {@code session_id} or {@code feedback_join_key}. */
   public String feedbackTargetField() {
-    if (feedback == null) return null;
-    switch (feedback.target) {
-      case SPAN: return "span_id";
-      case TRACE: return "trace_id";
-      case SESSION: return "session_id";
-      default: return "feedback_join_key";
-    }
+    return targetField;
   }
 
   /** For feedback, the id of its target (a span id, a trace id, a session id, a join key). */
   public String feedbackTargetId() {
-    return feedback == null ? null : feedback.targetId;
+    return targetId;
   }
 
   /** For feedback, who submitted it: an id and a kind ({@code user}, {@code agent}). */
   public String submitterId() {
-    return feedback == null ? null : feedback.submitterId;
+    return submitterId;
   }
 
   public String submitterType() {
-    return feedback == null ? null : feedback.submitterType;
+    return submitterType;
   }
 
   private Evaluation copy() {
@@ -265,7 +266,7 @@ public final class Evaluation implements Cloneable {
 
   /** Why this evaluation cannot be sent, or null when it can. */
   String problem() {
-    if (feedback != null) return feedbackProblem();
+    if (isFeedback()) return feedbackProblem();
     if (label == null || label.isEmpty()) return "an evaluation needs a non-empty label";
     if (label.indexOf('.') >= 0) return "evaluation label '" + label + "' must not contain '.'";
     if (type == MetricType.CATEGORICAL && value == null) return "categorical evaluation '" + label + "' has a null value";
@@ -286,14 +287,11 @@ public final class Evaluation implements Cloneable {
     if (label.indexOf('.') >= 0) return "feedback label '" + label + "' must not contain '.'";
     if ((type == MetricType.CATEGORICAL || type == MetricType.TEXT) && value == null) return "feedback '" + label + "' has a null value";
     if (type == MetricType.SCORE && !Double.isFinite((Double) value)) return "score of feedback '" + label + "' is not finite";
-    if (feedback.target == null) return "feedback '" + label + "' has no target: call forSpan, forTrace, forSession or forJoinKey";
-    String id = feedback.targetId;
-    if (id == null || id.isBlank() || "0".equals(id) || ((feedback.target == Feedback.Target.TRACE) && allZeros(id))) {
-      return "feedback '" + label + "' names no " + feedbackTargetField().replace('_', ' ');
+    if (targetField.isEmpty()) return "feedback '" + label + "' has no target: call forSpan, forTrace, forSession or forJoinKey";
+    if (targetId == null || targetId.isBlank() || "0".equals(targetId) || (targetField.equals("trace_id") && allZeros(targetId))) {
+      return "feedback '" + label + "' names no " + targetField.replace('_', ' ');
     }
-    if (feedback.submitterId == null || feedback.submitterId.isBlank()) {
-      return "feedback '" + label + "' says nobody submitted it: call by(id, type)";
-    }
+    if (submitterId == null || submitterId.isBlank()) return "feedback '" + label + "' says nobody submitted it: call by(id, type)";
     if (timestampMs != null && timestampMs < 0) return "feedback '" + label + "' has a negative timestamp";
     return null;
   }

@@ -115,9 +115,19 @@ public final class Feedback {
     return with(base.tag(key, value));
   }
 
-  /** As an evaluation the pipeline carries, marked as feedback. */
+  /** As an evaluation the pipeline carries, marked as feedback (an empty target field: none was given). */
   Evaluation toEvaluation() {
-    return base.asFeedback(this);
+    return base.asFeedback(type, label, value, targetField(), targetId, span, submitterId, submitterType);
+  }
+
+  private String targetField() {
+    if (target == null) return "";
+    switch (target) {
+      case SPAN: return "span_id";
+      case TRACE: return "trace_id";
+      case SESSION: return "session_id";
+      default: return "feedback_join_key";
+    }
   }
 
   @Override public String toString() {
