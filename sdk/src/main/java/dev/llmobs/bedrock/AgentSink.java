@@ -36,7 +36,7 @@ final class AgentSink extends EventStreamSink {
   @Override public synchronized void assemble(boolean cancelled) {
     if (assembled) return;
     assembled = true;
-    steps.close(cancelled);
+    steps.close();
     synchronized (record) {
       // The answer whole: the span's size rules cut and count it if it is too large, as for any output.
       if (answer.length() > 0) record.outputText = answer.toString();

@@ -258,8 +258,8 @@ final class AgentSteps {
       put(meta, "output_assessments", Json.raw(g, "outputAssessments"));
     }
     task.metadata(meta);
-    KnowledgeBases.guardrailTag(task, action);
-    KnowledgeBases.guardrailTag(agent, action);
+    Guardrails.tag(task, action);
+    Guardrails.tag(agent, action);
     reported(task, Json.obj(g, "metadata"));
     task.finish();
   }
@@ -310,7 +310,7 @@ final class AgentSteps {
   }
 
   /** The stream ended: the answered model call settles, and any step left open ends, marked as such. */
-  void close(boolean cancelled) {
+  void close() {
     settle();
     for (LLMObsSpan s : open.values()) {
       s.metadata("incomplete", true);

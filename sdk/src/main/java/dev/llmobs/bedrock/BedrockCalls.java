@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
-import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
@@ -100,7 +99,7 @@ final class BedrockCalls {
       if (tools != null && tools.hasTools()) {
         for (Tool t : tools.tools()) {
           if (t.toolSpec() == null) continue;
-          Object schema = t.toolSpec().inputSchema() == null ? null : toJava(t.toolSpec().inputSchema().json());
+          Object schema = t.toolSpec().inputSchema() == null ? null : Pojos.toJava(t.toolSpec().inputSchema().json());
           r.toolDefinitions.add(dev.llmobs.ToolDefinition.of(t.toolSpec().name(), t.toolSpec().description(),
               schema instanceof Map ? castMap(schema) : null));
         }
@@ -134,7 +133,7 @@ final class BedrockCalls {
       for (ContentBlock b : m.content()) {
         if (b.text() != null) text.append(b.text());
         if (b.toolUse() != null) {
-          Object input = toJava(b.toolUse().input());
+          Object input = Pojos.toJava(b.toolUse().input());
           calls.add(ToolCall.of(b.toolUse().name(), input instanceof Map ? castMap(input) : Map.of("input", input),
               b.toolUse().toolUseId(), "toolUse"));
         }
@@ -143,7 +142,7 @@ final class BedrockCalls {
           if (b.toolResult().content() != null) {
             for (ToolResultContentBlock c : b.toolResult().content()) {
               if (c.text() != null) result.append(c.text());
-              if (c.json() != null) result.append(new dev.llmobs.internal.json.JsonWriter(64).value(toJava(c.json())));
+              if (c.json() != null) result.append(new dev.llmobs.internal.json.JsonWriter(64).value(Pojos.toJava(c.json())));
             }
           }
           results.add(ToolResult.of("", result.toString(), b.toolResult().toolUseId(), "toolResult"));
@@ -260,11 +259,6 @@ final class BedrockCalls {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> castMap(Object o) {
     return (Map<String, Object>) o;
-  }
-
-  /** An SDK {@code Document} as plain maps, lists, strings, numbers and booleans. */
-  static Object toJava(Document d) {
-    return Pojos.toJava(d);
   }
 
 }

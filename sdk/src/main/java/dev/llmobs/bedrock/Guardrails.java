@@ -1,5 +1,6 @@
 package dev.llmobs.bedrock;
 
+import dev.llmobs.LLMObsSpan;
 import dev.llmobs.integrations.internal.Json;
 import dev.llmobs.integrations.internal.ModelCall;
 import java.util.List;
@@ -40,7 +41,12 @@ final class Guardrails {
         if (e.getValue() instanceof Number) r.span.metric(snake(e.getKey()), ((Number) e.getValue()).doubleValue());
       }
     }
-    KnowledgeBases.guardrailTag(r.span, action);
+    tag(r.span, action);
+  }
+
+  /** A guardrail that intervened is visible and filterable, and is not an error: the call succeeded. */
+  static void tag(LLMObsSpan span, String action) {
+    if (action != null && !action.equals("NONE")) span.tag("bedrock.guardrail_action", action.toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Converse's guardrail: the configuration asked for, and what the response's trace says it did. */
@@ -51,7 +57,7 @@ final class Guardrails {
   static void converseResponse(CallRecord r, String stopReason, Object trace) {
     Map<String, Object> guardrail = Json.obj(trace, "guardrail");
     if (guardrail != null && dev.llmobs.internal.TracerHandle.current().captureIo()) r.meta("guardrail_trace", guardrail);
-    if ("guardrail_intervened".equals(stopReason)) KnowledgeBases.guardrailTag(r.span, "GUARDRAIL_INTERVENED");
+    if ("guardrail_intervened".equals(stopReason)) tag(r.span, "GUARDRAIL_INTERVENED");
   }
 
   /** The text blocks of guardrail content ({@code {"text": {"text": ...}}} in, {@code {"text": ...}} out). */

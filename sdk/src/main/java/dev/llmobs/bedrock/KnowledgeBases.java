@@ -41,7 +41,7 @@ final class KnowledgeBases {
       if (!meta.isEmpty() && dev.llmobs.internal.TracerHandle.current().captureIo()) r.meta("document_metadata", meta);
       r.meta("guardrail_action", Json.str(res, "guardrailAction"));
     }
-    guardrailTag(r.span, Json.str(res, "guardrailAction"));
+    Guardrails.tag(r.span, Json.str(res, "guardrailAction"));
   }
 
   static void retrieveAndGenerateRequest(CallRecord r, Map<String, Object> req) {
@@ -96,7 +96,7 @@ final class KnowledgeBases {
     m.put("citations", citations == null ? 0 : citations.size());
     if (guardrail != null) m.put("guardrail_action", guardrail);
     llm.metadata(m);
-    guardrailTag(llm, guardrail);
+    Guardrails.tag(llm, guardrail);
     llm.finish();
 
     synchronized (r) {
@@ -104,7 +104,7 @@ final class KnowledgeBases {
       r.meta("guardrail_action", guardrail);
       r.meta("bedrock_session_id", Json.str(res, "sessionId"));
     }
-    guardrailTag(r.span, guardrail);
+    Guardrails.tag(r.span, guardrail);
   }
 
   /** A model ARN's last part: {@code arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude...} names the model. */
@@ -148,10 +148,5 @@ final class KnowledgeBases {
       }
     }
     return Json.str(location, "type");
-  }
-
-  /** A guardrail that intervened is visible and filterable, and is not an error: the call succeeded. */
-  static void guardrailTag(LLMObsSpan span, String action) {
-    if (action != null && !action.equals("NONE")) span.tag("bedrock.guardrail_action", action.toLowerCase(java.util.Locale.ROOT));
   }
 }
