@@ -25,26 +25,19 @@ public final class EvaluationEncoder {
 
   public byte[] encode(Evaluation e) {
     if (e.isFeedback()) return feedback(e);
-    String type = e.metricType().wireName();
     JsonWriter w = new JsonWriter(256);
     w.raw("{\"event_kind\":\"evaluation\",\"ml_app\":").string(e.mlApp());
     w.raw(",\"timestamp_ms\":").number(e.timestampMillis());
     SpanContext span = e.joinedSpan();
     if (span != null) {
-      String traceId = otelSpans ? new java.math.BigInteger(span.traceId(), 16).toString() : span.traceId();
       w.raw(",\"join_on\":{\"span\":{\"span_id\":").string(span.spanId())
-          .raw(",\"trace_id\":").string(traceId).raw("}}");
+          .raw(",\"trace_id\":").string(traceId(span.traceId())).raw("}}");
     } else {
       w.raw(",\"join_on\":{\"tag\":{\"key\":").string(e.joinTagKey())
           .raw(",\"value\":").string(e.joinTagValue()).raw("}}");
     }
-    w.raw(",\"metric_type\":\"").raw(type).raw('"');
-    w.raw(",\"label\":").string(e.label());
-    w.raw(",\"").raw(type).raw("_value\":").value(e.value());
-    w.raw(",\"tags\":[").string("ddtrace.version:" + tracerVersion).raw(',').string("ml_app:" + e.mlApp());
-    if (otelSpans) w.raw(',').string("source:otel");
-    for (String t : e.tags()) w.raw(',').string(t);
-    w.raw(']');
+    metric(e, w);
+    tags(e, w);
     w.raw(",\"eval_scope\":").raw(e.isTraceScope() ? "\"trace\"" : "\"span\"");
     if (e.assessment() != null) w.raw(",\"assessment\":").string(e.assessment());
     if (e.reasoning() != null) w.raw(",\"reasoning\":").string(e.reasoning());
@@ -58,25 +51,39 @@ public final class EvaluationEncoder {
    * submitted it (Datadog's evaluation API, "End-user feedback").
    */
   private byte[] feedback(Evaluation e) {
-    String type = e.metricType().wireName();
     String field = e.feedbackTargetField(), id = e.feedbackTargetId();
-    if (otelSpans && field.equals("trace_id")) id = new java.math.BigInteger(id, 16).toString();
+    if (field.equals("trace_id")) id = traceId(id);
     JsonWriter w = new JsonWriter(256);
     w.raw("{\"event_kind\":\"feedback\",\"").raw(field).raw("\":").string(id);
     w.raw(",\"ml_app\":").string(e.mlApp());
     w.raw(",\"timestamp_ms\":").number(e.timestampMillis());
-    w.raw(",\"metric_type\":\"").raw(type).raw('"');
-    w.raw(",\"label\":").string(e.label());
-    w.raw(",\"").raw(type).raw("_value\":").value(e.value());
+    metric(e, w);
     w.raw(",\"submitter\":{\"id\":").string(e.submitterId());
     if (e.submitterType() != null) w.raw(",\"type\":").string(e.submitterType());
     w.raw('}');
+    tags(e, w);
+    if (e.assessment() != null) w.raw(",\"assessment\":").string(e.assessment());
+    w.raw('}');
+    return w.toByteArray();
+  }
+
+  /** The metric's type, label and value, as evaluations and feedback both carry them. */
+  private static void metric(Evaluation e, JsonWriter w) {
+    String type = e.metricType().wireName();
+    w.raw(",\"metric_type\":\"").raw(type).raw('"');
+    w.raw(",\"label\":").string(e.label());
+    w.raw(",\"").raw(type).raw("_value\":").value(e.value());
+  }
+
+  private void tags(Evaluation e, JsonWriter w) {
     w.raw(",\"tags\":[").string("ddtrace.version:" + tracerVersion).raw(',').string("ml_app:" + e.mlApp());
     if (otelSpans) w.raw(',').string("source:otel");
     for (String t : e.tags()) w.raw(',').string(t);
     w.raw(']');
-    if (e.assessment() != null) w.raw(",\"assessment\":").string(e.assessment());
-    w.raw('}');
-    return w.toByteArray();
+  }
+
+  /** A trace id as the join names it: our hex, or for OpenTelemetry spans the decimal Datadog asks for. */
+  private String traceId(String hex) {
+    return otelSpans ? new java.math.BigInteger(hex, 16).toString() : hex;
   }
 }

@@ -288,10 +288,7 @@ public final class OtlpEncoder implements Encoder {
 
   // ---- evaluations ----------------------------------------------------------------------------------------------
 
-  /**
-   * A {@code gen_ai.evaluation.result} event as an OTLP log record, parented to the evaluated span; an evaluation
-   * joined by tag has no span to point at and carries the tag instead.
-   */
+  /** No OTLP backend joins an evaluation to a span by tag: the exporter names the span it sent with that tag. */
   @Override public boolean resolvesTagJoins() {
     return true;
   }
