@@ -56,6 +56,9 @@ abstract class EventStreamSink implements ResponseTaps.Sink {
       String msg = Json.str(payload, "message");
       if (msg == null) msg = header(h, ":error-message");
       streamError = new ModelCall.StreamError(type, msg); // the caller gets it as an exception
+      // Recorded before the frame reaches the SDK: whether the SDK retries or the invocation ends first, this
+      // attempt's failure is already known.
+      record.attemptFailed(attempt, ResponseTaps.Frames.describe(streamError), streamError);
       return;
     }
     event(header(h, ":event-type"), Json.parse(frame.getPayload()));

@@ -141,7 +141,7 @@ final class ResponseTaps {
       }
     }
 
-    private static String describe(Throwable t) {
+    static String describe(Throwable t) {
       String type = t instanceof ModelCall.StreamError ? ((ModelCall.StreamError) t).type : t.getClass().getName();
       String message = t.getMessage();
       if (message == null) return type;

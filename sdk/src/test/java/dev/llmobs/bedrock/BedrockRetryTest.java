@@ -139,6 +139,12 @@ class BedrockRetryTest extends BedrockTest {
 
   @Test void anInvocationThatEndsWhileTheSdkWaitsToRetryIsSentWithTheFailedAttempt() throws Exception {
     // A stub of its own: the SDK's retry, still scheduled when this test ends, must not reach another test's stub.
+    // The SDK asks for its backoff once an attempt has failed: the test waits for that, not for the clock.
+    java.util.concurrent.CountDownLatch backingOff = new java.util.concurrent.CountDownLatch(1);
+    software.amazon.awssdk.retries.api.BackoffStrategy thirtySeconds = attempt -> {
+      backingOff.countDown();
+      return java.time.Duration.ofSeconds(30);
+    };
     try (BedrockStub own = new BedrockStub();
         software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient patient =
         software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient.builder()
@@ -146,10 +152,7 @@ class BedrockRetryTest extends BedrockTest {
             .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                 software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
             .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.StandardRetryStrategy.builder()
-                .maxAttempts(3).backoffStrategy(software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(
-                    java.time.Duration.ofSeconds(30))).throttlingBackoffStrategy(
-                        software.amazon.awssdk.retries.api.BackoffStrategy.fixedDelay(java.time.Duration.ofSeconds(30)))
-                .build()))
+                .maxAttempts(3).backoffStrategy(thirtySeconds).throttlingBackoffStrategy(thirtySeconds).build()))
             .build()) {
       // The first attempt fails with a throttling frame; a second, should the SDK not wait its 30 s (it does not
       // always, for an exception frame), is held open: either way the call is open when the invocation ends.
@@ -162,7 +165,8 @@ class BedrockRetryTest extends BedrockTest {
       try (dev.llmobs.LLMObsSpan handler = dev.llmobs.LLMObs.workflow("handler")) {
         traceId = handler.context().traceId();
         patient.converseStream(ConverseFixtures.streamQuestion(), new ConverseFixtures.Collector().handler());
-      } // the handler returns; the SDK waits before its next attempt, or its next attempt is held
+        assertTrue(backingOff.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first attempt failed");
+      } // the handler returns while the SDK waits before its next attempt (or, should it not wait, that one is held)
       try {
         assertEquals(1, dev.llmobs.internal.TracerHandle.current().endCalls(traceId, System.nanoTime() + 1_000_000_000L),
             "still open when the invocation ends");
