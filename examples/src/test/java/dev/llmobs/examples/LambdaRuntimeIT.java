@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.llmobs.examples.harness.FakeBedrock;
 import dev.llmobs.examples.harness.LambdaHarness;
 import dev.llmobs.examples.harness.LocalIntake;
-import dev.llmobs.examples.harness.RuntimeApi;
+import dev.llmobs.local.RuntimeApi;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;

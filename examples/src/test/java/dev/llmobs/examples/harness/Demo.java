@@ -1,5 +1,6 @@
 package dev.llmobs.examples.harness;
 
+import dev.llmobs.local.RuntimeApi;
 import java.io.PrintStream;
 
 /**

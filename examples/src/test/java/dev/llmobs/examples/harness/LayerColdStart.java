@@ -1,5 +1,6 @@
 package dev.llmobs.examples.harness;
 
+import dev.llmobs.local.RuntimeApi;
 import dev.llmobs.testing.TestIntake;
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -1,6 +1,7 @@
 package dev.llmobs.examples.harness;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.llmobs.local.TraceTree;
 import dev.llmobs.testing.TestIntake;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,15 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * The demo's and end-to-end tests' view of the shared loopback intake ({@link TestIntake}): it accepts span and
- * evaluation requests as the real intake does (202), prints each trace as an indented tree (kind, name, duration,
- * tokens, error) and appends every span to a file.
+ * evaluation requests as the real intake does (202), prints each trace as llmobs-local prints it ({@link TraceTree})
+ * and appends every span to a file.
  */
 public final class LocalIntake implements AutoCloseable {
   private final TestIntake intake;
@@ -100,43 +99,7 @@ public final class LocalIntake implements AutoCloseable {
     for (Map<String, Object> s : spans) {
       if ("undefined".equals(s.get("parent_id"))) rootArrivalNanos.putIfAbsent((String) s.get("trace_id"), now);
     }
-    Map<String, List<Map<String, Object>>> byTrace = new LinkedHashMap<>();
-    for (Map<String, Object> s : spans) byTrace.computeIfAbsent((String) s.get("trace_id"), k -> new ArrayList<>()).add(s);
-    for (Map.Entry<String, List<Map<String, Object>>> t : byTrace.entrySet()) {
-      out.println("trace " + t.getKey() + " (" + t.getValue().size() + " spans)");
-      for (Map<String, Object> s : t.getValue()) {
-        boolean hasParentHere = false;
-        for (Map<String, Object> p : t.getValue()) hasParentHere |= p.get("span_id").equals(s.get("parent_id"));
-        if (!hasParentHere) print(s, t.getValue(), 1);
-      }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private void print(Map<String, Object> span, List<Map<String, Object>> all, int depth) {
-    Map<String, Object> meta = (Map<String, Object>) span.get("meta");
-    String kind = (String) ((Map<String, Object>) meta.get("span")).get("kind");
-    Map<String, Object> metrics = (Map<String, Object>) span.get("metrics");
-    StringBuilder line = new StringBuilder("  ".repeat(depth));
-    line.append(String.format(Locale.ROOT, "%-9s %-24s %8.2f ms", kind, span.get("name"),
-        ((Number) span.get("duration")).longValue() / 1e6));
-    if (metrics.containsKey("input_tokens")) {
-      line.append(String.format(Locale.ROOT, "  tokens %s in / %s out", num(metrics.get("input_tokens")),
-          num(metrics.get("output_tokens"))));
-    }
-    if (span.get("session_id") != null && depth == 1) line.append("  session ").append(span.get("session_id"));
-    if ("error".equals(span.get("status"))) {
-      Map<String, Object> err = (Map<String, Object>) meta.get("error");
-      line.append("  ERROR ").append(err.get("type")).append(": ").append(err.get("message"));
-    }
-    out.println(line);
-    for (Map<String, Object> child : all) {
-      if (span.get("span_id").equals(child.get("parent_id"))) print(child, all, depth + 1);
-    }
-  }
-
-  private static String num(Object o) {
-    return o instanceof Number ? Long.toString(((Number) o).longValue()) : String.valueOf(o);
+    TraceTree.print(spans, out);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,4 +1,4 @@
-package dev.llmobs.examples.harness;
+package dev.llmobs.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -47,14 +47,15 @@ public final class RuntimeApi implements AutoCloseable {
 
   static final class Pending {
     final String id, event;
-    final long deadlineEpochMs;
+    final long deadlineEpochMs, timeoutMs;
     final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     volatile long handedOutNanos;
 
-    Pending(String id, String event, long deadlineEpochMs) {
+    Pending(String id, String event, long deadlineEpochMs, long timeoutMs) {
       this.id = id;
       this.event = event;
       this.deadlineEpochMs = deadlineEpochMs;
+      this.timeoutMs = timeoutMs;
     }
   }
 
@@ -70,7 +71,16 @@ public final class RuntimeApi implements AutoCloseable {
   /** How many times the client asked for {@code /runtime/restore/next} (SnapStart). */
   public final java.util.concurrent.atomic.AtomicInteger restores = new java.util.concurrent.atomic.AtomicInteger();
 
+  private final String functionArn;
+
+  /** A Runtime API for a function named {@code claims-assistant}, as the examples' tests expect. */
   public RuntimeApi() throws IOException {
+    this("claims-assistant");
+  }
+
+  /** A Runtime API whose invocations carry this function's ARN (in a made-up account and region). */
+  public RuntimeApi(String functionName) throws IOException {
+    functionArn = "arn:aws:lambda:eu-west-1:123456789012:function:" + functionName;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setExecutor(threads);
     server.createContext("/2018-06-01/runtime/", this::handle);
@@ -82,12 +92,35 @@ public final class RuntimeApi implements AutoCloseable {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** Forgets an invocation the function will never answer (it died, or was stopped at its timeout). */
+  public void abandon(String requestId) {
+    Pending p = inflight.remove(requestId);
+    if (p != null) queue.remove(p);
+  }
+
   /** Queues an invocation; the future completes when the function posts its response or error. */
   public CompletableFuture<Outcome> invoke(String requestId, String event, long deadlineEpochMs) {
-    Pending p = new Pending(requestId, event, deadlineEpochMs);
+    Pending p = new Pending(requestId, event, deadlineEpochMs, 0);
     inflight.put(requestId, p);
     queue.add(p);
     return p.outcome;
+  }
+
+  /**
+   * Queues an invocation whose time starts when the function takes it, as Lambda's does: a cold start's Init is not
+   * counted against the function's timeout.
+   */
+  public CompletableFuture<Outcome> invokeWithin(String requestId, String event, long timeoutMs) {
+    Pending p = new Pending(requestId, event, 0, timeoutMs);
+    inflight.put(requestId, p);
+    queue.add(p);
+    return p.outcome;
+  }
+
+  /** When the function took this invocation ({@code System.nanoTime()}), or 0 while it has not. */
+  public long handedOutNanos(String requestId) {
+    Pending p = inflight.get(requestId);
+    return p == null ? 0 : p.handedOutNanos;
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -97,9 +130,9 @@ public final class RuntimeApi implements AutoCloseable {
       if (path.equals("/invocation/next")) {
         Pending p = queue.take();
         ex.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", p.id);
-        ex.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", Long.toString(p.deadlineEpochMs));
-        ex.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn",
-            "arn:aws:lambda:eu-west-1:123456789012:function:claims-assistant");
+        long deadline = p.timeoutMs > 0 ? System.currentTimeMillis() + p.timeoutMs : p.deadlineEpochMs;
+        ex.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
+        ex.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn", functionArn);
         ex.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
         ex.getResponseHeaders().set("Content-Type", "application/json"); // without it the native client crashes
         p.handedOutNanos = System.nanoTime();
