@@ -28,6 +28,7 @@ public class Assistant implements RequestHandler<Map<String, Object>, String> {
 
   private String answer(Map<String, Object> event, Context context) {
     String question = String.valueOf(event.getOrDefault("question", "Is a burst pipe covered?"));
+    LLMObs.currentSpan().sessionId(String.valueOf(event.getOrDefault("sessionId", "claim-88412")));
     LLMObs.retrieval("policy-search", () -> {
       LLMObs.currentSpan().input(question).outputDocuments(List.of(
           Document.of("Clause 4.2: sudden water damage is covered.").withName("policy.pdf").withId("c42").withScore(0.81),

@@ -8,6 +8,7 @@ import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,8 +49,11 @@ final class Invoke {
     String handler = required(a, "handler");
     Path function = Path.of(required(a, "function"));
     if (!Files.exists(function)) throw new Args.Usage("--function " + function + ": no such file or directory");
-    String event = event(a.get("event", null));
-    int times = a.integer("times", 1, 1, 10_000);
+    List<String> events = new ArrayList<>();
+    for (String e : a.all("event").isEmpty() ? java.util.Collections.<String>singletonList(null) : a.all("event")) {
+      events.add(event(e));
+    }
+    int times = a.integer("times", 1, 1, 10_000) * events.size();
     int memory = a.integer("memory", 512, 128, 10_240);
     int timeout = a.integer("timeout", 30, 1, 900);
     Path spans = Path.of(a.get("spans", "llmobs-spans.jsonl"));
@@ -128,7 +132,7 @@ final class Invoke {
               out.println();
               out.println("invoke " + i + "/" + times + (cold ? " (cold start)" : " (warm)") + ", request " + id);
             }
-            r = invokeOnce(current.fn, current.api, id, event, timeout * 1000L);
+            r = invokeOnce(current.fn, current.api, id, events.get((i - 1) % events.size()), timeout * 1000L);
             if (r.outcome.equals("gone") && attempt == 0) {
               r = null; // the environment died before it took the event: Lambda gives the event to a new one
               out.println("llmobs-local: the environment ended before it took this event (exit status "

@@ -27,6 +27,7 @@ public final class LlmobsLocal {
       "      Runs your function as Lambda does (real runtime client, our layer on /opt, traced with no code unless",
       "      --env AWS_LAMBDA_EXEC_WRAPPER= ), prints responses, logs and traces, writes FILE (llmobs-spans.jsonl)",
       "      and a page beside it (llmobs-spans.html). SAMPLE: " + String.join(", ", Invoke.SAMPLES) + ".",
+      "      --event may be repeated: the events are invoked in turn, N times over.",
       "      Defaults: one invocation, 512 MB, a 30 s timeout, the event {}.",
       "",
       "  intake [--port 8126] [--spans FILE]",
@@ -42,7 +43,7 @@ public final class LlmobsLocal {
   }
 
   /** The whole tool, with its streams given: the exit status is returned, never thrown. */
-  static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
+  public static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
       (args.length == 0 ? err : out).println(USAGE);
       return args.length == 0 ? 2 : 0;

@@ -52,6 +52,7 @@ var LlmobsModel = (function () {
       }
     });
     var byStart = function (a, b) { return num(a.start_ns) - num(b.start_ns); };
+    if (!roots.length) roots.push(spans.slice().sort(byStart)[0]); /* every span has a parent here: a cycle */
     roots.sort(byStart);
     children.forEach(function (c) { c.sort(byStart); });
     var rows = [], placed = new Set();
@@ -261,7 +262,7 @@ var LlmobsModel = (function () {
       + (s.session_id ? " · session " + esc(s.session_id) : "") + " · span " + esc(s.span_id) + "</div>";
     if (meta.error) {
       html += '<h3>error</h3><div class="err">' + esc(meta.error.type) + ": " + esc(meta.error.message) + "</div>";
-      if (meta.error.stack) html += "<pre>" + esc(meta.error.stack) + "</pre>";
+      if (meta.error.stack) html += '<pre class="stack">' + esc(meta.error.stack) + "</pre>";
     }
     html += io("input", meta.input) + io("output", meta.output);
     if (meta.tool_definitions) html += "<h3>tools offered</h3><pre>" + json(meta.tool_definitions) + "</pre>";
