@@ -26,11 +26,11 @@ final class FunctionJar {
 
   static synchronized Path get() throws Exception {
     if (jar != null) return jar;
-    Path root = Path.of("target", "test-function").toAbsolutePath();
+    Path root = Tool.MODULE.resolve("target").resolve("test-function");
     Dirs.deleteTree(root);
     Path classes = Files.createDirectories(root.resolve("classes"));
     List<String> sources = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(Path.of("src", "test", "function"))) {
+    try (Stream<Path> s = Files.walk(Tool.MODULE.resolve("src/test/function"))) {
       s.filter(p -> p.toString().endsWith(".java")).forEach(p -> sources.add(p.toString()));
     }
     String classPath = String.join(java.io.File.pathSeparator, location(RequestHandler.class), location(LLMObs.class),

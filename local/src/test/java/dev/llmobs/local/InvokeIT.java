@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** {@code invoke} on functions built here, run by the packaged tool under the real runtime interface client. */
 class InvokeIT {
   static Path dir(String name) {
-    return Path.of("target", "it", name).toAbsolutePath();
+    return Tool.MODULE.resolve("target").resolve("it").resolve(name);
   }
 
   static int count(String text, String part) {

@@ -25,7 +25,17 @@ final class Tool {
     }
   }
 
-  static final Path JAR = Path.of("target", "llmobs-local.jar").toAbsolutePath();
+  /** The module's directory, found from where these classes were loaded (target/test-classes). */
+  static final Path MODULE = module();
+  static final Path JAR = MODULE.resolve("target").resolve("llmobs-local.jar");
+
+  private static Path module() {
+    try {
+      return Path.of(Tool.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent().getParent();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private Tool() {}
 
