@@ -58,6 +58,21 @@ class InvokeIT {
     assertTrue(stdin.output.contains("\"keys\":\"[claimId, question]\""), stdin::toString);
   }
 
+  @Test void aDirectoryPackageAnotherLayerAndAnotherJdkAreUsedWhenGiven() throws Exception {
+    FunctionJar.get();
+    Path classes = Tool.MODULE.resolve("target/test-function/classes");
+    Path layer = Tool.MODULE.resolve("target/classes/dev/llmobs/local/embedded/layer.zip");
+    Tool.Run r = Tool.run(dir("options"), "invoke", "--handler", "com.example.Echo::handleRequest", "--function",
+        classes.toString(), "--layer", layer.toString(), "--java", System.getProperty("java.home"), "--memory", "256",
+        "--name", "claims-echo", "--spans", "out/echo.jsonl", "--page", "out/echo-page.html");
+    assertEquals(0, r.exit, r::toString);
+    assertTrue(r.output.contains("(256 MB, timeout 30 s, traced with no code"), r::toString);
+    assertTrue(r.output.contains("\"function\":\"claims-echo\""), r::toString);
+    Records rec = Records.read(dir("options").resolve("out/echo.jsonl"));
+    assertTrue(Records.tags(rec.roots().get(0)).contains("memory_size:256"), rec.roots().toString());
+    assertTrue(Files.exists(dir("options").resolve("out/echo-page.html")));
+  }
+
   @Test void aFunctionThatRunsPastItsTimeoutIsStoppedAndSaysSo() throws Exception {
     Tool.Run r = Tool.run(dir("timeout"), "invoke", "--handler", "com.example.Sleeper", "--function",
         FunctionJar.get().toString(), "--timeout", "2", "--times", "2");
@@ -115,6 +130,9 @@ class InvokeIT {
         {"--memory must be between 128 and 10240", "invoke", "--handler", "x.Y", "--function", jar.toString(), "--memory", "64"},
         {"unknown command", "deploy"},
         {"view takes one FILE.jsonl", "view"},
+        {"is not a layer zip", "invoke", "--handler", "x.Y", "--function", jar.toString(), "--layer", "llmobs-bad.txt"},
+        {"not a java executable or a JDK directory", "invoke", "--handler", "x.Y", "--function", jar.toString(),
+            "--java", "/nowhere/java"},
     };
     Path d = dir("bad-args");
     Files.createDirectories(d);
