@@ -148,14 +148,14 @@ final class Otlp {
 
   private static List<RawSpan> protoSpans(byte[] body) throws IOException {
     List<RawSpan> out = new ArrayList<>();
-    for (Wire rs = new Wire(body); rs.next(); ) {
+    for (ProtoWire rs = new ProtoWire(body); rs.next(); ) {
       if (rs.field != 1) continue; // ResourceSpans
-      for (Wire ss = rs.message(); ss.next(); ) {
+      for (ProtoWire ss = rs.message(); ss.next(); ) {
         if (ss.field != 2) continue; // ScopeSpans
-        for (Wire sp = ss.message(); sp.next(); ) {
+        for (ProtoWire sp = ss.message(); sp.next(); ) {
           if (sp.field != 2) continue; // Span
           RawSpan s = new RawSpan();
-          for (Wire f = sp.message(); f.next(); ) {
+          for (ProtoWire f = sp.message(); f.next(); ) {
             switch (f.field) {
               case 1: s.traceId = hex(f.bytes()); break;
               case 2: s.spanId = hex(f.bytes()); break;
@@ -166,7 +166,7 @@ final class Otlp {
               case 9: keyValue(f.message(), s.attributes); break;
               case 11: {
                 Map<String, Object> ev = new LinkedHashMap<>();
-                for (Wire e = f.message(); e.next(); ) {
+                for (ProtoWire e = f.message(); e.next(); ) {
                   if (e.field == 2) ev.put("name", e.string());
                   else if (e.field == 3) keyValue(e.message(), ev);
                 }
@@ -174,7 +174,7 @@ final class Otlp {
                 break;
               }
               case 15:
-                for (Wire st = f.message(); st.next(); ) {
+                for (ProtoWire st = f.message(); st.next(); ) {
                   if (st.field == 2) s.statusMessage = st.string();
                   else if (st.field == 3) s.statusCode = (int) st.value;
                 }
@@ -191,14 +191,14 @@ final class Otlp {
 
   private static List<RawLog> protoLogs(byte[] body) throws IOException {
     List<RawLog> out = new ArrayList<>();
-    for (Wire rl = new Wire(body); rl.next(); ) {
+    for (ProtoWire rl = new ProtoWire(body); rl.next(); ) {
       if (rl.field != 1) continue; // ResourceLogs
-      for (Wire sl = rl.message(); sl.next(); ) {
+      for (ProtoWire sl = rl.message(); sl.next(); ) {
         if (sl.field != 2) continue; // ScopeLogs
-        for (Wire lr = sl.message(); lr.next(); ) {
+        for (ProtoWire lr = sl.message(); lr.next(); ) {
           if (lr.field != 2) continue; // LogRecord
           RawLog l = new RawLog();
-          for (Wire f = lr.message(); f.next(); ) {
+          for (ProtoWire f = lr.message(); f.next(); ) {
             switch (f.field) {
               case 1: l.time = f.value; break;
               case 6: keyValue(f.message(), l.attributes); break;
@@ -215,7 +215,7 @@ final class Otlp {
     return out;
   }
 
-  private static void keyValue(Wire kv, Map<String, Object> into) throws IOException {
+  private static void keyValue(ProtoWire kv, Map<String, Object> into) throws IOException {
     String key = null;
     Object value = null;
     while (kv.next()) {
@@ -225,7 +225,7 @@ final class Otlp {
     if (key != null) into.put(key, value);
   }
 
-  private static Object anyValue(Wire v) throws IOException {
+  private static Object anyValue(ProtoWire v) throws IOException {
     Object out = null;
     while (v.next()) {
       switch (v.field) {
@@ -235,13 +235,13 @@ final class Otlp {
         case 4: out = Double.longBitsToDouble(v.value); break;
         case 5: {
           List<Object> values = new ArrayList<>();
-          for (Wire a = v.message(); a.next(); ) if (a.field == 1) values.add(anyValue(a.message()));
+          for (ProtoWire a = v.message(); a.next(); ) if (a.field == 1) values.add(anyValue(a.message()));
           out = values;
           break;
         }
         case 6: {
           Map<String, Object> map = new LinkedHashMap<>();
-          for (Wire a = v.message(); a.next(); ) if (a.field == 1) keyValue(a.message(), map);
+          for (ProtoWire a = v.message(); a.next(); ) if (a.field == 1) keyValue(a.message(), map);
           out = map;
           break;
         }
@@ -249,75 +249,6 @@ final class Otlp {
       }
     }
     return out;
-  }
-
-  /** A protobuf reader over one message: {@link #next} steps to each field; varints and fixed64 land in value. */
-  static final class Wire {
-    private final byte[] b;
-    private int pos;
-    private final int end;
-    int field, type, start, length;
-    long value;
-
-    Wire(byte[] b) {
-      this(b, 0, b.length);
-    }
-
-    private Wire(byte[] b, int from, int to) {
-      this.b = b;
-      this.pos = from;
-      this.end = to;
-    }
-
-    boolean next() throws IOException {
-      if (pos >= end) return false;
-      long key = varint();
-      field = (int) (key >>> 3);
-      type = (int) (key & 7);
-      switch (type) {
-        case 0: value = varint(); break;
-        case 1: value = fixed(8); break;
-        case 5: value = fixed(4); break;
-        case 2:
-          length = (int) varint();
-          if (length < 0 || pos + length > end) throw new IOException("protobuf: a field runs past its message");
-          start = pos;
-          pos += length;
-          break;
-        default: throw new IOException("protobuf: unsupported wire type " + type);
-      }
-      return true;
-    }
-
-    Wire message() {
-      return new Wire(b, start, start + length);
-    }
-
-    byte[] bytes() {
-      return java.util.Arrays.copyOfRange(b, start, start + length);
-    }
-
-    String string() {
-      return new String(b, start, length, StandardCharsets.UTF_8);
-    }
-
-    private long varint() throws IOException {
-      long result = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (pos >= end) throw new IOException("protobuf: truncated varint");
-        byte x = b[pos++];
-        result |= (long) (x & 0x7f) << shift;
-        if (x >= 0) return result;
-      }
-      throw new IOException("protobuf: malformed varint");
-    }
-
-    private long fixed(int n) throws IOException {
-      if (pos + n > end) throw new IOException("protobuf: truncated fixed field");
-      long r = 0;
-      for (int i = 0; i < n; i++) r |= (b[pos++] & 0xffL) << (8 * i);
-      return r;
-    }
   }
 
   // ---- mapping -------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.llmobs.local;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,20 @@ class LlmobsLocalTest {
     int start = page.indexOf(marker) + marker.length();
     String block = page.substring(start, page.indexOf("</script>", start));
     assertEquals(span, ((List<?>) JSON.std.mapFrom(block).get("spans")).get(0));
+  }
+
+  @Test void malformedProtobufIsAnErrorNeverALoopOrAnOverrun() {
+    byte[][] bad = {
+        {(byte) 0x0a, (byte) 0x05, 1, 2}, // a message longer than what is left
+        {(byte) 0x08, (byte) 0xff, (byte) 0xff}, // a varint cut short
+        {(byte) 0x0b}, // wire type 3 (groups): not OTLP's
+        {(byte) 0x09, 1, 2, 3}, // a fixed64 cut short
+    };
+    for (byte[] b : bad) {
+      assertThrows(java.io.IOException.class, () -> Otlp.spans(b), java.util.Arrays.toString(b));
+      assertThrows(java.io.IOException.class, () -> Otlp.evaluations(b), java.util.Arrays.toString(b));
+    }
+    assertEquals(List.of(), assertDoesNotThrow(() -> Otlp.spans(new byte[0])));
   }
 
   @Test void helpIsAnAnswerAndNoCommandIsAMistake() {
