@@ -173,6 +173,10 @@ final class Tracer extends TracerHandle {
 
   // ---- the handle the integrations reach the tracer by ---------------------------------------------------------
 
+  @Override public String mlApp() {
+    return config.mlApp;
+  }
+
   @Override public boolean captureIo() {
     return config.captureIo;
   }

@@ -2,6 +2,7 @@ package dev.llmobs.mcp;
 
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
+import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
@@ -15,8 +16,9 @@ import java.util.function.Supplier;
  * MCP traced on both sides, through the MCP Java SDK's own seams (a transport, a context provider, tool
  * specifications), with no agent.
  *
- * <p>Client, one line around the transport and one beside it:
+ * <p>Client, one line around the transport and one beside it (and, over HTTP, the headers too):
  * <pre>{@code
+ * var transport = HttpClientStreamableHttpTransport.builder(url).httpRequestCustomizer(LLMObsMcp.httpHeaders()).build();
  * McpSyncClient client = McpClient.sync(LLMObsMcp.client(transport))
  *     .transportContextProvider(LLMObsMcp.context())
  *     .build();
@@ -67,6 +69,15 @@ public final class LLMObsMcp {
       if (span == null || !span.isRecording()) return theirs == null ? McpTransportContext.EMPTY : theirs;
       return key -> CONTEXT_KEY.equals(key) ? span : theirs == null ? null : theirs.get(key);
     };
+  }
+
+  /**
+   * For {@code HttpClientStreamableHttpTransport.builder(url).httpRequestCustomizer(...)}: each traced request also
+   * carries its trace context as HTTP headers, so that an MCP server behind a traced Lambda function (whose root span
+   * continues the headers' trace) is one trace with its caller.
+   */
+  public static McpSyncHttpClientRequestCustomizer httpHeaders() {
+    return new TraceHeaders();
   }
 
   /** A server's tools, traced: each call a {@code tool} span in the caller's trace. */

@@ -5,6 +5,7 @@ import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanContext;
 import dev.llmobs.SpanKind;
 import dev.llmobs.internal.Throwables;
+import dev.llmobs.internal.TracerHandle;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,9 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * A server's tool call as a span, as dd-trace-py records the server's side: a {@code tool} span named after the tool,
- * continuing the caller's trace from the request's {@code _meta} (under the client's tool span), current while the
- * tool runs so that what it does nests under it; an {@code isError} result an error; the tool's own exception
- * recorded and rethrown as it was.
+ * continuing the caller's trace from the request's {@code _meta} (under the client's tool span), with the server's
+ * own ml_app, current while the tool runs so that what it does nests under it (its children take its ml_app); an
+ * {@code isError} result an error; the tool's own exception recorded and rethrown as it was.
  */
 final class ServerTool {
   private ServerTool() {}
@@ -43,6 +44,8 @@ final class ServerTool {
       SpanContext caller = McpMeta.extract(request.meta());
       LLMObsSpan current = LLMObs.currentSpan();
       var builder = LLMObs.span(SpanKind.TOOL, request.name());
+      String ours = TracerHandle.current().mlApp();
+      if (ours != null) builder.mlApp(ours); // the server's own ml_app, not the caller's propagated one
       // The caller's span is the parent, unless this process already continues the caller's trace (a Lambda
       // invocation whose HTTP headers carried it): then the tool nests where it runs.
       if (caller != null && (current == null || !current.context().traceId().equals(caller.traceId()))) {

@@ -31,6 +31,8 @@ final class HttpStatelessServer implements McpStatelessServerTransport, AutoClos
   });
   private final McpJsonMapper json = McpJsonDefaults.getMapper();
   private volatile McpStatelessServerHandler handler;
+  /** The trace headers of each POST, with its JSON-RPC method: what a Lambda function's root span would read. */
+  final java.util.List<java.util.Map<String, String>> traceHeaders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   HttpStatelessServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32);
@@ -55,6 +57,15 @@ final class HttpStatelessServer implements McpStatelessServerTransport, AutoClos
       }
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       McpSchema.JSONRPCMessage message = McpSchema.deserializeJsonRpcMessage(json, body);
+      if (message instanceof McpSchema.JSONRPCRequest) {
+        java.util.Map<String, String> seen = new java.util.TreeMap<>();
+        seen.put("method", ((McpSchema.JSONRPCRequest) message).method());
+        for (String h : new String[] {"traceparent", "x-datadog-parent-id", "x-datadog-tags"}) {
+          String v = ex.getRequestHeaders().getFirst(h);
+          if (v != null) seen.put(h, v);
+        }
+        traceHeaders.add(seen);
+      }
       if (message instanceof McpSchema.JSONRPCRequest) {
         McpSchema.JSONRPCResponse response = handler.handleRequest(McpTransportContext.EMPTY,
             (McpSchema.JSONRPCRequest) message).block();

@@ -180,6 +180,20 @@ class McpTracingTest {
     assertEquals(agent.get("span_id"), named(spans, "MCP Client Tool Call: get_claim_status").get("parent_id"));
   }
 
+  @Test void overHttpEachRequestAlsoCarriesItsOwnSpanInHeaders() {
+    McpClientTransport transport = HttpClientStreamableHttpTransport.builder(http.baseUrl()).endpoint("/mcp")
+        .httpRequestCustomizer(LLMObsMcp.httpHeaders()).build();
+    try (McpSyncClient client = McpClient.sync(LLMObsMcp.client(transport)).transportContextProvider(LLMObsMcp.context())
+        .build(); LLMObsSpan agent = LLMObs.agent("claims-agent")) {
+      client.callTool(new McpSchema.CallToolRequest("get_claim_status", Map.of("claimId", "h")));
+    }
+    Map<String, Object> call = named(spans(), "MCP Client Tool Call: get_claim_status");
+    Map<String, String> sent = http.traceHeaders.stream().filter(h -> "tools/call".equals(h.get("method")))
+        .findFirst().orElseThrow();
+    assertTrue(sent.get("x-datadog-tags").contains("_dd.p.llmobs_parent_id=" + call.get("span_id")), sent.toString());
+    assertTrue(sent.get("traceparent").startsWith("00-" + call.get("trace_id")), sent.toString());
+  }
+
   @Test void aToolThatReportsAnErrorIsAnErrorOnBothSides() {
     McpSchema.CallToolResult result;
     try (McpSyncClient client = client(Duration.ofSeconds(20)); LLMObsSpan agent = LLMObs.agent("claims-agent")) {

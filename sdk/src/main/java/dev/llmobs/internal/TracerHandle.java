@@ -34,6 +34,15 @@ public abstract class TracerHandle {
     return true;
   }
 
+  /**
+   * This process's own ml_app ({@code DD_LLMOBS_ML_APP}, else the service...), or null while tracing is off: for a
+   * span that serves another service's request and belongs to this one (an MCP server's tool call), where a
+   * propagated ml_app would otherwise win.
+   */
+  public String mlApp() {
+    return null;
+  }
+
   /** LangChain4j AI Services traced without code ({@code LLMOBS_LANGCHAIN4J_ENABLED}). */
   public boolean langchain4j() {
     return false;

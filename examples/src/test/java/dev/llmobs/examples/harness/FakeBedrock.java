@@ -44,7 +44,7 @@ public final class FakeBedrock implements AutoCloseable {
               + "{\"toolUse\":{\"toolUseId\":\"tooluse_demo1\",\"name\":\"get_claim_status\",\"input\":{\"claimId\":\"88412\"}}}]}},"
               + "\"stopReason\":\"tool_use\",\"usage\":{\"inputTokens\":180,\"outputTokens\":32,\"totalTokens\":212},"
               + "\"metrics\":{\"latencyMs\":610}}";
-        } else if (req.contains("get_claim_status")) {
+        } else if (req.contains("get_claim_status") || req.contains("Answer from these facts only")) {
           reply = "{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":" + quote(answer(req))
               + "}]}},\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":236,\"outputTokens\":41,"
               + "\"totalTokens\":1305,\"cacheReadInputTokens\":1028,\"cacheWriteInputTokens\":0},\"metrics\":{\"latencyMs\":880}}";
