@@ -21,9 +21,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 
 /**
  * Example 6, the agent: takes its tools from the claims MCP server (example 6's other function, at
- * {@code MCP_SERVER_URL}), calls the ones the question needs, and has Bedrock answer from what they returned. The
- * MCP client is traced in two lines (the transport, its context provider) and sends its trace context in the
- * requests' {@code _meta} and headers, so the server function's spans join this function's trace.
+ * {@code MCP_SERVER_URL}, an IAM-authorized function URL: requests signed with SigV4), calls the ones the question
+ * needs, and has Bedrock answer from what they returned. The MCP client is traced in two lines (the transport, its
+ * context provider) and sends its trace context in the requests' {@code _meta} and headers, so the server function's
+ * spans join this function's trace.
  */
 public class ClaimsMcpAgent extends TracedRequestHandler<Map<String, Object>, Map<String, Object>> {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -36,7 +37,8 @@ public class ClaimsMcpAgent extends TracedRequestHandler<Map<String, Object>, Ma
     if (tools == null) {
       var transport = HttpClientStreamableHttpTransport.builder(System.getenv("MCP_SERVER_URL"))
           .endpoint(System.getenv().getOrDefault("MCP_SERVER_PATH", "/mcp"))
-          .httpRequestCustomizer(LLMObsMcp.httpHeaders()).build();
+          .addHttpRequestCustomizer(new SigV4Requests()) // the function URL is IAM-authorized
+          .addHttpRequestCustomizer(LLMObsMcp.httpHeaders()).build();
       tools = McpClient.sync(LLMObsMcp.client(transport, TIMEOUT)).requestTimeout(TIMEOUT)
           .transportContextProvider(LLMObsMcp.context())
           .clientInfo(new McpSchema.Implementation("claims-agent", "1.0.0")).build();

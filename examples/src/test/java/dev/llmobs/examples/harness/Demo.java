@@ -1,6 +1,9 @@
 package dev.llmobs.examples.harness;
 
+import dev.llmobs.local.FunctionUrl;
+import dev.llmobs.local.Intake;
 import dev.llmobs.local.LlmobsLocal;
+import dev.llmobs.local.TraceTree;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +17,8 @@ import java.util.TreeMap;
 /**
  * The demo (README's first command), run through {@code llmobs-local invoke} as a user would run their own function:
  * example 1, the claims assistant, then example 4, the same assistant as a LangChain4j AI Service, then example 5,
- * claims triage with the Anthropic Java SDK, each from the examples' function zip under the real runtime interface
+ * claims triage with the Anthropic Java SDK, then example 6, an agent function calling an MCP server function (one
+ * trace across both), each from the examples' function zip under the real runtime interface
  * client with our layer on /opt, against local stand-ins for Bedrock and the Anthropic API (no model runs: their
  * answers are canned, chosen from what the request carries). Every span, evaluation and invocation ends in
  * {@code examples/target/demo-spans.jsonl} and the page {@code examples/target/demo-spans.html}. No AWS or Datadog
@@ -45,6 +49,24 @@ public final class Demo {
           LambdaHarness.env("", bedrock, "ANTHROPIC_BASE_URL", anthropic.baseUrl(), "ANTHROPIC_API_KEY",
               "sk-ant-demo-not-a-key"), "example 5, the Anthropic Java SDK called directly",
           "{\"claimId\":\"88412\",\"description\":\"A pipe burst in the kitchen\"}");
+      // Example 6: two functions, the MCP server behind a (local) function URL and the agent calling it. Both send
+      // their spans to one intake, so that the trace that crosses them reads whole.
+      PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+      try (Intake shared = new Intake(0, work.resolve("claims-mcp.jsonl"), quiet);
+          LambdaHarness server = new LambdaHarness("claims-tools-server", "dev.llmobs.examples.ClaimsToolsServer",
+              LambdaHarness.env(shared.origin(), bedrock, "DD_LLMOBS_ML_APP", "claims-tools"), false);
+          FunctionUrl url = new FunctionUrl(server.runtimeApi, 30_000)) {
+        out.println();
+        out.println("== example 6: the claims tools as an MCP server function (" + server.layerMode + ") at " + url.url());
+        failed += run(out, work, files, "claims-mcp-agent", "dev.llmobs.examples.ClaimsMcpAgent", false,
+            LambdaHarness.env(shared.origin(), bedrock, "MCP_SERVER_URL", url.url()),
+            "example 6, an agent calling the MCP server function",
+            "{\"claimId\":\"88412\",\"question\":\"Is water damage from a burst pipe covered?\"}");
+        out.println();
+        out.println("== example 6 across both functions, as one intake received it");
+        TraceTree.print(shared.spans(), out);
+        files.add(shared.file());
+      }
     }
     Path all = target.resolve("demo-spans.jsonl");
     StringBuilder records = new StringBuilder();
@@ -70,7 +92,7 @@ public final class Demo {
       args.add(event.toString());
     }
     Map<String, String> fnEnv = new TreeMap<>(env);
-    fnEnv.remove("DD_TRACE_AGENT_URL"); // the tool's own intake receives the spans
+    if (fnEnv.getOrDefault("DD_TRACE_AGENT_URL", "").isEmpty()) fnEnv.remove("DD_TRACE_AGENT_URL"); // the tool's own intake
     if (!zeroCode) fnEnv.put("AWS_LAMBDA_EXEC_WRAPPER", ""); // these adopt in code (a base class)
     for (Map.Entry<String, String> e : fnEnv.entrySet()) {
       args.add("--env");

@@ -15,6 +15,9 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.FunctionUrl;
+import software.amazon.awscdk.services.lambda.FunctionUrlAuthType;
+import software.amazon.awscdk.services.lambda.FunctionUrlOptions;
 import software.amazon.awscdk.services.lambda.ILayerVersion;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -101,6 +104,23 @@ public final class ExamplesStack extends Stack {
     triage.addEnvironment("MODEL", "claude-sonnet-4-5");
     LLMObsInstrumentation.instrument(triage, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
 
+    // Example 6: the claims tools as a stateless MCP server behind an IAM-authorized function URL, and an agent that
+    // calls them (its MCP requests signed with SigV4, its trace context in each request's _meta and headers).
+    Function tools = function("ClaimsToolsServerFunction", "dev.llmobs.examples.ClaimsToolsServer",
+        "The claims tools as a stateless MCP server (streamable HTTP) behind a function URL", code,
+        modelId.getValueAsString());
+    FunctionUrl toolsUrl = tools.addFunctionUrl(FunctionUrlOptions.builder().authType(FunctionUrlAuthType.AWS_IAM).build());
+    LLMObsInstrumentation.instrument(tools, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+    tools.addEnvironment("DD_LLMOBS_ML_APP", "claims-tools"); // the server's own ml_app
+    Function mcpAgent = function("ClaimsMcpAgentFunction", "dev.llmobs.examples.ClaimsMcpAgent",
+        "An agent taking its tools from the claims MCP server, answering with Bedrock Converse", code,
+        modelId.getValueAsString());
+    mcpAgent.addEnvironment("MCP_SERVER_URL", toolsUrl.getUrl());
+    mcpAgent.addToRolePolicy(bedrock("bedrock:InvokeModel"));
+    toolsUrl.grantInvokeUrl(mcpAgent);
+    tools.grantInvoke(mcpAgent);
+    LLMObsInstrumentation.instrument(mcpAgent, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+
     CfnOutput.Builder.create(this, "LayerArn").value(layer.layer().getLayerVersionArn())
         .description("ARN of the llmobs-lambda layer version").build();
     CfnOutput.Builder.create(this, "ClaimsAssistantFunctionArn").value(claims.getFunctionArn()).build();
@@ -108,6 +128,8 @@ public final class ExamplesStack extends Stack {
     CfnOutput.Builder.create(this, "EvaluatedAnswerFunctionArn").value(evaluated.getFunctionArn()).build();
     CfnOutput.Builder.create(this, "ClaimsAgentFunctionArn").value(agent.getFunctionArn()).build();
     CfnOutput.Builder.create(this, "ClaimsTriageFunctionArn").value(triage.getFunctionArn()).build();
+    CfnOutput.Builder.create(this, "ClaimsToolsServerUrl").value(toolsUrl.getUrl()).build();
+    CfnOutput.Builder.create(this, "ClaimsMcpAgentFunctionArn").value(mcpAgent.getFunctionArn()).build();
   }
 
   private Function function(String id, String handler, String description, String code, String model) {
