@@ -173,6 +173,17 @@ final class Tracer extends TracerHandle {
 
   // ---- the handle the integrations reach the tracer by ---------------------------------------------------------
 
+  @Override public Object enterSpan(Object span) {
+    if (!(span instanceof Recorder.Span)) return null;
+    Object mark = recorder.mark();
+    recorder.push((Recorder.Span) span);
+    return new Object[] {mark};
+  }
+
+  @Override public void exitSpan(Object mark) {
+    if (mark instanceof Object[]) recorder.reset(((Object[]) mark)[0]);
+  }
+
   @Override public String mlApp() {
     return config.mlApp;
   }

@@ -43,6 +43,18 @@ public abstract class TracerHandle {
     return null;
   }
 
+  /**
+   * Makes {@code span} (one of ours) current on this thread, above whatever is current, until {@link #exitSpan}: for
+   * a framework that opens and closes its own scopes (Micrometer observations), so that spans started inside nest
+   * under it. Returns what to give {@link #exitSpan}; null when {@code span} is not ours.
+   */
+  public Object enterSpan(Object span) {
+    return null;
+  }
+
+  /** Puts back what was current before {@link #enterSpan}. */
+  public void exitSpan(Object mark) {}
+
   /** LangChain4j AI Services traced without code ({@code LLMOBS_LANGCHAIN4J_ENABLED}). */
   public boolean langchain4j() {
     return false;
