@@ -56,6 +56,9 @@ class LayerZipIT {
       assertNotNull(z.getEntry("dev/llmobs/openai/LLMObsOpenAI.class"), "our openai-java tracing");
       assertNotNull(z.getEntry("dev/llmobs/anthropic/LLMObsAnthropic.class"), "our anthropic-java tracing");
       assertNotNull(z.getEntry("dev/llmobs/mcp/LLMObsMcp.class"), "our MCP tracing");
+      assertNotNull(z.getEntry("dev/llmobs/springai/LLMObsObservationHandler.class"), "our Spring AI handler");
+      assertNotNull(z.getEntry("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"),
+          "its auto-configuration, found by Spring Boot on the layer's class path");
       ZipEntry registrar = z.getEntry("META-INF/services/dev.langchain4j.spi.observability.AiServiceListenerRegistrarFactory");
       assertNotNull(registrar, "AI Services traced with no code in a function that has the layer");
       try (InputStream in = z.getInputStream(registrar)) {
@@ -72,6 +75,7 @@ class LayerZipIT {
         assertFalse(n.startsWith("dev/langchain4j/"), "LangChain4j is the function's: " + n);
         assertFalse(n.startsWith("com/openai/") || n.startsWith("com/anthropic/"), "the LLM SDKs are the function's: " + n);
         assertFalse(n.startsWith("io/modelcontextprotocol/") || n.startsWith("reactor/"), "the MCP SDK is the function's: " + n);
+        assertFalse(n.startsWith("org/springframework/") || n.startsWith("io/micrometer/"), "Spring is the function's: " + n);
         assertFalse(n.startsWith("okhttp3/") || n.startsWith("kotlin/"), "their transports too: " + n);
         if (n.endsWith(".class")) {
           try (InputStream in = z.getInputStream(entry)) {
