@@ -7,12 +7,6 @@ import dev.llmobs.internal.Throwables;
 import dev.llmobs.internal.TracerHandle;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
-import org.springframework.ai.chat.client.advisor.observation.AdvisorObservationContext;
-import org.springframework.ai.chat.client.observation.ChatClientObservationContext;
-import org.springframework.ai.chat.observation.ChatModelObservationContext;
-import org.springframework.ai.embedding.observation.EmbeddingModelObservationContext;
-import org.springframework.ai.tool.observation.ToolCallingObservationContext;
-import org.springframework.ai.vectorstore.observation.VectorStoreObservationContext;
 
 /**
  * Spring AI's observations as LLM Observability spans. Spring AI observes each step with Micrometer (the chat client,
@@ -24,21 +18,22 @@ import org.springframework.ai.vectorstore.observation.VectorStoreObservationCont
  */
 public final class LLMObsObservationHandler implements ObservationHandler<Observation.Context> {
   /** Where a context keeps its span, and the scope marks of the threads it is current on. */
-  private static final Object SPAN = new Object(), SCOPES = new Object();
+  private static final Object SPAN = new Object(), SCOPES = new Object(), KIND = new Object();
 
   @Override public boolean supportsContext(Observation.Context context) {
-    return context instanceof ChatClientObservationContext || context instanceof ChatModelObservationContext
-        || context instanceof EmbeddingModelObservationContext || context instanceof ToolCallingObservationContext
-        || context instanceof VectorStoreObservationContext || context instanceof AdvisorObservationContext;
+    return SpringAiSpans.Kind.of(context) != null;
   }
 
   @Override public void onStart(Observation.Context context) {
     if (!LLMObs.isEnabled()) return;
     try {
-      LLMObsSpan span = SpringAiSpans.start(context, parent(context));
+      SpringAiSpans.Kind kind = SpringAiSpans.Kind.of(context);
+      if (kind == null) return;
+      LLMObsSpan span = SpringAiSpans.start(context, kind, parent(context));
       if (span == null) return;
       context.put(SPAN, span);
-      if (SpringAiSpans.streaming(context)) {
+      context.put(KIND, kind);
+      if (SpringAiSpans.streaming(context, kind)) {
         // A stream's observation stops on Reactor's thread, a moment after the caller has the last token: the
         // invocation's end waits for it (bounded), so the span goes with its invocation.
         TracerHandle.current().callOpened(span, span.context().traceId(), true, () -> {
@@ -75,7 +70,8 @@ public final class LLMObsObservationHandler implements ObservationHandler<Observ
     LLMObsSpan span = removed instanceof LLMObsSpan ? (LLMObsSpan) removed : null;
     if (span == null) return;
     try {
-      SpringAiSpans.finish(context, span);
+      SpringAiSpans.Kind kind = context.get(KIND);
+      if (kind != null) SpringAiSpans.finish(context, kind, span);
     } catch (Throwable t) {
       report(t);
     } finally {

@@ -16,10 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.ai.chat.client.ChatClientRequest;
-import org.springframework.ai.chat.client.ChatClientResponse;
-import org.springframework.ai.chat.client.advisor.observation.AdvisorObservationContext;
-import org.springframework.ai.chat.client.observation.ChatClientObservationContext;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -32,7 +28,6 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationCon
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.observation.ToolCallingObservationContext;
-import org.springframework.ai.vectorstore.observation.VectorStoreObservationContext;
 
 /**
  * What each Spring AI observation becomes: the chat client's call a {@code workflow} (an {@code agent} when it offers
@@ -45,40 +40,73 @@ import org.springframework.ai.vectorstore.observation.VectorStoreObservationCont
 final class SpringAiSpans {
   private SpringAiSpans() {}
 
-  static LLMObsSpan start(Observation.Context context, LLMObsSpan parent) {
-    SpanBuilder b;
-    if (context instanceof ChatModelObservationContext) {
-      ChatModelObservationContext c = (ChatModelObservationContext) context;
-      String provider = c.getOperationMetadata().provider();
-      String name = provider + ".chat";
-      if (provider != null && provider.startsWith("bedrock") && TracerHandle.current().bedrock()) {
-        b = LLMObs.span(SpanKind.WORKFLOW, name); // our Bedrock interceptor's llm span nests in it
-      } else {
-        ChatOptions options = c.getRequest().getOptions();
-        b = LLMObs.span(SpanKind.LLM, name).modelProvider(provider(provider))
-            .modelName(options == null ? null : options.getModel());
+  /**
+   * The observations we trace. Spring AI ships them in three modules (the model, the chat client, the vector store)
+   * that an application may not all have: each is known by name, and only the classes of the ones present are ever
+   * touched (ClientSpans and VectorStoreSpans hold the others' types).
+   */
+  enum Kind {
+    CHAT_MODEL("org.springframework.ai.chat.observation.ChatModelObservationContext"),
+    TOOL("org.springframework.ai.tool.observation.ToolCallingObservationContext"),
+    EMBEDDING("org.springframework.ai.embedding.observation.EmbeddingModelObservationContext"),
+    CHAT_CLIENT("org.springframework.ai.chat.client.observation.ChatClientObservationContext"),
+    ADVISOR("org.springframework.ai.chat.client.advisor.observation.AdvisorObservationContext"),
+    VECTOR_STORE("org.springframework.ai.vectorstore.observation.VectorStoreObservationContext");
+
+    final Class<?> type; // null: not on this application's class path
+
+    Kind(String className) {
+      Class<?> t;
+      try {
+        t = Class.forName(className, false, Kind.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        t = null;
       }
-    } else if (context instanceof ChatClientObservationContext) {
-      ChatClientObservationContext c = (ChatClientObservationContext) context;
-      b = LLMObs.span(tools(c.getRequest().prompt()).isEmpty() ? SpanKind.WORKFLOW : SpanKind.AGENT, "spring_ai.chat_client");
-    } else if (context instanceof AdvisorObservationContext) {
-      String advisor = ((AdvisorObservationContext) context).getAdvisorName();
-      if (!doesWork(advisor)) return null;
-      b = LLMObs.span(SpanKind.TASK, advisor);
-    } else if (context instanceof ToolCallingObservationContext) {
-      b = LLMObs.span(SpanKind.TOOL, ((ToolCallingObservationContext) context).getToolDefinition().name());
-    } else if (context instanceof EmbeddingModelObservationContext) {
-      EmbeddingModelObservationContext c = (EmbeddingModelObservationContext) context;
-      String provider = c.getOperationMetadata().provider();
-      b = LLMObs.span(SpanKind.EMBEDDING, provider + ".embedding").modelProvider(provider(provider))
-          .modelName(c.getRequest().getOptions() == null ? null : c.getRequest().getOptions().getModel());
-    } else if (context instanceof VectorStoreObservationContext) {
-      VectorStoreObservationContext c = (VectorStoreObservationContext) context;
-      boolean query = "query".equals(c.getOperationName());
-      b = LLMObs.span(query ? SpanKind.RETRIEVAL : SpanKind.TASK, c.getDatabaseSystem() + "." + c.getOperationName());
-    } else {
+      type = t;
+    }
+
+    static Kind of(Observation.Context context) {
+      for (Kind k : values()) if (k.type != null && k.type.isInstance(context)) return k;
       return null;
     }
+  }
+
+  static LLMObsSpan start(Observation.Context context, Kind kind, LLMObsSpan parent) {
+    SpanBuilder b;
+    switch (kind) {
+      case CHAT_MODEL: {
+        ChatModelObservationContext c = (ChatModelObservationContext) context;
+        String provider = c.getOperationMetadata().provider();
+        String name = provider + ".chat";
+        if (provider != null && provider.startsWith("bedrock") && TracerHandle.current().bedrock()) {
+          b = LLMObs.span(SpanKind.WORKFLOW, name); // our Bedrock interceptor's llm span nests in it
+        } else {
+          ChatOptions options = c.getRequest().getOptions();
+          b = LLMObs.span(SpanKind.LLM, name).modelProvider(provider(provider))
+              .modelName(options == null ? null : options.getModel());
+        }
+        break;
+      }
+      case TOOL:
+        b = LLMObs.span(SpanKind.TOOL, ((ToolCallingObservationContext) context).getToolDefinition().name());
+        break;
+      case EMBEDDING: {
+        EmbeddingModelObservationContext c = (EmbeddingModelObservationContext) context;
+        String provider = c.getOperationMetadata().provider();
+        b = LLMObs.span(SpanKind.EMBEDDING, provider + ".embedding").modelProvider(provider(provider))
+            .modelName(c.getRequest().getOptions() == null ? null : c.getRequest().getOptions().getModel());
+        break;
+      }
+      case CHAT_CLIENT: case ADVISOR:
+        b = ClientSpans.builder(context, kind);
+        break;
+      case VECTOR_STORE:
+        b = VectorStoreSpans.builder(context);
+        break;
+      default:
+        b = null;
+    }
+    if (b == null) return null;
     if (parent != null) b.parent(parent);
     LLMObsSpan span = b.startDetached();
     span.tag("integration", "spring_ai");
@@ -86,48 +114,26 @@ final class SpringAiSpans {
   }
 
   /** Whether the observation is of a stream, which stops on another thread once the stream completes. */
-  static boolean streaming(Observation.Context context) {
-    if (context instanceof ChatModelObservationContext) return ((ChatModelObservationContext) context).isStreaming();
-    if (context instanceof ChatClientObservationContext) return ((ChatClientObservationContext) context).isStream();
+  static boolean streaming(Observation.Context context, Kind kind) {
+    if (kind == Kind.CHAT_MODEL) return ((ChatModelObservationContext) context).isStreaming();
+    if (kind == Kind.CHAT_CLIENT) return ClientSpans.streaming(context);
     return false;
   }
 
-  /**
-   * Advisors that only hand the request on are left out: Spring AI's own terminal advisors (they wrap the model
-   * call, which is its own span) and its logger.
-   */
-  static boolean doesWork(String advisor) {
-    if (advisor == null) return false;
-    String a = advisor.toLowerCase(java.util.Locale.ROOT);
-    return !(a.equals("call") || a.equals("stream") || a.contains("chatmodelcalladvisor")
-        || a.contains("chatmodelstreamadvisor") || a.contains("simplelogger"));
-  }
-
-  static void finish(Observation.Context context, LLMObsSpan span) {
-    if (context instanceof ChatModelObservationContext) {
-      chatModel((ChatModelObservationContext) context, span);
-    } else if (context instanceof ChatClientObservationContext) {
-      ChatClientObservationContext c = (ChatClientObservationContext) context;
-      span.input(lastUserText(c.getRequest().prompt()));
-      ChatClientResponse r = c.getResponse();
-      if (r != null && r.chatResponse() != null) span.output(text(r.chatResponse()));
-      if (c.isStream()) span.metadata("stream", true);
-    } else if (context instanceof AdvisorObservationContext) {
-      AdvisorObservationContext c = (AdvisorObservationContext) context;
-      ChatClientRequest request = c.getChatClientRequest();
-      if (request != null) span.input(lastUserText(request.prompt()));
-      ChatClientResponse r = c.getChatClientResponse();
-      if (r != null && r.chatResponse() != null) span.output(text(r.chatResponse()));
-      span.metadata("order", c.getOrder());
-    } else if (context instanceof ToolCallingObservationContext) {
-      ToolCallingObservationContext c = (ToolCallingObservationContext) context;
-      span.input(c.getToolCallArguments());
-      if (c.getToolCallResult() != null) span.output(c.getToolCallResult());
-      if (c.getToolCallId() != null) span.tag("tool_call_id", c.getToolCallId());
-    } else if (context instanceof EmbeddingModelObservationContext) {
-      embedding((EmbeddingModelObservationContext) context, span);
-    } else if (context instanceof VectorStoreObservationContext) {
-      vectorStore((VectorStoreObservationContext) context, span);
+  static void finish(Observation.Context context, Kind kind, LLMObsSpan span) {
+    switch (kind) {
+      case CHAT_MODEL: chatModel((ChatModelObservationContext) context, span); break;
+      case TOOL: {
+        ToolCallingObservationContext c = (ToolCallingObservationContext) context;
+        span.input(c.getToolCallArguments());
+        if (c.getToolCallResult() != null) span.output(c.getToolCallResult());
+        if (c.getToolCallId() != null) span.tag("tool_call_id", c.getToolCallId());
+        break;
+      }
+      case EMBEDDING: embedding((EmbeddingModelObservationContext) context, span); break;
+      case CHAT_CLIENT: case ADVISOR: ClientSpans.finish(context, kind, span); break;
+      case VECTOR_STORE: VectorStoreSpans.finish(context, span); break;
+      default:
     }
   }
 
@@ -183,29 +189,6 @@ final class SpringAiSpans {
         && r.getMetadata().getUsage().getPromptTokens() != null) {
       span.metric("input_tokens", r.getMetadata().getUsage().getPromptTokens());
     }
-  }
-
-  private static void vectorStore(VectorStoreObservationContext c, LLMObsSpan span) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    if (c.getCollectionName() != null) metadata.put("collection", c.getCollectionName());
-    if (c.getSimilarityMetric() != null) metadata.put("similarity_metric", c.getSimilarityMetric());
-    if (c.getQueryRequest() != null) {
-      span.input(c.getQueryRequest().getQuery());
-      metadata.put("top_k", c.getQueryRequest().getTopK());
-      metadata.put("similarity_threshold", c.getQueryRequest().getSimilarityThreshold());
-      if (c.getQueryRequest().hasFilterExpression()) metadata.put("filter", String.valueOf(c.getQueryRequest().getFilterExpression()));
-    }
-    span.metadata(metadata);
-    if (c.getQueryResponse() == null) return;
-    List<Document> docs = new ArrayList<>();
-    for (org.springframework.ai.document.Document d : c.getQueryResponse()) {
-      Document doc = Document.of(d.getText() == null ? "" : d.getText()).withId(d.getId());
-      Object source = d.getMetadata().get("source");
-      if (source != null) doc = doc.withName(source.toString());
-      if (d.getScore() != null) doc = doc.withScore(d.getScore());
-      docs.add(doc);
-    }
-    span.outputDocuments(docs);
   }
 
   static Map<String, Object> parameters(ChatOptions o) {
