@@ -83,6 +83,13 @@ class McpTracingTest {
               http.die(); // the server's process goes away mid-call
               return text("never sent", false);
             })))
+        .resources(new McpStatelessServerFeatures.SyncResourceSpecification(McpSchema.Resource.builder()
+            .uri("policy://88412/clauses").name("clauses").mimeType("text/plain").build(),
+            (ctx, req) -> new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(req.uri(),
+                "text/plain", "Clause 4.2: a burst pipe is covered.")))))
+        .prompts(new McpStatelessServerFeatures.SyncPromptSpecification(new McpSchema.Prompt("triage",
+            "Triage a claim", List.of()), (ctx, req) -> new McpSchema.GetPromptResult("Triage a claim",
+            List.of(new McpSchema.PromptMessage(McpSchema.Role.USER, new McpSchema.TextContent("Triage claim 88412."))))))
         .build();
   }
 
@@ -192,6 +199,27 @@ class McpTracingTest {
         .findFirst().orElseThrow();
     assertTrue(sent.get("x-datadog-tags").contains("_dd.p.llmobs_parent_id=" + call.get("span_id")), sent.toString());
     assertTrue(sent.get("traceparent").startsWith("00-" + call.get("trace_id")), sent.toString());
+  }
+
+  @Test void resourcesAndPromptsAreTaskSpansWithWhatTheServerReturned() {
+    try (McpSyncClient client = client(Duration.ofSeconds(20)); LLMObsSpan agent = LLMObs.agent("claims-agent")) {
+      client.listResources();
+      client.readResource(new McpSchema.ReadResourceRequest("policy://88412/clauses"));
+      client.listPrompts();
+      client.getPrompt(new McpSchema.GetPromptRequest("triage", Map.of()));
+    }
+    List<Map<String, Object>> spans = spans();
+    Map<String, Object> agent = named(spans, "claims-agent");
+    for (String name : List.of("MCP Client List Resources", "MCP Client Read Resource", "MCP Client List Prompts",
+        "MCP Client Get Prompt")) {
+      Map<String, Object> s = named(spans, name);
+      assertEquals("task", at(s, "meta", "span", "kind"), name);
+      assertEquals(agent.get("span_id"), s.get("parent_id"), name);
+    }
+    assertTrue(String.valueOf(at(named(spans, "MCP Client Read Resource"), "meta", "input", "value")).contains("policy://88412/clauses"));
+    assertTrue(String.valueOf(at(named(spans, "MCP Client Read Resource"), "meta", "output", "value")).contains("Clause 4.2"));
+    assertTrue(String.valueOf(at(named(spans, "MCP Client Get Prompt"), "meta", "output", "value")).contains("Triage claim 88412."));
+    assertTrue(String.valueOf(at(named(spans, "MCP Client List Prompts"), "meta", "output", "value")).contains("triage"));
   }
 
   @Test void aToolThatReportsAnErrorIsAnErrorOnBothSides() {
