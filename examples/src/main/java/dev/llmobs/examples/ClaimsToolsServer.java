@@ -14,12 +14,13 @@ import java.util.Map;
 /**
  * Example 6, the server: the claims tools as a stateless MCP server (streamable HTTP) behind a Lambda function URL.
  * The invocation's root span continues the caller's trace from the request's headers; each tool call is a
- * {@code tool} span under it ({@code LLMObsMcp.tools}), and what a tool does nests under that: the agent's call, the
- * server's work and the model's answer are one trace across both functions.
+ * {@code tool} span under it ({@code LLMObsMcp.tools}), each other request a {@code task} ({@code LLMObsMcp.server}),
+ * and what a tool does nests under its span: the agent's call, the server's work and the model's answer are one trace
+ * across both functions.
  */
 public class ClaimsToolsServer extends TracedRequestHandler<Map<String, Object>, Map<String, Object>> {
   static final McpFunctionUrl TRANSPORT = new McpFunctionUrl();
-  static final McpStatelessSyncServer SERVER = McpServer.sync(TRANSPORT).serverInfo("claims-tools", "1.0.0")
+  static final McpStatelessSyncServer SERVER = McpServer.sync(LLMObsMcp.server(TRANSPORT)).serverInfo("claims-tools", "1.0.0")
       .immediateExecution(true) // tools run on the invocation's thread, inside its root span and before its flush
       .tools(LLMObsMcp.tools(
           new McpStatelessServerFeatures.SyncToolSpecification(tool("get_claim_status",

@@ -60,7 +60,10 @@ class McpLambdaIT {
       assertTrue(((List<Object>) (List<?>) served.get("tags")).contains("ml_app:claims-tools"), "the server's own ml_app");
       assertTrue(((List<Object>) (List<?>) agentRoot.get("tags")).contains("ml_app:claims-assistant"));
       assertEquals("llm", kind(named(trace, "bedrock-runtime.converse")));
-      named(trace, "MCP Client Initialize");
+      Map<String, Object> init = named(trace, "MCP Client Initialize");
+      Map<String, Object> servedInit = named(trace, "MCP Server initialize");
+      assertEquals(init.get("span_id"), trace.stream().filter(s -> s.get("span_id").equals(servedInit.get("parent_id")))
+          .findFirst().orElseThrow().get("parent_id"), "the server's initialize under its invocation, under the client's");
       named(trace, "MCP Client List Tools");
       named(trace, "MCP Client Tool Call: policy_lookup");
     }

@@ -7,6 +7,7 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,9 @@ import java.util.function.Supplier;
  *     .transportContextProvider(LLMObsMcp.context())
  *     .build();
  * }</pre>
- * Server, one line around its tools:
+ * Server, one line around its tools (and, stateless, one around its transport for its other requests):
  * <pre>{@code
- * McpServer.sync(transportProvider).tools(LLMObsMcp.tools(claimStatus, policyLookup)).build();
+ * McpServer.sync(LLMObsMcp.server(statelessTransport)).tools(LLMObsMcp.tools(claimStatus, policyLookup)).build();
  * }</pre>
  * The client writes the caller's trace context into each request's {@code params._meta}; the server's tool spans
  * continue it, so that a tool call is one trace across both processes.
@@ -78,6 +79,16 @@ public final class LLMObsMcp {
    */
   public static McpSyncHttpClientRequestCustomizer httpHeaders() {
     return new TraceHeaders();
+  }
+
+  /**
+   * A stateless server's transport (a server behind a Lambda function, say), traced: its other requests
+   * ({@code initialize}, {@code tools/list}, resources, prompts) as {@code task} spans in the caller's trace. Tool calls
+   * are the tools' own spans ({@link #tools}).
+   */
+  public static McpStatelessServerTransport server(McpStatelessServerTransport transport) {
+    if (transport == null || transport instanceof TracingStatelessTransport) return transport;
+    return new TracingStatelessTransport(transport);
   }
 
   /** A server's tools, traced: each call a {@code tool} span in the caller's trace. */

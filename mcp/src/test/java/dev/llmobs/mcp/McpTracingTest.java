@@ -60,7 +60,7 @@ class McpTracingTest {
     LLMObs.configure(Map.of("DD_LLMOBS_AGENTLESS_ENABLED", "true", "DD_API_KEY", "test-api-key-0123456789abcdef",
         "DD_LLMOBS_OVERRIDE_ORIGIN", intake.origin(), "DD_LLMOBS_ML_APP", "claims-agent"));
     http = new HttpStatelessServer();
-    server = McpServer.sync(http).serverInfo("claims-tools", "1.4.0").immediateExecution(true)
+    server = McpServer.sync(LLMObsMcp.server(http)).serverInfo("claims-tools", "1.4.0").immediateExecution(true)
         .tools(LLMObsMcp.tools(
             new McpStatelessServerFeatures.SyncToolSpecification(tool("get_claim_status"), (ctx, req) -> {
               metaSeen.put(String.valueOf(req.arguments().get("claimId")), req.meta() == null ? Map.of() : req.meta());
@@ -160,6 +160,14 @@ class McpTracingTest {
     assertEquals(served.get("span_id"), lookup.get("parent_id"), "what the tool does is under the server's span");
 
     assertEquals("task", at(init, "meta", "span", "kind"));
+    Map<String, Object> servedInit = named(spans, "MCP Server initialize"), servedList = named(spans, "MCP Server tools/list");
+    assertEquals(init.get("span_id"), servedInit.get("parent_id"), "the server's side of initialize, under the client's");
+    assertEquals(list.get("span_id"), servedList.get("parent_id"));
+    assertEquals("task", at(servedInit, "meta", "span", "kind"));
+    assertTrue(String.valueOf(at(servedList, "meta", "output", "value")).contains("get_claim_status"));
+    assertTrue(tags(servedInit).contains("mcp_tool_kind:server"));
+    assertEquals(0, spans.stream().filter(s -> "MCP Server tools/call".equals(s.get("name"))).count(),
+        "a tool call's server span is the tool's own");
     assertTrue(String.valueOf(at(init, "meta", "output", "value")).contains("claims-tools"));
     assertTrue(tags(call).containsAll(List.of("mcp_server_name:claims-tools", "mcp_server_version:1.4.0",
         "mcp_tool_kind:client", "mcp_tool:get_claim_status", "mcp_method:tools/call")), tags(call).toString());
