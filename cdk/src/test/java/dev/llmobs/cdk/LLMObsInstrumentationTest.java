@@ -89,7 +89,7 @@ class LLMObsInstrumentationTest {
 
   @Test void zeroCodeThroughTheExtensionMakesTheTemplatesChoices() {
     LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21),
-        props().extension(extension(), secret).unifiedTags("claims-api", "prod", "1.4.0").build());
+        props().datadogExtension(extension()).apiKey(secret).service("claims-api").env("prod").version("1.4.0").build());
     Template t = Template.fromStack(stack);
     Map<String, Object> fn = onlyResource(t, "AWS::Lambda::Function");
     assertEquals("dev.example.Handler", fn.get("Handler"), "the handler is left alone: the exec wrapper redirects it");
@@ -107,7 +107,7 @@ class LLMObsInstrumentationTest {
   }
 
   @Test void ourLayerIsForJava17To25OnBothArchitectures() {
-    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_17), props().extension(extension(), secret).build());
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_17), props().datadogExtension(extension()).apiKey(secret).build());
     Map<String, Object> layer = onlyResource(Template.fromStack(stack), "AWS::Lambda::LayerVersion");
     assertEquals(List.of("java17", "java21", "java25"), layer.get("CompatibleRuntimes"));
     assertEquals(List.of("x86_64", "arm64"), layer.get("CompatibleArchitectures"));
@@ -116,7 +116,7 @@ class LLMObsInstrumentationTest {
 
   @Test void aFunctionThatWrapsInCodeKeepsItsHandlerAndGetsNoExecWrapper() {
     LLMObsInstrumentation.instrument(function("Fn", LLMObsLayer.JAVA_25),
-        props().extension(extension(), secret).wrappedInCode().captureIo(false).flushTimeoutMillis(500).build());
+        props().datadogExtension(extension()).apiKey(secret).wrappedInCode(true).captureIo(false).flushTimeoutMillis(500).build());
     Map<String, Object> env = environment(Template.fromStack(stack));
     assertFalse(env.containsKey("AWS_LAMBDA_EXEC_WRAPPER"));
     assertEquals("false", env.get("LLMOBS_CAPTURE_IO"));
@@ -124,7 +124,7 @@ class LLMObsInstrumentationTest {
   }
 
   @Test void agentlessReadsTheKeyThroughADynamicReferenceNeverAPlainValue() {
-    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().agentless(secret).build());
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().agentless(true).apiKey(secret).build());
     Template t = Template.fromStack(stack);
     Map<String, Object> env = environment(t);
     assertEquals("true", env.get("DD_LLMOBS_AGENTLESS_ENABLED"));
@@ -136,7 +136,7 @@ class LLMObsInstrumentationTest {
     ILayerVersion published = LLMObsLayer.fromArn(stack, "Published",
         "arn:aws:lambda:eu-west-1:123456789012:layer:llmobs-lambda:3");
     LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21),
-        LLMObsProps.builder().layer(published).extension(extension(), secret).build());
+        LLMObsProps.builder().layer(published).datadogExtension(extension()).apiKey(secret).build());
     Template t = Template.fromStack(stack);
     assertEquals(List.of("arn:aws:lambda:eu-west-1:123456789012:layer:llmobs-lambda:3", EXTENSION_ARN),
         onlyResource(t, "AWS::Lambda::Function").get("Layers"));
@@ -144,35 +144,37 @@ class LLMObsInstrumentationTest {
   }
 
   @Test void refusesARuntimeThatIsNotJava() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LLMObsInstrumentation.instrument(
-        function("Py", Runtime.PYTHON_3_12), props().extension(extension(), secret).build()));
+    RuntimeException e = assertThrows(RuntimeException.class, () -> LLMObsInstrumentation.instrument(
+        function("Py", Runtime.PYTHON_3_12), props().datadogExtension(extension()).apiKey(secret).build()));
     assertTrue(e.getMessage().contains("instruments Java functions") && e.getMessage().contains("python3.12"), e.getMessage());
   }
 
   @Test void refusesJavaOlderThanTheLayersBytecode() {
     for (Runtime old : List.of(Runtime.JAVA_8, Runtime.JAVA_8_CORRETTO, Runtime.JAVA_11)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LLMObsInstrumentation.instrument(
+      RuntimeException e = assertThrows(RuntimeException.class, () -> LLMObsInstrumentation.instrument(
           function("Old" + old.getName().replace(".", ""), old), LLMObsProps.builder()
               .layer(LLMObsLayer.fromArn(stack, "L" + old.getName().replace(".", ""), "arn:aws:lambda:eu-west-1:1:layer:x:1"))
-              .agentless(secret).build()));
+              .agentless(true).apiKey(secret).build()));
       assertTrue(e.getMessage().contains("needs java17 or newer"), e.getMessage());
     }
   }
 
-  @Test void refusesTwoRoutesOrNoneOrNoLayer() {
-    IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
-        () -> props().extension(extension(), secret).agentless(secret));
+  @Test void refusesTwoRoutesOrNone() {
+    RuntimeException both = assertThrows(RuntimeException.class, () -> LLMObsInstrumentation.instrument(
+        function("Both", Runtime.JAVA_21), props().datadogExtension(extension()).agentless(true).apiKey(secret).build()));
     assertTrue(both.getMessage().contains("not both"), both.getMessage());
-    IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> props().build());
+    RuntimeException none = assertThrows(RuntimeException.class, () -> LLMObsInstrumentation.instrument(
+        function("None", Runtime.JAVA_21), props().apiKey(secret).build()));
     assertTrue(none.getMessage().contains("choose a route"), none.getMessage());
-    IllegalArgumentException noLayer = assertThrows(IllegalArgumentException.class,
-        () -> LLMObsProps.builder().agentless(secret).build());
-    assertTrue(noLayer.getMessage().contains("layer(...) is required"), noLayer.getMessage());
+    RuntimeException noLayer = assertThrows(RuntimeException.class,
+        () -> LLMObsProps.builder().agentless(true).apiKey(secret).build());
+    assertTrue(noLayer.getMessage().contains("layer"), "the generated builder names the missing property: "
+        + noLayer.getMessage());
   }
 
   @Test void aPlainTextKeyInTheFunctionsEnvironmentFailsTheSynth() {
     Function fn = function("Fn", Runtime.JAVA_21);
-    LLMObsInstrumentation.instrument(fn, props().extension(extension(), secret).build());
+    LLMObsInstrumentation.instrument(fn, props().datadogExtension(extension()).apiKey(secret).build());
     fn.addEnvironment("DD_API_KEY", "0123456789abcdef0123456789abcdef");
     RuntimeException e = assertThrows(RuntimeException.class, () -> app.synth());
     assertTrue(e.getMessage().contains("DD_API_KEY of Test/Fn is plain text"), e.getMessage());
@@ -180,16 +182,16 @@ class LLMObsInstrumentationTest {
 
   @Test void instrumentingTwiceWithTheSameSettingsIsDoneOnceAndWithOtherSettingsIsRefused() {
     Function fn = function("Fn", Runtime.JAVA_21);
-    LLMObsProps once = props().extension(extension(), secret).build();
+    LLMObsProps once = props().datadogExtension(extension()).apiKey(secret).build();
     LLMObsInstrumentation.instrument(fn, once);
     LLMObsInstrumentation.instrument(fn, once);
     Template t = Template.fromStack(stack);
     @SuppressWarnings("unchecked")
     List<Object> layers = (List<Object>) onlyResource(t, "AWS::Lambda::Function").get("Layers");
     assertEquals(2, layers.size(), "our layer and the extension, once each: " + layers);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LLMObsInstrumentation.instrument(fn, props().agentless(secret).build()));
-    assertTrue(e.getMessage().contains("is instrumented already") && e.getMessage().contains("route EXTENSION"), e.getMessage());
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> LLMObsInstrumentation.instrument(fn, props().agentless(true).apiKey(secret).build()));
+    assertTrue(e.getMessage().contains("is instrumented already") && e.getMessage().contains("route extension"), e.getMessage());
   }
 
   @Test void theLayerVersionIsKeptWhenTheStackIsUpdated() {
@@ -202,14 +204,14 @@ class LLMObsInstrumentationTest {
   @Test void theExtensionLayersArchitectureMustBeTheFunctions() {
     Function arm = Function.Builder.create(stack, "Arm").runtime(Runtime.JAVA_21).handler("dev.example.Handler")
         .architecture(software.amazon.awscdk.services.lambda.Architecture.ARM_64).code(Code.fromAsset(code.toString())).build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LLMObsInstrumentation.instrument(arm, props().extension(extension(), secret).build()));
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> LLMObsInstrumentation.instrument(arm, props().datadogExtension(extension()).apiKey(secret).build()));
     assertTrue(e.getMessage().contains("runs on arm64") && e.getMessage().contains("Datadog-Extension-ARM"), e.getMessage());
     ILayerVersion armExtension = LLMObsLayer.fromArn(stack, "ArmExt",
         "arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Extension-ARM:77");
-    LLMObsInstrumentation.instrument(arm, props().extension(armExtension, secret).build());
-    IllegalArgumentException x86 = assertThrows(IllegalArgumentException.class, () -> LLMObsInstrumentation.instrument(
-        function("X86", Runtime.JAVA_21), props().extension(armExtension, secret).build()));
+    LLMObsInstrumentation.instrument(arm, props().datadogExtension(armExtension).apiKey(secret).build());
+    RuntimeException x86 = assertThrows(RuntimeException.class, () -> LLMObsInstrumentation.instrument(
+        function("X86", Runtime.JAVA_21), props().datadogExtension(armExtension).apiKey(secret).build()));
     assertTrue(x86.getMessage().contains("runs on x86_64"), x86.getMessage());
   }
 
@@ -217,8 +219,8 @@ class LLMObsInstrumentationTest {
     software.amazon.awscdk.services.lambda.DockerImageFunction image = software.amazon.awscdk.services.lambda
         .DockerImageFunction.Builder.create(stack, "Image").code(software.amazon.awscdk.services.lambda.DockerImageCode
             .fromEcr(software.amazon.awscdk.services.ecr.Repository.fromRepositoryName(stack, "Repo", "claims"))).build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LLMObsInstrumentation.instrument(image, props().extension(extension(), secret).build()));
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> LLMObsInstrumentation.instrument(image, props().datadogExtension(extension()).apiKey(secret).build()));
     assertTrue(e.getMessage().contains("container image") && e.getMessage().contains("COPY llmobs-lambda-layer/ /opt/")
         && e.getMessage().contains("AWS_LAMBDA_EXEC_WRAPPER=/opt/llmobs-wrapper"), e.getMessage());
   }
@@ -226,8 +228,8 @@ class LLMObsInstrumentationTest {
   @Test void aFunctionThisStackDoesNotDefineIsRefusedWithWhatToDo() {
     software.amazon.awscdk.services.lambda.IFunction imported = Function.fromFunctionArn(stack, "Imported",
         "arn:aws:lambda:eu-west-1:123456789012:function:claims");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LLMObsInstrumentation.instrument(imported, props().extension(extension(), secret).build()));
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> LLMObsInstrumentation.instrument(imported, props().datadogExtension(extension()).apiKey(secret).build()));
     assertTrue(e.getMessage().contains("is not defined in this stack") && e.getMessage().contains("Instrument it there"),
         e.getMessage());
   }
@@ -249,7 +251,7 @@ class LLMObsInstrumentationTest {
 
   @Test void aSecretNamedByNameIsGrantedWithItsRandomSuffix() {
     ISecret byName = Secret.fromSecretNameV2(stack, "ByName", "dd-api-key");
-    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().extension(extension(), byName).build());
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().datadogExtension(extension()).apiKey(byName).build());
     String grants = grants(Template.fromStack(stack)).toString();
     assertTrue(grants.contains("secretsmanager:GetSecretValue") && grants.contains("secret:dd-api-key-??????"), grants);
   }
@@ -260,7 +262,7 @@ class LLMObsInstrumentationTest {
     ISecret encrypted = Secret.fromSecretAttributes(stack, "Encrypted",
         software.amazon.awscdk.services.secretsmanager.SecretAttributes.builder().secretCompleteArn(SECRET_ARN)
             .encryptionKey(key).build());
-    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().extension(extension(), encrypted).build());
+    LLMObsInstrumentation.instrument(function("Fn", Runtime.JAVA_21), props().datadogExtension(extension()).apiKey(encrypted).build());
     String grants = grants(Template.fromStack(stack)).toString();
     assertTrue(grants.contains("kms:Decrypt on arn:aws:kms:eu-west-1:123456789012:key/1234abcd"), grants);
     assertTrue(grants.contains("secretsmanager:GetSecretValue on " + SECRET_ARN), grants);
@@ -269,9 +271,9 @@ class LLMObsInstrumentationTest {
   @Test void anotherToolsExecWrapperIsRefusedNotOverwritten() {
     Function fn = function("Fn", Runtime.JAVA_21);
     fn.addEnvironment("AWS_LAMBDA_EXEC_WRAPPER", "/opt/otel-handler");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LLMObsInstrumentation.instrument(fn, props().extension(extension(), secret).build()));
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> LLMObsInstrumentation.instrument(fn, props().datadogExtension(extension()).apiKey(secret).build()));
     assertTrue(e.getMessage().contains("already has AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-handler"), e.getMessage());
-    LLMObsInstrumentation.instrument(fn, props().extension(extension(), secret).wrappedInCode().build()); // in code: fine
+    LLMObsInstrumentation.instrument(fn, props().datadogExtension(extension()).apiKey(secret).wrappedInCode(true).build()); // in code: fine
   }
 }

@@ -76,7 +76,7 @@ public final class ExamplesStack extends Stack {
     claims.addEnvironment("GUARDRAIL_VERSION", guardrailVersion.getValueAsString());
     claims.addToRolePolicy(bedrock("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:Retrieve",
         "bedrock:ApplyGuardrail"));
-    LLMObsInstrumentation.instrument(claims, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+    LLMObsInstrumentation.instrument(claims, props(layer, extension, apiKey, site, mlApp).wrappedInCode(true).build());
 
     // Example 2: a plain RequestHandler traced with zero code, through the layer's exec wrapper.
     Function plain = function("PlainFunction", "dev.llmobs.examples.PlainHandler",
@@ -87,7 +87,7 @@ public final class ExamplesStack extends Stack {
     // Example 3: manual spans and evaluations, adopting through LLMObsLambda.wrap(...).
     Function evaluated = function("EvaluatedAnswerFunction", "dev.llmobs.examples.EvaluatedAnswer",
         "Manual spans and an evaluation submitted from code (wrap adoption)", code, modelId.getValueAsString());
-    LLMObsInstrumentation.instrument(evaluated, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+    LLMObsInstrumentation.instrument(evaluated, props(layer, extension, apiKey, site, mlApp).wrappedInCode(true).build());
 
     // Example 4: a LangChain4j AI Service over Bedrock (agent, retrieval, tool), the handler traced with zero code.
     Function agent = function("ClaimsAgentFunction", "dev.llmobs.examples.ClaimsAgent",
@@ -102,7 +102,7 @@ public final class ExamplesStack extends Stack {
     triage.addEnvironment("ANTHROPIC_API_KEY",
         Fn.sub("{{resolve:secretsmanager:${" + anthropicKeyArn.getLogicalId() + "}:SecretString}}"));
     triage.addEnvironment("MODEL", "claude-sonnet-4-5");
-    LLMObsInstrumentation.instrument(triage, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+    LLMObsInstrumentation.instrument(triage, props(layer, extension, apiKey, site, mlApp).wrappedInCode(true).build());
 
     // Example 6: the claims tools as a stateless MCP server behind an IAM-authorized function URL, and an agent that
     // calls them (its MCP requests signed with SigV4, its trace context in each request's _meta and headers).
@@ -110,7 +110,7 @@ public final class ExamplesStack extends Stack {
         "The claims tools as a stateless MCP server (streamable HTTP) behind a function URL", code,
         modelId.getValueAsString());
     FunctionUrl toolsUrl = tools.addFunctionUrl(FunctionUrlOptions.builder().authType(FunctionUrlAuthType.AWS_IAM).build());
-    LLMObsInstrumentation.instrument(tools, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+    LLMObsInstrumentation.instrument(tools, props(layer, extension, apiKey, site, mlApp).wrappedInCode(true).build());
     tools.addEnvironment("DD_LLMOBS_ML_APP", "claims-tools"); // the server's own ml_app
     Function mcpAgent = function("ClaimsMcpAgentFunction", "dev.llmobs.examples.ClaimsMcpAgent",
         "An agent taking its tools from the claims MCP server, answering with Bedrock Converse", code,
@@ -119,7 +119,7 @@ public final class ExamplesStack extends Stack {
     mcpAgent.addToRolePolicy(bedrock("bedrock:InvokeModel"));
     toolsUrl.grantInvokeUrl(mcpAgent);
     tools.grantInvoke(mcpAgent);
-    LLMObsInstrumentation.instrument(mcpAgent, props(layer, extension, apiKey, site, mlApp).wrappedInCode().build());
+    LLMObsInstrumentation.instrument(mcpAgent, props(layer, extension, apiKey, site, mlApp).wrappedInCode(true).build());
 
     CfnOutput.Builder.create(this, "LayerArn").value(layer.layer().getLayerVersionArn())
         .description("ARN of the llmobs-lambda layer version").build();
@@ -146,7 +146,7 @@ public final class ExamplesStack extends Stack {
 
   private static LLMObsProps.Builder props(LLMObsLayer layer, ILayerVersion extension, ISecret apiKey,
       CfnParameter site, CfnParameter mlApp) {
-    return LLMObsProps.builder().layer(layer.layer()).extension(extension, apiKey)
+    return LLMObsProps.builder().layer(layer.layer()).datadogExtension(extension).apiKey(apiKey)
         .site(site.getValueAsString()).mlApp(mlApp.getValueAsString());
   }
 }
