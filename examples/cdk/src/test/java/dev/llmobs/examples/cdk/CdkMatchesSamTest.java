@@ -25,12 +25,43 @@ import software.amazon.awscdk.assertions.Template;
  */
 class CdkMatchesSamTest {
   static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
-  static Map<String, Object> cdk, sam;
+  static Map<String, Object> cdk, typescript, sam;
 
+  @SuppressWarnings("unchecked")
   @BeforeAll static void synthesize() throws Exception {
     App app = new App();
     cdk = Template.fromStack(new ExamplesStack(app, "LlmObsExamples", REPO)).toJSON();
     sam = CfnYaml.load(Files.readString(REPO.resolve("sam-template.yaml")));
+    // The TypeScript app beside it (ts/app.ts), synthesized by the build before the tests (see the pom).
+    Path ts = REPO.resolve("examples/cdk/target/ts-cdk.out/LlmObsExamples.template.json");
+    typescript = (Map<String, Object>) com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(Files.readString(ts));
+  }
+
+  /** A template as deployed: CDK's bookkeeping (metadata, its version resource) left out. */
+  static Map<String, Object> deployed(Map<String, Object> template) {
+    Map<String, Object> out = new LinkedHashMap<>(template);
+    Map<String, Object> resources = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : map(template.get("Resources")).entrySet()) {
+      if ("AWS::CDK::Metadata".equals(map(e.getValue()).get("Type"))) continue;
+      Map<String, Object> r = new LinkedHashMap<>(map(e.getValue()));
+      r.remove("Metadata");
+      resources.put(e.getKey(), r);
+    }
+    out.put("Resources", resources);
+    out.remove("Conditions"); // only CDKMetadata's region condition
+    return out;
+  }
+
+  @Test void theTypeScriptAppSynthesizesWhatTheJavaAppDoes() throws Exception {
+    Map<String, Object> java = deployed(cdk), ts = deployed(typescript);
+    assertEquals(new TreeSet<>(map(java.get("Resources")).keySet()), new TreeSet<>(map(ts.get("Resources")).keySet()),
+        "the same resources");
+    for (String id : map(java.get("Resources")).keySet()) {
+      assertEquals(com.fasterxml.jackson.jr.ob.JSON.std.asString(map(java.get("Resources")).get(id)),
+          com.fasterxml.jackson.jr.ob.JSON.std.asString(map(ts.get("Resources")).get(id)), id);
+    }
+    assertEquals(java.get("Parameters"), ts.get("Parameters"));
+    assertEquals(java.get("Outputs"), ts.get("Outputs"));
   }
 
   @SuppressWarnings("unchecked")
@@ -118,6 +149,14 @@ class CdkMatchesSamTest {
   }
 
   @Test void everySamFunctionHasACdkTwinWithTheSameChoices() {
+    sameChoices(cdk);
+  }
+
+  @Test void everySamFunctionHasATwinInTheTypeScriptAppToo() {
+    sameChoices(typescript);
+  }
+
+  void sameChoices(Map<String, Object> cdk) {
     Map<String, String> samNames = names(sam, true), cdkNames = names(cdk, false);
     Map<String, Object> globals = map(map(sam.get("Globals")).get("Function"));
     Map<String, Map<String, Object>> cdkFunctions = resources(cdk, "AWS::Lambda::Function");
