@@ -109,6 +109,16 @@ test('agentless reads the key through a dynamic reference, never a plain value',
   assert.equal(f.Layers.length, 1);
 });
 
+test('a published layer is used by its ARN', () => {
+  const published = LLMObsLayer.fromArn(stack, 'Published', 'arn:aws:lambda:eu-west-1:123456789012:layer:llmobs-lambda:3');
+  LLMObsInstrumentation.instrument(fn('Fn', lambda.Runtime.JAVA_21),
+    { layer: published, datadogExtension: ext(), apiKey: secret });
+  const t = Template.fromStack(stack);
+  assert.deepEqual(only(t, 'AWS::Lambda::Function').Layers,
+    ['arn:aws:lambda:eu-west-1:123456789012:layer:llmobs-lambda:3', EXTENSION_ARN]);
+  assert.equal(Object.keys(t.findResources('AWS::Lambda::LayerVersion')).length, 0);
+});
+
 test('refuses a runtime that is not Java, and Java older than 17', () => {
   assert.throws(() => LLMObsInstrumentation.instrument(fn('Py', lambda.Runtime.PYTHON_3_12), props({ agentless: true })),
     /instruments Java functions.*python3\.12/);
