@@ -320,12 +320,14 @@ var LlmobsModel = (function () {
   $("f-text").addEventListener("input", renderList);
 
   load(data);
+  if (shown.length) openTrace(0, false); // a page opens on its first trace, not on empty panes
   if (window.LLMOBS_LIVE) {
     setInterval(function () {
       fetch("data.json").then(function (r) { return r.json(); }).then(function (d) {
         var n = (d.spans || []).length + (d.evaluations || []).length + (d.invocations || []).length;
         if (n !== received) { received = n; var keep = current && current.id; load(d);
-          if (keep) { var i = shown.findIndex(function (t) { return t.id === keep; }); if (i >= 0) openTrace(i, false); } }
+          var i = keep ? shown.findIndex(function (t) { return t.id === keep; }) : shown.length - 1;
+          if (i >= 0) openTrace(i, false); }
       }).catch(function () { /* the intake stopped: the page keeps what it has */ });
     }, 1500);
   }

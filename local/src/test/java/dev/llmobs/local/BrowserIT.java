@@ -35,6 +35,8 @@ class BrowserIT {
     assertEquals(0, view.exit, view::toString);
     browser = new Chromium(dir.resolve("chromium-profile"));
     browser.open(dir.resolve("all.html").toUri().toString());
+    assertEquals(1L, count("#traces .row.sel"), "the page opens on its first trace");
+    assertTrue(count("#waterfall .row") > 0, "with its waterfall drawn");
   }
 
   @AfterAll static void close() throws Exception {
