@@ -64,7 +64,7 @@ public final class FunctionUrl implements AutoCloseable {
     String requestId = UUID.randomUUID().toString();
     String event = JSON.std.asString(event(ex, body, requestId));
     if (!oneAtATime.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
-      send(ex, 429, "application/json", "{\"message\":\"Too Many Requests\"}".getBytes(StandardCharsets.UTF_8));
+      HttpReplies.send(ex, 429, "application/json", "{\"message\":\"Too Many Requests\"}".getBytes(StandardCharsets.UTF_8));
       return;
     }
     RuntimeApi.Outcome o;
@@ -77,7 +77,7 @@ public final class FunctionUrl implements AutoCloseable {
       oneAtATime.release();
     }
     if (o == null || o.error) {
-      send(ex, 502, "application/json", "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
+      HttpReplies.send(ex, 502, "application/json", "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
       return;
     }
     respond(ex, o.body);
@@ -141,16 +141,10 @@ public final class FunctionUrl implements AutoCloseable {
       Object b = r.get("body");
       byte[] bytes = b == null ? new byte[0] : Boolean.TRUE.equals(r.get("isBase64Encoded"))
           ? Base64.getDecoder().decode(b.toString()) : b.toString().getBytes(StandardCharsets.UTF_8);
-      send(ex, status, type, bytes);
+      HttpReplies.send(ex, status, type, bytes);
     } else {
-      send(ex, 200, "application/json", answer.getBytes(StandardCharsets.UTF_8));
+      HttpReplies.send(ex, 200, "application/json", answer.getBytes(StandardCharsets.UTF_8));
     }
-  }
-
-  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) ex.getResponseBody().write(body);
   }
 
   @Override public void close() {

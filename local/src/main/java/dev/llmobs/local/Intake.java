@@ -42,7 +42,6 @@ public final class Intake implements AutoCloseable {
   private final List<Map<String, Object>> spans = new ArrayList<>();
   private final List<Map<String, Object>> evaluations = new ArrayList<>();
   private final List<Map<String, Object>> invocations = new ArrayList<>();
-  private int requests;
 
   /**
    * Listens on 127.0.0.1:{@code port} (0: any free port); starts {@code file} afresh.
@@ -80,11 +79,6 @@ public final class Intake implements AutoCloseable {
 
   public synchronized List<Map<String, Object>> evaluations() {
     return new ArrayList<>(evaluations);
-  }
-
-  /** Requests that carried spans or evaluations, all routes together. */
-  public synchronized int requests() {
-    return requests;
   }
 
   /** Every span of the trace whose root carries this Lambda request id (none when no such root arrived). */
@@ -126,23 +120,23 @@ public final class Intake implements AutoCloseable {
     try {
       if (ex.getRequestMethod().equals("GET")) {
         if (path.equals("/info")) {
-          send(ex, 200, "application/json", ("{\"version\":\"llmobs-local\",\"endpoints\":[\"/evp_proxy/v2/\","
+          HttpReplies.send(ex, 200, "application/json", ("{\"version\":\"llmobs-local\",\"endpoints\":[\"/evp_proxy/v2/\","
               + "\"/evp_proxy/v4/\"],\"client_drop_p0s\":false}").getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/") || path.equals("/index.html")) {
-          send(ex, 200, "text/html; charset=utf-8", Viewer.livePage().getBytes(StandardCharsets.UTF_8));
+          HttpReplies.send(ex, 200, "text/html; charset=utf-8", Viewer.livePage().getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/data.json")) {
-          send(ex, 200, "application/json", JSON.std.asBytes(data()));
+          HttpReplies.send(ex, 200, "application/json", JSON.std.asBytes(data()));
         } else {
-          send(ex, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+          HttpReplies.send(ex, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
         }
         return;
       }
       if (path.endsWith("/api/v2/llmobs")) {
         spans(parse(() -> datadogSpans(body)));
-        send(ex, 202, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+        HttpReplies.send(ex, 202, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
       } else if (path.endsWith("/eval-metric")) {
         evaluations(parse(() -> datadogEvaluations(body)));
-        send(ex, 202, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+        HttpReplies.send(ex, 202, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
       } else if (path.equals("/v1/traces")) {
         spans(parse(() -> Otlp.spans(body)));
         otlpOk(ex);
@@ -150,12 +144,12 @@ public final class Intake implements AutoCloseable {
         evaluations(parse(() -> Otlp.evaluations(body)));
         otlpOk(ex);
       } else {
-        send(ex, 404, "text/plain", ("llmobs-local intake: nothing at " + path).getBytes(StandardCharsets.UTF_8));
+        HttpReplies.send(ex, 404, "text/plain", ("llmobs-local intake: nothing at " + path).getBytes(StandardCharsets.UTF_8));
       }
     } catch (Unreadable e) {
       out.println("intake: could not read a request to " + path + ": " + e.getMessage());
       try {
-        send(ex, 400, "text/plain", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+        HttpReplies.send(ex, 400, "text/plain", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
       } catch (IOException ignored) {
         // the client left
       }
@@ -193,8 +187,8 @@ public final class Intake implements AutoCloseable {
 
   private static void otlpOk(HttpExchange ex) throws IOException {
     String type = ex.getRequestHeaders().getFirst("Content-Type");
-    if (type != null && type.contains("protobuf")) send(ex, 200, "application/x-protobuf", new byte[0]);
-    else send(ex, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+    if (type != null && type.contains("protobuf")) HttpReplies.send(ex, 200, "application/x-protobuf", new byte[0]);
+    else HttpReplies.send(ex, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
   }
 
   @SuppressWarnings("unchecked")
@@ -219,14 +213,12 @@ public final class Intake implements AutoCloseable {
   }
 
   private synchronized void spans(List<Map<String, Object>> received) throws IOException {
-    requests++;
     for (Map<String, Object> s : received) append(s);
     spans.addAll(received);
     TraceTree.print(received, out);
   }
 
   private synchronized void evaluations(List<Map<String, Object>> received) throws IOException {
-    requests++;
     for (Map<String, Object> e : received) {
       append(Map.of("evaluation", e));
       evaluations.add(e);
@@ -243,12 +235,6 @@ public final class Intake implements AutoCloseable {
   static List<Object> tags(Map<String, Object> span) {
     Object t = span.get("tags");
     return t instanceof List ? (List<Object>) t : List.of();
-  }
-
-  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) ex.getResponseBody().write(body);
   }
 
   @Override public void close() {

@@ -134,9 +134,9 @@ public final class RuntimeApi implements AutoCloseable {
         ex.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
         ex.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn", functionArn);
         ex.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
-        ex.getResponseHeaders().set("Content-Type", "application/json"); // without it the native client crashes
         p.handedOutNanos = System.nanoTime();
-        send(ex, 200, p.event);
+        // Content-Type is required: without it the native client crashes.
+        HttpReplies.send(ex, 200, "application/json", p.event.getBytes(StandardCharsets.UTF_8));
       } else if (path.startsWith("/invocation/") && (path.endsWith("/response") || path.endsWith("/error"))) {
         String id = path.substring("/invocation/".length(), path.lastIndexOf('/'));
         Pending p = inflight.remove(id);
@@ -144,28 +144,22 @@ public final class RuntimeApi implements AutoCloseable {
         String type = ex.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
         String text = new String(body, StandardCharsets.UTF_8);
         if (p != null) p.outcome.complete(new Outcome(error, text, type, System.nanoTime(), p.handedOutNanos));
-        send(ex, 202, "{\"status\":\"OK\"}"); // exactly 202, or the client's loop dies
+        // Exactly 202, or the client's loop dies.
+        HttpReplies.send(ex, 202, "application/json", "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8));
       } else if (path.equals("/init/error")) {
         initError.complete(new String(body, StandardCharsets.UTF_8));
-        send(ex, 202, "{\"status\":\"OK\"}");
+        HttpReplies.send(ex, 202, "application/json", "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8));
       } else if (path.equals("/restore/next")) {
         restores.incrementAndGet();
-        send(ex, 200, "");
+        HttpReplies.send(ex, 200, "application/json", new byte[0]);
       } else {
-        send(ex, 404, "{}");
+        HttpReplies.send(ex, 404, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       ex.close();
     }
-  }
-
-  private static void send(HttpExchange ex, int status, String body) throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    if (!ex.getResponseHeaders().containsKey("Content-Type")) ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
-    if (b.length > 0) ex.getResponseBody().write(b);
   }
 
   /** Stops serving: the client's next poll fails and it exits, as the notes describe. */
