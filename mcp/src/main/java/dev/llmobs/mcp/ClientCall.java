@@ -125,7 +125,7 @@ final class ClientCall {
   }
 
   /** Ends as it is; {@code failure} (sending failed) makes it an error. */
-  void end(Map<String, Object> result, Throwable failure) {
+  void end(Throwable failure) {
     if (!ended.compareAndSet(false, true)) return;
     if (failure != null) span.error(failure);
     finish();

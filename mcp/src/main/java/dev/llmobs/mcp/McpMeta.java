@@ -2,7 +2,10 @@ package dev.llmobs.mcp;
 
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
+import dev.llmobs.SpanBuilder;
 import dev.llmobs.SpanContext;
+import dev.llmobs.SpanKind;
+import dev.llmobs.internal.TracerHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,6 +50,23 @@ final class McpMeta {
     meta.put("tracestate", w3c.get("tracestate"));
     out.put(META, meta);
     return out;
+  }
+
+  /**
+   * A span of a server serving a request: the server's own ml_app (not the caller's propagated one), and the
+   * caller's span from {@code meta} as its parent, unless this process already continues the caller's trace (a
+   * Lambda invocation whose HTTP headers carried it): then the span nests where it runs.
+   */
+  static SpanBuilder serverSpan(SpanKind kind, String name, Map<String, Object> meta) {
+    SpanContext caller = extract(meta);
+    LLMObsSpan current = LLMObs.currentSpan();
+    SpanBuilder builder = LLMObs.span(kind, name);
+    String ours = TracerHandle.current().mlApp();
+    if (ours != null) builder.mlApp(ours);
+    if (caller != null && (!current.isRecording() || !current.context().traceId().equals(caller.traceId()))) {
+      builder.parent(caller);
+    }
+    return builder;
   }
 
   /** The caller's context carried by a request's {@code _meta} (Datadog's headers first, then W3C), or null. */

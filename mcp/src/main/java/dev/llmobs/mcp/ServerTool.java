@@ -2,10 +2,8 @@ package dev.llmobs.mcp;
 
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
-import dev.llmobs.SpanContext;
 import dev.llmobs.SpanKind;
 import dev.llmobs.internal.Throwables;
-import dev.llmobs.internal.TracerHandle;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,16 +39,7 @@ final class ServerTool {
   static LLMObsSpan start(McpSchema.CallToolRequest request) {
     if (!LLMObs.isEnabled()) return null;
     try {
-      SpanContext caller = McpMeta.extract(request.meta());
-      LLMObsSpan current = LLMObs.currentSpan();
-      var builder = LLMObs.span(SpanKind.TOOL, request.name());
-      String ours = TracerHandle.current().mlApp();
-      if (ours != null) builder.mlApp(ours); // the server's own ml_app, not the caller's propagated one
-      // The caller's span is the parent, unless this process already continues the caller's trace (a Lambda
-      // invocation whose HTTP headers carried it): then the tool nests where it runs.
-      if (caller != null && (current == null || !current.context().traceId().equals(caller.traceId()))) {
-        builder.parent(caller);
-      }
+      var builder = McpMeta.serverSpan(SpanKind.TOOL, request.name(), request.meta());
       LLMObsSpan span = builder.start();
       span.tag("mcp_method", "tools/call").tag("mcp_tool", request.name()).tag("mcp_tool_kind", "server");
       span.input(request.arguments() == null ? Map.of() : request.arguments());

@@ -59,12 +59,12 @@ final class TracingClientTransport implements McpClientTransport {
       } catch (Throwable t) {
         Throwables.propagateIfFatal(t);
         Log.debug("MCP request not traced: " + t);
-        if (call != null) call.end(null, null);
+        if (call != null) call.end(null);
         out = message; // untraced, as the client sent it
       }
       ClientCall started = call;
       return delegate.sendMessage(out).doOnError(e -> {
-        if (started != null && calls.remove(request.id(), started)) started.end(null, e);
+        if (started != null && calls.remove(request.id(), started)) started.end(e);
       });
     });
   }
@@ -98,7 +98,7 @@ final class TracingClientTransport implements McpClientTransport {
       call.answered(result, response.error());
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
-      call.end(null, null);
+      call.end(null);
     }
   }
 

@@ -2,10 +2,8 @@ package dev.llmobs.mcp;
 
 import dev.llmobs.LLMObs;
 import dev.llmobs.LLMObsSpan;
-import dev.llmobs.SpanContext;
 import dev.llmobs.SpanKind;
 import dev.llmobs.internal.Throwables;
-import dev.llmobs.internal.TracerHandle;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -50,14 +48,8 @@ final class TracingStatelessTransport implements McpStatelessServerTransport {
     try {
       Map<String, Object> params = request.params() instanceof Map ? (Map<String, Object>) request.params() : Map.of();
       Object meta = params.get(McpMeta.META);
-      SpanContext caller = McpMeta.extract(meta instanceof Map ? (Map<String, Object>) meta : null);
-      LLMObsSpan current = LLMObs.currentSpan();
-      var builder = LLMObs.span(SpanKind.TASK, "MCP Server " + request.method());
-      String ours = TracerHandle.current().mlApp();
-      if (ours != null) builder.mlApp(ours);
-      if (caller != null && (!current.isRecording() || !current.context().traceId().equals(caller.traceId()))) {
-        builder.parent(caller);
-      }
+      var builder = McpMeta.serverSpan(SpanKind.TASK, "MCP Server " + request.method(),
+          meta instanceof Map ? (Map<String, Object>) meta : null);
       LLMObsSpan span = builder.startDetached();
       span.tag("mcp_method", request.method()).tag("mcp_tool_kind", "server");
       Map<String, Object> in = new java.util.LinkedHashMap<>(params);
