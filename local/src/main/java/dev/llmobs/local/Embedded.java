@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * What the tool carries inside its jar, written out for a run: the Java runtime's own jars (the real runtime interface
@@ -34,15 +32,7 @@ final class Embedded {
     List<Path> jars = new ArrayList<>();
     for (String name : RUNTIME_JARS) jars.add(copy(name, runtime.resolve(name)));
     Path layer = copy("layer.zip", dir.resolve("layer.zip"));
-    Path jni = dir.resolve("libaws-lambda-jni.so");
-    String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
-    try (ZipFile z = new ZipFile(jars.get(0).toFile())) {
-      ZipEntry entry = z.getEntry("jni/libaws-lambda-jni.linux-" + arch + ".so");
-      if (entry == null) throw new IOException("the runtime client has no native library for linux-" + arch);
-      try (InputStream in = z.getInputStream(entry)) {
-        Files.copy(in, jni, StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
+    Path jni = FunctionProcess.extractNativeLibrary(jars.get(0), dir.resolve("libaws-lambda-jni.so"));
     return new Embedded(jars, runtime, jni, layer);
   }
 

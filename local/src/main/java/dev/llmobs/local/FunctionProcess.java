@@ -169,6 +169,22 @@ public final class FunctionProcess implements AutoCloseable {
     drain();
   }
 
+  /**
+   * Writes the runtime interface client's native library for this machine (Linux, x86_64 or arm64) out of its jar
+   * to {@code out}, for {@link Spec}'s {@code jni}: the client loads it from there, as Lambda's image has it.
+   */
+  public static Path extractNativeLibrary(Path runtimeInterfaceClientJar, Path out) throws IOException {
+    String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(runtimeInterfaceClientJar.toFile())) {
+      java.util.zip.ZipEntry entry = z.getEntry("jni/libaws-lambda-jni.linux-" + arch + ".so");
+      if (entry == null) throw new IOException("the runtime client has no native library for linux-" + arch);
+      try (java.io.InputStream in = z.getInputStream(entry)) {
+        Files.copy(in, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    return out;
+  }
+
   /** Whether this machine lets us bind-mount in a private mount namespace (root, or a user namespace). */
   public static boolean canMount() {
     if (!Files.isDirectory(Path.of("/opt"))) return false;

@@ -3,8 +3,6 @@ package dev.llmobs.examples.harness;
 import dev.llmobs.local.Dirs;
 import dev.llmobs.local.FunctionProcess;
 import dev.llmobs.local.RuntimeApi;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Runs an example function as Lambda would, without Docker, through llmobs-local's {@link FunctionProcess}: the real
@@ -71,7 +67,9 @@ public final class LambdaHarness implements AutoCloseable {
     try (Stream<Path> s = Files.list(target.resolve("runtime"))) {
       s.sorted().forEach(runtimeJars::add);
     }
-    extractJni(runtimeJars, jni);
+    for (Path jar : runtimeJars) {
+      if (jar.getFileName().toString().contains("runtime-interface-client")) FunctionProcess.extractNativeLibrary(jar, jni);
+    }
 
     Map<String, String> fnEnv = new HashMap<>(env);
     if (execWrapper) fnEnv.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/llmobs-wrapper");
@@ -105,19 +103,6 @@ public final class LambdaHarness implements AutoCloseable {
   public static Path targetDir() throws URISyntaxException {
     Path classes = Path.of(LambdaHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     return classes.getParent(); // target/test-classes -> target
-  }
-
-  private static void extractJni(List<Path> runtimeJars, Path out) throws IOException {
-    for (Path jar : runtimeJars) {
-      if (!jar.getFileName().toString().contains("runtime-interface-client")) continue;
-      try (ZipFile z = new ZipFile(jar.toFile())) {
-        ZipEntry entry = z.getEntry("jni/libaws-lambda-jni.linux-x86_64.so");
-        if (entry == null) return;
-        try (InputStream in = z.getInputStream(entry)) {
-          Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
   }
 
   /** Environment for a function that sends spans to the intake through the agent route (as with the extension). */
