@@ -35,9 +35,11 @@ final class AnthropicTap implements HttpClient {
     try {
       response = next.execute(stripped(request, x), options);
     } catch (RuntimeException | Error e) {
+      keep(request, x);
       x.failed(e);
       throw e;
     }
+    keep(request, x);
     return new Answer(response, x);
   }
 
@@ -48,12 +50,14 @@ final class AnthropicTap implements HttpClient {
     try {
       sent = next.executeAsync(stripped(request, x), options);
     } catch (RuntimeException | Error e) {
+      keep(request, x);
       x.failed(e);
       throw e;
     }
     // A future completed as the SDK's own would be: with the same exception object, not a wrapped one.
     CompletableFuture<HttpResponse> answered = new CompletableFuture<>();
     sent.whenComplete((response, error) -> {
+      keep(request, x);
       if (error != null) {
         x.failed(error);
         answered.completeExceptionally(error);
@@ -73,15 +77,30 @@ final class AnthropicTap implements HttpClient {
     return v.isEmpty() ? null : v.get(0);
   }
 
-  /** The request without our header, its body kept as it is written when there is an exchange. */
+  /**
+   * The request without our header. Its body is kept as it is written when it cannot be written twice; a repeatable
+   * body (the SDK's JSON, which keeps its bytes) is copied after the attempt instead ({@link #keep}), so that a
+   * synchronous call, which carries no header, is sent as the SDK built it.
+   */
   private static HttpRequest stripped(HttpRequest request, Exchange x) {
     boolean named = !request.headers().values(Tap.HEADER).isEmpty();
     HttpRequestBody body = request.body().orElse(null);
-    if (!named && (x == null || body == null)) return request;
+    boolean wrap = x != null && body != null && !body.repeatable();
+    if (!named && !wrap) return request;
     HttpRequest.Builder b = request.toBuilder();
     if (named) b.removeHeaders(Tap.HEADER);
-    if (x != null && body != null) b.body(new Body(body, x));
+    if (wrap) b.body(new Body(body, x));
     return b.build();
+  }
+
+  /** A repeatable body, copied once the attempt has written it. */
+  private static void keep(HttpRequest request, Exchange x) {
+    try {
+      HttpRequestBody body = request.body().orElse(null);
+      if (body != null && body.repeatable()) x.sent(body::writeTo);
+    } catch (RuntimeException e) {
+      // the SDK's own body: what it would throw, it throws when it sends; the span only has no input
+    }
   }
 
   /** The SDK's request body, written through the exchange. */

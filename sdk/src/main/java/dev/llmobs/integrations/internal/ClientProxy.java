@@ -6,9 +6,11 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A client of an LLM SDK seen through its own interfaces: every method goes to the user's client unchanged; the
@@ -22,6 +24,25 @@ public final class ClientProxy implements InvocationHandler {
   private final Object target;
   private final Protocol protocol;
   private final Class<?> type;
+  /** What each method of {@code type} is, asked of the protocol once: a {@link Site}, or {@link #NOT_A_CALL}. */
+  private final Map<Method, Object> sites = new ConcurrentHashMap<>();
+  /** The service each navigating method without arguments last returned, and our view of it (SDKs hand out one). */
+  private final Map<Method, Object[]> services = new ConcurrentHashMap<>();
+
+  private static final Object NOT_A_CALL = new Object();
+
+  /** A model-call method: its operation, and whether it streams and answers later. */
+  private static final class Site {
+    final Operation op;
+    final boolean streaming;
+    final boolean async;
+
+    Site(Operation op, Method m, Protocol protocol) {
+      this.op = op;
+      this.streaming = protocol.streams(m.getName());
+      this.async = CompletionStage.class.isAssignableFrom(m.getReturnType()) || m.getReturnType().getSimpleName().startsWith("Async");
+    }
+  }
 
   private ClientProxy(Object target, Protocol protocol, Class<?> type) {
     this.target = target;
@@ -48,12 +69,18 @@ public final class ClientProxy implements InvocationHandler {
         default:
       }
     }
-    Operation op = args == null || args.length == 0 || args[0] == null ? null : operation(m);
-    if (op != null) return traced(op, m, args);
+    Site site = args == null || args.length == 0 || args[0] == null ? null : site(m);
+    if (site != null) return traced(site, m, args);
     Object result = call(m, args);
+    if (result == null || isProxy(result)) return result;
+    boolean plain = args == null || args.length == 0;
+    Object[] seen = plain ? services.get(m) : null;
+    if (seen != null && seen[0] == result) return seen[1];
     Class<?> r = m.getReturnType();
-    if (result != null && r.isInterface() && !isProxy(result) && protocol.navigates(r)) return of(cast(r), result, protocol);
-    return result;
+    if (!r.isInterface() || !protocol.navigates(r)) return result;
+    Object view = of(cast(r), result, protocol);
+    if (plain) services.put(m, new Object[] {result, view});
+    return view;
   }
 
   @SuppressWarnings("unchecked")
@@ -61,13 +88,20 @@ public final class ClientProxy implements InvocationHandler {
     return (Class<Object>) c;
   }
 
-  private Operation operation(Method m) {
-    try {
-      return protocol.ofMethod(type, m.getName());
-    } catch (Throwable t) {
-      Throwables.propagateIfFatal(t);
-      return null;
+  private Site site(Method m) {
+    Object known = sites.get(m);
+    if (known == null) {
+      Operation op;
+      try {
+        op = protocol.ofMethod(type, m.getName());
+      } catch (Throwable t) {
+        Throwables.propagateIfFatal(t);
+        op = null;
+      }
+      known = op == null ? NOT_A_CALL : new Site(op, m, protocol);
+      sites.put(m, known);
     }
+    return known == NOT_A_CALL ? null : (Site) known;
   }
 
   private Object call(Method m, Object[] args) throws Throwable {
@@ -78,13 +112,13 @@ public final class ClientProxy implements InvocationHandler {
     }
   }
 
-  private Object traced(Operation op, Method m, Object[] args) throws Throwable {
-    boolean streaming = protocol.streams(m.getName());
-    boolean async = CompletionStage.class.isAssignableFrom(m.getReturnType()) || m.getReturnType().getSimpleName().startsWith("Async");
+  private Object traced(Site site, Method m, Object[] args) throws Throwable {
+    boolean streaming = site.streaming;
+    boolean async = site.async;
     TappedCall call;
     Object[] named;
     try {
-      call = Tap.open(op, true, streaming, async);
+      call = Tap.open(site.op, true, streaming, async);
       if (async) { // sent from the SDK's threads: the call is named in a header of the request
         named = args.clone();
         named[0] = Headers.add(args[0], Tap.HEADER, call.id);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * One attempt of a tapped call, as its transport sends it and reads its answer: the request body and the answer
@@ -40,6 +41,29 @@ public final class Exchange {
         keep(c, b, off, len);
       }
     };
+  }
+
+  /**
+   * Keeps a request body that can be written again, after the attempt has sent it: the SDKs' JSON bodies keep the
+   * bytes they wrote, so writing them once more into the copy costs a copy, where wrapping the body would cost
+   * rebuilding the request. Only the call's first attempt is kept.
+   */
+  public void sent(Consumer<OutputStream> body) {
+    Capture c = guard(call::captureRequest);
+    if (c == null) return;
+    c.reset();
+    guard(() -> {
+      body.accept(new OutputStream() {
+        @Override public void write(int b) {
+          c.add(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override public void write(byte[] b, int off, int len) {
+          c.add(b, off, len);
+        }
+      });
+      return null;
+    });
   }
 
   /** The attempt failed before an answer: kept as the call's error if nothing follows. */

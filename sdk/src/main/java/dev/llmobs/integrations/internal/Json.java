@@ -1,19 +1,15 @@
 package dev.llmobs.integrations.internal;
 
+import dev.llmobs.internal.json.JsonReader;
 import java.util.List;
 import java.util.Map;
 
-/** Null-safe reads of JSON parsed into maps and lists (jackson-jr's shapes). Not for use outside llmobs-lambda. */
+/** Null-safe reads of JSON parsed into maps and lists ({@link JsonReader}'s shapes). Not for use outside llmobs-lambda. */
 public final class Json {
   private Json() {}
 
   public static Object parse(byte[] bytes) {
-    if (bytes == null || bytes.length == 0) return null;
-    try {
-      return com.fasterxml.jackson.jr.ob.JSON.std.anyFrom(bytes);
-    } catch (Exception e) {
-      return null;
-    }
+    return bytes == null || bytes.length == 0 ? null : JsonReader.read(bytes);
   }
 
   @SuppressWarnings("unchecked")

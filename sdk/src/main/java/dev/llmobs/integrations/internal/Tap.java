@@ -26,16 +26,17 @@ public final class Tap {
   private Tap() {}
 
   /**
-   * A call starts on the caller's thread, under its current span. {@code awaited}: an invocation that ends while it
-   * is open waits for it a little (a future may still complete); a stream only its reader can end is not awaited.
+   * A call starts on the caller's thread, under its current span. {@code async}: it answers through a future, so it
+   * is named in a header (a synchronous one is named by its thread), and an invocation that ends while it is open
+   * waits for it a little (the future may still complete).
    */
-  static TappedCall open(Operation op, boolean proxied, boolean streaming, boolean awaited) {
+  static TappedCall open(Operation op, boolean proxied, boolean streaming, boolean async) {
     TracerHandle tracer = TracerHandle.current();
     LLMObsSpan span = LLMObs.span(op.kind, op.spanName).parent(LLMObs.currentSpan()).modelName("unknown").startDetached();
-    String id = proxied ? Long.toString(ids.incrementAndGet()) : null;
+    String id = proxied && async ? Long.toString(ids.incrementAndGet()) : null;
     TappedCall call = new TappedCall(span, tracer, op, proxied, streaming, id);
     if (id != null) open.put(id, call);
-    tracer.callOpened(call, span.context().traceId(), awaited, call::endIncomplete);
+    tracer.callOpened(call, span.context().traceId(), async, call::endIncomplete);
     return call;
   }
 

@@ -57,13 +57,25 @@ public final class TappedCall extends ModelCall {
 
   /** The server a client span talks to, as the conventions name it ({@code server.address}, {@code server.port}). */
   private void server(String url) {
+    String[] known = lastServer;
+    if (known == null || !known[0].equals(url)) {
+      known = serverOf(url);
+      lastServer = known;
+    }
+    if (known[1] != null) span.tag("server.address", known[1]).tag("server.port", known[2]);
+  }
+
+  /** The last URL read and its server: a client's calls go to one URL, read once, not once a call. */
+  private static volatile String[] lastServer;
+
+  private static String[] serverOf(String url) {
     try {
       java.net.URI u = java.net.URI.create(url);
-      if (u.getHost() == null) return;
+      if (u.getHost() == null) return new String[] {url, null, null};
       int port = u.getPort() >= 0 ? u.getPort() : "http".equalsIgnoreCase(u.getScheme()) ? 80 : 443;
-      span.tag("server.address", u.getHost()).tag("server.port", Integer.toString(port));
+      return new String[] {url, u.getHost(), Integer.toString(port)};
     } catch (IllegalArgumentException e) {
-      // a URL we cannot read names no server
+      return new String[] {url, null, null}; // a URL we cannot read names no server
     }
   }
 
