@@ -29,11 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What tracing adds to a warm call of the vendors' SDKs against a loopback stand-in: {@code bare} (the user's
- * client), {@code span} (the user's client, and an llm span annotated by hand with what ours records: the span
- * itself), {@code traced} (the client from {@code LLMObs*.wrap}). Our cost beyond the span itself is
- * {@code traced - span}; the in-memory transport shows it without the round trip's noise. Spans go to a file exporter
- * writing to /dev/null. Run:
- * {@code benchmarks/run-jmh.sh LlmClientBenchmark}.
+ * client), {@code span} (the user's client, and an llm span annotated by hand with what ours records, field for
+ * field: same name, model, metadata, metrics and tags, so the same bytes on the wire; the span itself),
+ * {@code traced} (the client from {@code LLMObs*.wrap}). Our cost beyond the span itself is {@code traced - span};
+ * the in-memory transport shows it without the round trip's noise. Spans go to a file exporter writing to /dev/null.
+ * Run: {@code benchmarks/run-jmh.sh LlmClientBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -79,13 +79,17 @@ public class LlmClientBenchmark {
 
   @Benchmark public Object call() {
     boolean span = mode.equals("span");
-    LLMObsSpan s = span ? LLMObs.llm("manual", sdk.equals("anthropic") ? "claude-sonnet-4-5" : "gpt-4o-mini", sdk) : null;
+    LLMObsSpan s = !span ? null : sdk.equals("anthropic") ? LLMObs.llm("anthropic.request", "claude-sonnet-4-5-20250929", sdk)
+        : LLMObs.llm("OpenAI.createChatCompletion", "gpt-4o-mini-2024-07-18", sdk);
     Object answer = sdk.equals("anthropic") ? anthropic.messages().create(message) : openai.chat().completions().create(chat);
     if (s != null) {
       s.inputMessages(List.of(Message.system("You answer questions about the customer's insurance policy."),
           Message.user("Is water damage covered?")));
       s.outputMessages(List.of(Message.assistant("Sudden water damage is covered by clause 4.2.")));
-      s.metadata(Map.of("max_tokens", 400, "stop_reason", "end_turn")).tokens(130, 12);
+      boolean anthropicCall = sdk.equals("anthropic");
+      s.metadata(anthropicCall ? Map.of("max_tokens", 400, "stop_reason", "end_turn") : Map.of("temperature", 0.2, "finish_reason", "stop"))
+          .tokens(130, 12).metric("cache_read_input_tokens", 100)
+          .tag("server.address", anthropicCall ? "api.anthropic.com" : "api.openai.com").tag("server.port", "443");
       s.finish();
     }
     LLMObs.flush();
