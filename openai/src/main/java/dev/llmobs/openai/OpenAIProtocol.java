@@ -2,7 +2,6 @@ package dev.llmobs.openai;
 
 import dev.llmobs.integrations.internal.Operation;
 import dev.llmobs.integrations.internal.Protocol;
-import java.util.Locale;
 
 /**
  * What openai-java speaks: its chat completion, response and embedding services' {@code create} and
@@ -48,11 +47,19 @@ final class OpenAIProtocol implements Protocol {
 
   /** Azure OpenAI, by its hosts ({@code *.openai.azure.com}, {@code *.cognitiveservices.azure.com}, API Management). */
   static boolean azure(String url) {
-    String u = url.toLowerCase(Locale.ROOT);
-    int scheme = u.indexOf("://");
-    int end = u.indexOf('/', scheme < 0 ? 0 : scheme + 3);
-    String host = u.substring(scheme < 0 ? 0 : scheme + 3, end < 0 ? u.length() : end);
-    return host.endsWith(".azure.com") || host.endsWith(".azure-api.net");
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int end = url.indexOf('/', start);
+    if (end < 0) end = url.length();
+    int port = url.lastIndexOf(':', end - 1);
+    if (port > start && url.charAt(end - 1) != ']') end = port;
+    return hostEndsWith(url, end, ".azure.com") || hostEndsWith(url, end, ".azure-api.net");
+  }
+
+  /** Read in place, ignoring case: asked twice a call, so no lower-cased copy of the URL. */
+  private static boolean hostEndsWith(String url, int end, String suffix) {
+    int from = end - suffix.length();
+    return from >= 0 && url.regionMatches(true, from, suffix, 0, suffix.length());
   }
 
   /** The operations of OpenAI's API: named and attributed as dd-trace-py names them ({@code OpenAI.createX}). */

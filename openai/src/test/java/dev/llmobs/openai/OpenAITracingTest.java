@@ -299,6 +299,10 @@ class OpenAITracingTest extends OpenAIFixtures {
     assertEquals("AzureOpenAI.createChatCompletion", OpenAIProtocol.CHAT.spanName(url));
     assertEquals("openai", OpenAIProtocol.CHAT.provider("https://api.openai.com/v1/chat/completions"));
     assertEquals("openai", OpenAIProtocol.CHAT.provider("https://azure.example.com/v1/chat/completions"));
+    assertEquals("azure_openai", OpenAIProtocol.CHAT.provider("https://Claims.OpenAI.Azure.com:443/openai/v1/chat/completions"));
+    assertEquals("azure_openai", OpenAIProtocol.CHAT.provider("https://gateway.azure-api.net/openai/chat/completions"));
+    assertEquals("openai", OpenAIProtocol.CHAT.provider("http://[::1]:8080/v1/chat/completions"));
+    assertEquals("openai", OpenAIProtocol.CHAT.provider("https://x.azure.com.example.org/v1/chat/completions"));
   }
 
   @Test void aRequestTimeoutIsTheCallersExceptionAndTheSpansError() {
