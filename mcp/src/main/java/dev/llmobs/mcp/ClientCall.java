@@ -25,6 +25,8 @@ final class ClientCall {
   private final String method;
   private final AtomicBoolean ended = new AtomicBoolean();
   volatile Disposable timer;
+  /** When the request left, on the monotonic clock: whether the client's timeout has passed is told from it. */
+  final long sentNanos = System.nanoTime();
 
   private ClientCall(TracingClientTransport transport, String method, LLMObsSpan span) {
     this.transport = transport;

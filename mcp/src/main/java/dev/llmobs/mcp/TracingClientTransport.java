@@ -73,15 +73,12 @@ final class TracingClientTransport implements McpClientTransport {
     calls.put(id, call);
     String traceId = call.span.context().traceId();
     Runnable forceEnd = () -> {
-      if (calls.remove(id, call)) call.endWithoutAnswer("no answer from the MCP server before the invocation ended");
+      if (calls.remove(id, call)) unanswered(call, "no answer from the MCP server before the invocation ended");
     };
     TracerHandle.current().callOpened(call, traceId, false, forceEnd);
     try {
       call.timer = Mono.delay(timeout).subscribe(x -> {
-        if (calls.remove(id, call)) {
-          call.endWithoutAnswer("no answer from the MCP server within " + timeout.toMillis() + " ms (the client's "
-              + "request timeout)");
-        }
+        if (calls.remove(id, call)) call.endWithoutAnswer(timedOut());
       });
     } catch (RuntimeException e) {
       Log.debug("MCP request timer not set: " + e); // the invocation's end still ends the span
@@ -114,8 +111,22 @@ final class TracingClientTransport implements McpClientTransport {
   private void endAll(String why) {
     for (Object id : List.copyOf(calls.keySet())) {
       ClientCall c = calls.remove(id);
-      if (c != null) c.endWithoutAnswer(why);
+      if (c != null) unanswered(c, why);
     }
+  }
+
+  /**
+   * Ends a call no answer came for. Past the client's request timeout, the timeout is the reason, whichever noticed
+   * first: our timer, the invocation's end or the client's close (on a busy machine the caller's own timeout, its
+   * close and the invocation's end can all come before our timer runs).
+   */
+  private void unanswered(ClientCall call, String otherwise) {
+    boolean late = System.nanoTime() - call.sentNanos >= timeout.toNanos();
+    call.endWithoutAnswer(late ? timedOut() : otherwise);
+  }
+
+  private String timedOut() {
+    return "no answer from the MCP server within " + timeout.toMillis() + " ms (the client's request timeout)";
   }
 
   @Override public Mono<Void> closeGracefully() {
