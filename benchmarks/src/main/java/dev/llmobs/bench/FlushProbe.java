@@ -48,9 +48,10 @@ public final class FlushProbe {
         median(record) / 1e3, median(flush) / 1e3, pct(flush, 0.9) / 1e3);
     // The early invocations run code the JIT has not compiled yet: their flushes are told apart.
     for (int[] w : new int[][] {{1, 20}, {20, 200}, {200, 1000}, {1000, n}}) {
-      if (w[1] > n || w[0] >= w[1]) continue;
-      System.out.printf(Locale.ROOT, "  invocations %d to %d: record median %.1f us, flush median %.1f us%n", w[0], w[1] - 1,
-          median(Arrays.copyOfRange(record, w[0], w[1])) / 1e3, median(Arrays.copyOfRange(flush, w[0], w[1])) / 1e3);
+      int to = Math.min(w[1], n);
+      if (w[0] >= to) continue;
+      System.out.printf(Locale.ROOT, "  invocations %d to %d: record median %.1f us, flush median %.1f us%n", w[0], to - 1,
+          median(Arrays.copyOfRange(record, w[0], to)) / 1e3, median(Arrays.copyOfRange(flush, w[0], to)) / 1e3);
     }
   }
 

@@ -27,9 +27,33 @@ public final class Exchange {
 
   /** The stream the request body is written to, kept on the way when it is the call's first. */
   public OutputStream request(OutputStream out) {
+    Capture c = firstRequest();
+    return c == null ? out : tee(c, out);
+  }
+
+  /**
+   * Keeps a request body that can be written again, after the attempt has sent it: the SDKs' JSON bodies keep the
+   * bytes they wrote, so writing them once more into the copy costs a copy, where wrapping the body would cost
+   * rebuilding the request. Only the call's first attempt is kept.
+   */
+  public void sent(Consumer<OutputStream> body) {
+    Capture c = firstRequest();
+    if (c == null) return;
+    guard(() -> {
+      body.accept(tee(c, OutputStream.nullOutputStream()));
+      return null;
+    });
+  }
+
+  /** The capture of the call's first request body, emptied for this writing; null once a request is kept. */
+  private Capture firstRequest() {
     Capture c = guard(call::captureRequest);
-    if (c == null) return out;
-    c.reset();
+    if (c != null) c.reset();
+    return c;
+  }
+
+  /** {@code out}, with every byte written to it also kept in {@code c}. */
+  private OutputStream tee(Capture c, OutputStream out) {
     return new FilterOutputStream(out) {
       @Override public void write(int b) throws IOException {
         out.write(b);
@@ -41,29 +65,6 @@ public final class Exchange {
         keep(c, b, off, len);
       }
     };
-  }
-
-  /**
-   * Keeps a request body that can be written again, after the attempt has sent it: the SDKs' JSON bodies keep the
-   * bytes they wrote, so writing them once more into the copy costs a copy, where wrapping the body would cost
-   * rebuilding the request. Only the call's first attempt is kept.
-   */
-  public void sent(Consumer<OutputStream> body) {
-    Capture c = guard(call::captureRequest);
-    if (c == null) return;
-    c.reset();
-    guard(() -> {
-      body.accept(new OutputStream() {
-        @Override public void write(int b) {
-          c.add(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override public void write(byte[] b, int off, int len) {
-          c.add(b, off, len);
-        }
-      });
-      return null;
-    });
   }
 
   /** The attempt failed before an answer: kept as the call's error if nothing follows. */

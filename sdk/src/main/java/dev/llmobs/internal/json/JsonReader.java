@@ -20,12 +20,10 @@ public final class JsonReader {
   static final int MAX_DEPTH = 512;
 
   private final byte[] b;
-  private final int end;
   private int i;
 
   private JsonReader(byte[] b) {
     this.b = b;
-    this.end = b.length;
   }
 
   /** The value {@code bytes} hold, or null when they are not one JSON value. */
@@ -35,7 +33,7 @@ public final class JsonReader {
       JsonReader r = new JsonReader(bytes);
       Object v = r.value(0);
       r.space();
-      return r.i == r.end ? v : null;
+      return r.i == bytes.length ? v : null;
     } catch (Malformed | IndexOutOfBoundsException | NumberFormatException e) {
       return null;
     }
@@ -170,13 +168,13 @@ public final class JsonReader {
     if (negative) i++;
     long v = 0;
     int digits = 0;
-    while (i < end && b[i] >= '0' && b[i] <= '9') {
+    while (i < b.length && b[i] >= '0' && b[i] <= '9') {
       v = v * 10 + (b[i++] - '0');
       digits++;
     }
     if (digits == 0) throw MALFORMED;
     boolean integral = true;
-    while (i < end) { // a fraction or an exponent: read as the JDK reads a double
+    while (i < b.length) { // a fraction or an exponent: read as the JDK reads a double
       byte c = b[i];
       if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
         integral = false;
@@ -204,7 +202,7 @@ public final class JsonReader {
   }
 
   private void space() {
-    while (i < end) {
+    while (i < b.length) {
       byte c = b[i];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
       i++;
