@@ -18,6 +18,8 @@ import java.util.Map;
 public final class JsonReader {
   /** Deeper documents are refused rather than risk the stack; no model body comes close. */
   static final int MAX_DEPTH = 512;
+  private static final int KEY_SLOTS = 512;
+  private static final int MAX_KEPT_KEY = 32;
 
   private final byte[] b;
   private int i;
@@ -76,7 +78,7 @@ public final class JsonReader {
     while (true) {
       space();
       if (b[i] != '"') throw MALFORMED;
-      String key = string();
+      String key = key();
       space();
       if (b[i++] != ':') throw MALFORMED;
       m.put(key, value(depth + 1));
@@ -102,6 +104,44 @@ public final class JsonReader {
       if (c == ']') return l;
       if (c != ',') throw MALFORMED;
     }
+  }
+
+  /**
+   * Keys recur from one body to the next ({@code role}, {@code content}, {@code usage}...): a short ASCII key is
+   * taken from this table when the same bytes were read before, so it costs neither a new string nor its hash (a
+   * string keeps its hash once computed). Racy on purpose: a slot holds an immutable string or null, and a lost
+   * write only costs a later miss. Bounded: {@link #KEY_SLOTS} keys of at most {@link #MAX_KEPT_KEY} bytes.
+   */
+  private static final String[] KEYS = new String[KEY_SLOTS];
+
+  /** A key at {@code i} (on its opening quote): from {@link #KEYS} when it was read before, else as any string. */
+  private String key() {
+    int start = i + 1, h = 0, end = start;
+    for (int max = Math.min(b.length, start + MAX_KEPT_KEY + 1); end < max; end++) {
+      byte c = b[end];
+      if (c == '"') break;
+      if (c == '\\' || c < 0x20) return string(); // escapes, controls and non-ASCII (negative bytes): the long way
+      h = 31 * h + c;
+    }
+    if (end >= b.length || b[end] != '"' || end - start > MAX_KEPT_KEY) return string();
+    int slot = (h ^ (h >>> 9)) & (KEY_SLOTS - 1);
+    String kept = KEYS[slot];
+    int n = end - start;
+    if (kept != null && kept.length() == n && sameAscii(kept, start)) {
+      i = end + 1;
+      return kept;
+    }
+    String key = new String(b, start, n, StandardCharsets.ISO_8859_1);
+    KEYS[slot] = key;
+    i = end + 1;
+    return key;
+  }
+
+  private boolean sameAscii(String s, int at) {
+    for (int k = 0, n = s.length(); k < n; k++) {
+      if (s.charAt(k) != b[at + k]) return false;
+    }
+    return true;
   }
 
   private String string() {

@@ -2,6 +2,7 @@ package dev.llmobs.internal.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.math.BigInteger;
@@ -27,6 +28,8 @@ class JsonReaderTest {
       " [ 1 , -0 , 2.5E+3 , \"\" , [ ] , { } , [[[]]] ] \n",
       "\"caf\u00e9 \u2014 \ud83d\ude00 \\u00e9\\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"",
       "{\"a\":{\"b\":{\"c\":[{\"d\":\"\u65e5\u672c\u8a9e\"}]}}}",
+      "{\"caf\u00e9\":1,\"k\\u00e9y\":2,\"q\\\"\":3,\"\":4,\"12345678901234567890123456789012\":5,"
+          + "\"123456789012345678901234567890123\":6,\"\u65e5\":7}",
       "2147483647", "2147483648", "-2147483648", "-2147483649", "9223372036854775807", "9223372036854775808", "0.1"})
   void readsWhatJacksonJrReads(String json) throws Exception {
     assertEquals(JSON.std.anyFrom(json), read(json));
@@ -41,7 +44,7 @@ class JsonReaderTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", " ", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "[1 2]", "{a:1}", "'x'", "\"open",
-      "\"bad \\x escape\"", "\"\\u12\"", "\"tab\there\"", "tru", "nul", "-", "1.2.3", "1e", "{} {}", "[1]]", "01x",
+      "\"bad \\x escape\"", "\"\\u12\"", "\"tab\there\"", "{\"tab\tkey\":1}", "{\"open", "tru", "nul", "-", "1.2.3", "1e", "{} {}", "[1]]", "01x",
       "{\"a\":1}garbage"})
   void answersNullForWhatIsNotOneJsonValue(String text) {
     assertNull(read(text));
@@ -58,6 +61,19 @@ class JsonReaderTest {
 
   @Test void keepsTheLastOfARepeatedKeyAsTheSdksOwnJacksonDoes() {
     assertEquals(Map.of("dup", 2), read("{\"dup\":1,\"dup\":2}"));
+  }
+
+  @Test void readsEveryKeyRightWhenMoreKeysThanItKeepsShareItsTable() throws Exception {
+    StringBuilder doc = new StringBuilder("{");
+    for (int k = 0; k < 5000; k++) doc.append(k == 0 ? "" : ",").append("\"key").append(k).append("\":").append(k);
+    String json = doc.append('}').toString();
+    assertEquals(JSON.std.anyFrom(json), read(json));
+    assertEquals(JSON.std.anyFrom(json), read(json)); // the second time through, from the table
+  }
+
+  @Test void givesTheSameKeyStringForAKeyReadBefore() {
+    Map<?, ?> first = (Map<?, ?>) read("{\"prompt_tokens\":1}"), second = (Map<?, ?>) read("{\"prompt_tokens\":2}");
+    assertSame(first.keySet().iterator().next(), second.keySet().iterator().next());
   }
 
   @Test void answersNullForNull() {
