@@ -45,7 +45,11 @@ public class LlmClientBenchmark {
   @Param({"anthropic", "openai"})
   public String sdk;
 
-  @Param({"bare", "span", "traced"})
+  /**
+   * {@code bare}: the SDK's client alone; {@code span}: alone, with a span annotated by hand as the traced call
+   * would be; {@code traced}: wrapped; {@code off}: wrapped, with tracing off ({@code DD_LLMOBS_ENABLED=false}).
+   */
+  @Param({"bare", "span", "traced", "off"})
   public String mode;
 
   /** {@code loopback}: a real HTTP round trip to the stand-in; {@code memory}: a transport answering from memory. */
@@ -62,8 +66,9 @@ public class LlmClientBenchmark {
 
   @Setup public void start() throws Exception {
     stub = new LlmStub();
-    LLMObs.configure(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null", "LLMOBS_LOG_LEVEL", "warn"));
-    boolean traced = mode.equals("traced");
+    LLMObs.configure(Map.of("LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", "/dev/null", "LLMOBS_LOG_LEVEL", "warn",
+        "DD_LLMOBS_ENABLED", mode.equals("off") ? "false" : "true"));
+    boolean traced = mode.equals("traced") || mode.equals("off");
     boolean memory = transport.equals("memory");
     AnthropicClient a = memory ? InMemoryTransports.anthropic(LlmStub.MESSAGE)
         : AnthropicOkHttpClient.builder().baseUrl(stub.baseUrl()).apiKey("sk-ant-bench").maxRetries(0).build();

@@ -1,5 +1,6 @@
 package dev.llmobs.integrations.internal;
 
+import dev.llmobs.LLMObs;
 import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
 import java.lang.reflect.InvocationHandler;
@@ -69,7 +70,7 @@ public final class ClientProxy implements InvocationHandler {
         default:
       }
     }
-    Site site = args == null || args.length == 0 || args[0] == null ? null : site(m);
+    Site site = args == null || args.length == 0 || args[0] == null || !LLMObs.isEnabled() ? null : site(m);
     if (site != null) return traced(site, m, args);
     Object result = call(m, args);
     if (result == null || isProxy(result)) return result;

@@ -83,7 +83,12 @@ public final class Tap {
         Operation op = protocol.ofRequest(method, url);
         if (op == null) return null;
         call = open(op, false, false, false);
+        if (!call.span.isRecording()) { // a sampled-out trace: nothing of it is kept, so nothing is read
+          call.end(null);
+          return null;
+        }
       }
+      if (!call.span.isRecording()) return null;
       call.sentTo(url, provider);
       call.attemptStarted();
       return new Exchange(call, call.attempt());

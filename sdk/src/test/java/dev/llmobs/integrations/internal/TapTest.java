@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.llmobs.LLMObs;
+import dev.llmobs.LLMObsSpan;
 import dev.llmobs.SpanKind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,28 @@ class TapTest {
       after.response(200, "application/json", new java.io.ByteArrayInputStream("{}".getBytes())).close();
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
+    }
+  }
+
+  @Test void aCallInASampledOutTraceReadsNothing() {
+    LLMObs.configure(Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn", "DD_LLMOBS_SAMPLE_RATE", "0"));
+    try {
+      LLMObsSpan root = LLMObs.workflow("sampled-out");
+      try {
+        TappedCall call = Tap.open(CHAT, true, false, false);
+        TappedCall before = Tap.enter(call);
+        try {
+          assertNull(Tap.attempt(PROTOCOL, null, "POST", "https://api.example/v1/chat"), "the proxy's call keeps nothing");
+        } finally {
+          Tap.leave(before);
+          call.end(null);
+        }
+        assertNull(Tap.attempt(PROTOCOL, null, "POST", "https://api.example/v1/chat"), "nor does a transport's own call");
+      } finally {
+        root.finish();
+      }
+    } finally {
+      LLMObs.configure(Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn"));
     }
   }
 }
