@@ -59,10 +59,6 @@ public class LlmClientBenchmark {
   LlmStub stub;
   AnthropicClient anthropic;
   OpenAIClient openai;
-  final MessageCreateParams message = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(400)
-      .system("You answer questions about the customer's insurance policy.").addUserMessage("Is water damage covered?").build();
-  final ChatCompletionCreateParams chat = ChatCompletionCreateParams.builder().model("gpt-4o-mini").temperature(0.2)
-      .addSystemMessage("You answer questions about the customer's insurance policy.").addUserMessage("Is water damage covered?").build();
 
   @Setup public void start() throws Exception {
     stub = new LlmStub();
@@ -83,10 +79,20 @@ public class LlmClientBenchmark {
   }
 
   @Benchmark public Object call() {
+    return call(sdk, mode, anthropic, openai);
+  }
+
+  static final MessageCreateParams MESSAGE = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(400)
+      .system("You answer questions about the customer's insurance policy.").addUserMessage("Is water damage covered?").build();
+  static final ChatCompletionCreateParams CHAT = ChatCompletionCreateParams.builder().model("gpt-4o-mini").temperature(0.2)
+      .addSystemMessage("You answer questions about the customer's insurance policy.").addUserMessage("Is water damage covered?").build();
+
+  /** One call of {@code sdk}'s client as {@code mode} makes it (with the span by hand for {@code span}), then a flush. */
+  static Object call(String sdk, String mode, AnthropicClient anthropic, OpenAIClient openai) {
     boolean span = mode.equals("span");
     LLMObsSpan s = !span ? null : sdk.equals("anthropic") ? LLMObs.llm("anthropic.request", "claude-sonnet-4-5-20250929", sdk)
         : LLMObs.llm("OpenAI.createChatCompletion", "gpt-4o-mini-2024-07-18", sdk);
-    Object answer = sdk.equals("anthropic") ? anthropic.messages().create(message) : openai.chat().completions().create(chat);
+    Object answer = sdk.equals("anthropic") ? anthropic.messages().create(MESSAGE) : openai.chat().completions().create(CHAT);
     if (s != null) {
       s.inputMessages(List.of(Message.system("You answer questions about the customer's insurance policy."),
           Message.user("Is water damage covered?")));
