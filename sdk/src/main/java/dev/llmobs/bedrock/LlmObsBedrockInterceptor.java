@@ -78,6 +78,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       // The parent is the span current on the caller's thread now: later hooks may run on other threads.
       LLMObsSpan span = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan())
           .modelName(modelId == null ? "unknown" : modelId).modelProvider("amazon_bedrock").startDetached();
+      if (notRecording(span)) return;
       span.tag("integration", "bedrock");
       // model_name stays the id as passed (Datadog prices by it); the parsed model goes in tags of our own.
       String base = ModelId.baseModel(modelId);
@@ -101,6 +102,13 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     }
   }
 
+  /** A span of a sampled-out trace keeps nothing: it is ended at once, and nothing of the call is read. */
+  private static boolean notRecording(LLMObsSpan span) {
+    if (span.isRecording()) return false;
+    span.finish();
+    return true;
+  }
+
   /**
    * Starts the span of an operation read as wire-named maps ({@link Pojos}): a guardrail check is a task, a Knowledge
    * Base lookup a retrieval, a lookup and generation a workflow (its steps are added from the answer).
@@ -114,6 +122,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     String session = op.equals("ApplyGuardrail") || op.equals("Retrieve") ? null : dev.llmobs.integrations.internal.Json.str(req, "sessionId");
     if (session != null) b.sessionId(session); // the conversation the caller continues
     LLMObsSpan span = b.startDetached();
+    if (notRecording(span)) return;
     span.tag("integration", "bedrock");
     CallRecord record = new CallRecord(span, op, streaming, ModelFamily.UNKNOWN, this, apiCallTimeout(context, attributes), tracer);
     record.requestFields = req;

@@ -50,6 +50,30 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 /** Converse and ConverseStream through the real clients. */
 class ConverseTest extends BedrockTest {
+  @Test void aCallInASampledOutTraceIsAnsweredAndNotRead() throws Exception {
+    configure(Map.of("DD_LLMOBS_SAMPLE_RATE", "0"));
+    List<Object> records = new ArrayList<>();
+    software.amazon.awssdk.core.interceptor.ExecutionInterceptor probe = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+      @Override public void afterExecution(software.amazon.awssdk.core.interceptor.Context.AfterExecution c,
+          software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
+        records.add(String.valueOf(a.getAttribute(LlmObsBedrockInterceptor.RECORD)));
+      }
+    };
+    try (BedrockRuntimeClient probed = BedrockRuntimeClient.builder().endpointOverride(stub.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClient(UrlConnectionHttpClient.create()).overrideConfiguration(o -> o.addExecutionInterceptor(probe)).build()) {
+      stub.reply(Reply.json(TEXT_REPLY));
+      ConverseResponse response = inWorkflow(() -> probed.converse(question()));
+      assertEquals("Sudden water damage is covered.", response.output().message().content().get(0).text());
+      assertEquals(List.of("null"), records, "our interceptor kept no record of the call");
+      assertTrue(flushed().isEmpty());
+      configure(Map.of());
+      stub.reply(Reply.json(TEXT_REPLY));
+      inWorkflow(() -> probed.converse(question()));
+      assertFalse(records.get(1).equals("null"), "a sampled-in call is recorded: the probe sees it");
+    }
+  }
+
   @Test void converseBecomesAnLlmSpanChildOfTheCallersSpan() throws Exception {
     stub.reply(Reply.json(TEXT_REPLY));
     ConverseResponse response = inWorkflow(() -> sync.converse(question()));
