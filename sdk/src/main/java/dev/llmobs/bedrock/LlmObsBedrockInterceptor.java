@@ -158,19 +158,42 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
    * cancelled by the SDK, which tells the caller {@code ApiCallTimeoutException} and no interceptor anything: the
    * span learns it from the clock.
    */
-  private static java.time.Duration apiCallTimeout(Context.BeforeExecution context, ExecutionAttributes attributes) {
+  static java.time.Duration apiCallTimeout(Context.BeforeExecution context, ExecutionAttributes attributes) {
     try {
       Optional<java.time.Duration> own = context.request().overrideConfiguration()
           .flatMap(software.amazon.awssdk.core.RequestOverrideConfiguration::apiCallTimeout);
       if (own.isPresent()) return own.get();
       software.amazon.awssdk.core.SdkClient client =
           attributes.getAttribute(software.amazon.awssdk.core.interceptor.SdkInternalExecutionAttribute.SDK_CLIENT);
-      return client == null ? null : client.serviceClientConfiguration().overrideConfiguration().apiCallTimeout().orElse(null);
+      if (client == null) return null;
+      ClientTimeout last = lastClient;
+      if (last != null && last.client.get() == client) return last.timeout;
+      // The client builds its whole configuration anew on every call of this: asked once per client, not per call.
+      java.time.Duration timeout = client.serviceClientConfiguration().overrideConfiguration().apiCallTimeout().orElse(null);
+      lastClient = new ClientTimeout(client, timeout);
+      return timeout;
     } catch (Throwable t) { // an SDK without these (older than 2.20) keeps the span's own reading of the end
       Throwables.propagateIfFatal(t);
       return null;
     }
   }
+
+  /**
+   * The client last asked for its timeout, and the answer. A client's configuration does not change once built, and a
+   * function calls through one client, so one entry serves nearly every call; held weakly, so that a client the
+   * function drops is not kept.
+   */
+  private static final class ClientTimeout {
+    final java.lang.ref.WeakReference<software.amazon.awssdk.core.SdkClient> client;
+    final java.time.Duration timeout;
+
+    ClientTimeout(software.amazon.awssdk.core.SdkClient client, java.time.Duration timeout) {
+      this.client = new java.lang.ref.WeakReference<>(client);
+      this.timeout = timeout;
+    }
+  }
+
+  private static volatile ClientTimeout lastClient;
 
   /** Every attempt, the first and each retry, passes here once before it is sent. */
   @Override public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
