@@ -140,7 +140,7 @@ final class Invocation {
       root.tag("cold_start", cold ? "true" : "false");
       root.tag("init_type", s.initType);
       long prev = previousFlushNanos;
-      if (prev >= 0) root.metric("llmobs.previous_flush_ms", prev / 1e6);
+      if (prev >= 0) root.metric("llmobs.previous_flush_ms", Math.round(prev / 1e3) / 1e3); // to the microsecond
       if (rawEvent != null) root.input(rawEvent);
       else if (event != null) root.input(event);
       return root;

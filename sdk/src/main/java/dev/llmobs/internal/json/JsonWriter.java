@@ -134,7 +134,33 @@ public final class JsonWriter {
   public JsonWriter number(double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) return string(Double.toString(v));
     if (v == Math.rint(v) && Math.abs(v) < 1e15) return number((long) v);
+    if (Math.abs(v) < 1e12) {
+      // Three decimals at most (milliseconds to the microsecond, a rate): written from integers, without the JDK's
+      // shortest-digits code, which costs while it still runs interpreted. Exact: v is the double nearest r / 1000
+      // (the division rounds correctly), so the decimal r / 1000 reads back as v.
+      double r = Math.rint(v * 1000);
+      if (r / 1000 == v) return thousandths((long) r);
+    }
     return raw(Double.toString(v));
+  }
+
+  /** {@code t / 1000} in decimal, without trailing zeros. */
+  private JsonWriter thousandths(long t) {
+    if (t < 0) {
+      raw('-');
+      t = -t;
+    }
+    number(t / 1000);
+    int frac = (int) (t % 1000);
+    if (frac == 0) return this;
+    ensure(4);
+    buf[size++] = '.';
+    buf[size++] = (byte) ('0' + frac / 100);
+    if (frac % 100 != 0) {
+      buf[size++] = (byte) ('0' + frac / 10 % 10);
+      if (frac % 10 != 0) buf[size++] = (byte) ('0' + frac % 10);
+    }
+    return this;
   }
 
   /**

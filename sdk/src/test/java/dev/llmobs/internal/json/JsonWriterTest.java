@@ -40,9 +40,26 @@ class JsonWriterTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0,0", "-1,-1", "1.5,1.5", "1e20,1.0E20", "-0.25,-0.25", "3.0,3"})
+  @CsvSource({"0,0", "-1,-1", "1.5,1.5", "1e20,1.0E20", "-0.25,-0.25", "3.0,3", "0.312,0.312", "-0.5,-0.5", "1.001,1.001",
+      "123456.789,123456.789", "0.05,0.05", "0.001,0.001", "0.0001,1.0E-4", "0.30000000000000004,0.30000000000000004",
+      "1e13,10000000000000", "1234567890123.5,1.2345678901235E12", "-0.001,-0.001"})
   void writesNumbers(double in, String out) {
     assertEquals(out, new JsonWriter().number(in).toString());
+  }
+
+  @Test void everyDoubleReadsBackAsItself() {
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 200_000; i++) {
+      double v = switch (i % 4) {
+        case 0 -> random.nextInt(2_000_000_000) / 1000.0 - 1_000_000; // three decimals: the integer path
+        case 1 -> random.nextLong() / 1e6 / 1000.0;
+        case 2 -> Double.longBitsToDouble(random.nextLong());
+        default -> random.nextDouble() * 1e9;
+      };
+      if (Double.isNaN(v) || Double.isInfinite(v)) continue;
+      String out = new JsonWriter().number(v).toString();
+      assertEquals(v, Double.parseDouble(out), out);
+    }
   }
 
   @Test void writesNonFiniteDoublesAsStrings() {
