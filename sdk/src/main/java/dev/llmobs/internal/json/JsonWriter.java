@@ -144,22 +144,11 @@ public final class JsonWriter {
     return raw(Double.toString(v));
   }
 
-  /** {@code t / 1000} in decimal, without trailing zeros. */
+  /** {@code t / 1000} in decimal, {@code t} not a multiple of 1000: no trailing zeros. */
   private JsonWriter thousandths(long t) {
-    if (t < 0) {
-      raw('-');
-      t = -t;
-    }
-    number(t / 1000);
-    int frac = (int) (t % 1000);
-    if (frac == 0) return this;
-    ensure(4);
-    buf[size++] = '.';
-    buf[size++] = (byte) ('0' + frac / 100);
-    if (frac % 100 != 0) {
-      buf[size++] = (byte) ('0' + frac / 10 % 10);
-      if (frac % 10 != 0) buf[size++] = (byte) ('0' + frac % 10);
-    }
+    if (t < 0) raw('-');
+    number(Math.abs(t) / 1000).raw('.');
+    for (int f = (int) Math.abs(t % 1000), div = 100; f != 0; f %= div, div /= 10) raw((char) ('0' + f / div));
     return this;
   }
 
