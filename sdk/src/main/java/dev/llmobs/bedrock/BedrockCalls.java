@@ -163,8 +163,7 @@ final class BedrockCalls {
       ConverseResponse c = (ConverseResponse) response;
       // The typed response has everything but, in SDKs before cache tokens were modelled, those tokens: parse the
       // captured JSON only when it holds cache fields the typed usage lost (parsing costs more than the rest).
-      if (r.rawResponse != null && c.usage() != null
-          && !c.usage().getValueForField("cacheReadInputTokens", Integer.class).isPresent()
+      if (r.rawResponse != null && c.usage() != null && !CACHE_TOKENS_MODELLED
           && contains(r.rawResponse, "\"cache") && converseFromJson(r, r.rawResponse)) {
         return;
       }
@@ -206,10 +205,29 @@ final class BedrockCalls {
   }
 
   static boolean contains(byte[] haystack, String ascii) {
+    byte first = (byte) ascii.charAt(0);
     outer:
-    for (int i = 0; i + ascii.length() <= haystack.length; i++) {
-      for (int j = 0; j < ascii.length(); j++) if (haystack[i + j] != ascii.charAt(j)) continue outer;
+    for (int i = 0, last = haystack.length - ascii.length(); i <= last; i++) {
+      if (haystack[i] != first) continue; // the common case, with no call: this runs interpreted in early invocations
+      for (int j = 1; j < ascii.length(); j++) if (haystack[i + j] != ascii.charAt(j)) continue outer;
       return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether this AWS SDK models Converse's cache tokens. Then the typed usage is the whole answer (no cache tokens
+   * there means none were used) and the raw JSON is never searched; an older SDK loses them, and the JSON is read.
+   */
+  static final boolean CACHE_TOKENS_MODELLED = modelsCacheTokens();
+
+  private static boolean modelsCacheTokens() {
+    try {
+      for (software.amazon.awssdk.core.SdkField<?> f : TokenUsage.builder().build().sdkFields()) {
+        if ("cacheReadInputTokens".equals(f.locationName())) return true;
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // read the JSON, as for an SDK that does not model them
     }
     return false;
   }
