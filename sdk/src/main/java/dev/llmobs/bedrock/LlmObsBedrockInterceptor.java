@@ -73,7 +73,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (!streaming && !"Converse".equals(op) && !"InvokeModel".equals(op)) return;
 
       String modelId = BedrockCalls.modelId(context.request());
-      ModelFamily family = ModelFamily.of(modelId);
+      ModelId.Facts model = ModelId.Facts.of(modelId);
+      ModelFamily family = model.family;
       SpanKind kind = family.isEmbedding() ? SpanKind.EMBEDDING : SpanKind.LLM;
       // The parent is the span current on the caller's thread now: later hooks may run on other threads.
       LLMObsSpan span = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan())
@@ -81,10 +82,9 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (notRecording(span)) return;
       span.tag("integration", "bedrock");
       // model_name stays the id as passed (Datadog prices by it); the parsed model goes in tags of our own.
-      String base = ModelId.baseModel(modelId);
-      if (base != null) {
-        span.tag("bedrock.base_model", base);
-        span.tag("bedrock.model_vendor", ModelId.vendor(modelId));
+      if (model.base != null) {
+        span.tag("bedrock.base_model", model.base);
+        span.tag("bedrock.model_vendor", model.vendor);
       }
       CallRecord record = new CallRecord(span, op, streaming, family, this, apiCallTimeout(context, attributes), tracer);
       attributes.putAttribute(RECORD, record);

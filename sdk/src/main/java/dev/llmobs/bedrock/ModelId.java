@@ -40,4 +40,24 @@ final class ModelId {
     String base = baseModel(modelId);
     return base == null ? null : base.substring(0, base.indexOf('.')).toLowerCase(Locale.ROOT);
   }
+
+  /** What one model id says, read once for the last id asked (a function calls one model, or two). */
+  static final class Facts {
+    private static volatile Facts last;
+    final String id, base, vendor;
+    final ModelFamily family;
+
+    private Facts(String id) {
+      this.id = id;
+      base = baseModel(id);
+      vendor = base == null ? null : vendor(id);
+      family = ModelFamily.of(id);
+    }
+
+    static Facts of(String id) {
+      Facts f = last;
+      if (f == null || !java.util.Objects.equals(f.id, id)) last = f = new Facts(id);
+      return f;
+    }
+  }
 }
