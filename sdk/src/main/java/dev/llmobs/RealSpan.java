@@ -2,6 +2,7 @@ package dev.llmobs;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,10 +35,8 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
   final TagsAndMetrics measures = new TagsAndMetrics();
   String errorType, errorMessage, errorStack;
   long durationNanos = -1;
-  /** When the span's work ended, if noted before it finished ({@link #markEnd}); else -1. */
-  private long endNanoTime = -1;
-  /** Start and duration as the work's own source reported them ({@link #reportTimes}); else -1. */
-  private long reportedStart = -1, reportedDuration = -1;
+  private long endNanoTime = -1; // when the work ended, if noted before it finished (markEnd); else -1
+  private long reportedStart = -1, reportedDuration = -1; // as the work's own source reported them (reportTimes)
   private boolean hasChildren, finished;
   private volatile boolean localRoot; // no local parent; kept apart because parent is let go once frozen
   private Recorder.Buffer buffer; // guarded by the recorder's lock
@@ -215,8 +214,7 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
   }
 
   @Override public LLMObsSpan tokens(long inputTokens, long outputTokens) {
-    metric("input_tokens", inputTokens);
-    metric("output_tokens", outputTokens);
+    metric("input_tokens", inputTokens).metric("output_tokens", outputTokens);
     if (TagsAndMetrics.sane(inputTokens) && TagsAndMetrics.sane(outputTokens)) metric("total_tokens", inputTokens + outputTokens);
     return this;
   }
@@ -238,9 +236,7 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
   }
 
   @Override public synchronized LLMObsSpan mlApp(String mlApp) {
-    if (open("ml_app")) {
-      this.mlApp = mlApp == null ? null : dev.llmobs.internal.Config.normalizeMlApp(mlApp);
-    }
+    if (open("ml_app")) this.mlApp = mlApp == null ? null : dev.llmobs.internal.Config.normalizeMlApp(mlApp);
     return this;
   }
 
@@ -250,9 +246,7 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
   }
 
   @Override public synchronized LLMObsSpan modelProvider(String modelProvider) {
-    if (open("model provider")) {
-      this.modelProvider = modelProvider == null ? null : modelProvider.toLowerCase(java.util.Locale.ROOT);
-    }
+    if (open("model provider")) this.modelProvider = modelProvider == null ? null : modelProvider.toLowerCase(Locale.ROOT);
     return this;
   }
 
@@ -365,9 +359,7 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
   }
 
   @Override public boolean finishForgotten(String why) {
-    synchronized (this) {
-      if (finished) return false;
-    }
+    if (isFinished()) return false;
     tag(Recorder.FORGOTTEN_TAG, why);
     finish();
     return true;
@@ -383,9 +375,8 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
       sessionId = session;
       mlApp = app;
       parent = null;
-      return new FinishedSpan(kind, name, trace.hexId, spanId, parentId,
-          reportedStart > 0 ? reportedStart : startEpochNanos, durationNanos, modelName,
-          modelProvider, session, app, input, output,
+      return new FinishedSpan(kind, name, trace.hexId, spanId, parentId, reportedStart > 0 ? reportedStart : startEpochNanos,
+          durationNanos, modelName, modelProvider, session, app, input, output,
           metadata == null ? null : java.util.Collections.unmodifiableMap(metadata), measures.tags, measures.tagCount,
           measures.metricKeys, measures.metricValues, measures.metricCount, errorType, errorMessage, errorStack,
           approxBytes, trace.sampleRate, toolDefinitions, prompt);
@@ -393,16 +384,14 @@ final class RealSpan extends LLMObsSpan implements Recorder.Span {
   }
 
   synchronized String effectiveSessionId() {
-    if (sessionId != null) return sessionId;
-    if (parent != null) return parent.effectiveSessionId();
-    return remoteParent != null ? remoteParent.sessionId() : null;
+    return sessionId != null ? sessionId : parent != null ? parent.effectiveSessionId()
+        : remoteParent != null ? remoteParent.sessionId() : null;
   }
 
   synchronized String effectiveMlApp() {
     if (mlApp != null) return mlApp;
     if (parent != null) return parent.effectiveMlApp();
-    if (remoteParent != null && remoteParent.mlApp() != null) return remoteParent.mlApp();
-    return recorder.mlApp;
+    return remoteParent != null && remoteParent.mlApp() != null ? remoteParent.mlApp() : recorder.mlApp;
   }
 
   @Override public String toString() {
