@@ -1,0 +1,263 @@
+package dev.llmobs.local;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OTLP/HTTP request bodies, JSON or protobuf, read into their spans and log records as OTLP carries them; what they
+ * mean for LLM Observability is {@link Otlp}'s business. Only the fields of the trace, logs and common messages our
+ * exporter writes are read; a body that is neither is an {@link IOException}.
+ */
+final class OtlpWire {
+  private OtlpWire() {}
+
+  /** A span as OTLP carries it, before mapping. */
+  static final class RawSpan {
+    String traceId = "", spanId = "", parentSpanId = "", name = "", statusMessage;
+    long start, end;
+    int statusCode;
+    final Map<String, Object> attributes = new LinkedHashMap<>();
+    final List<Map<String, Object>> events = new ArrayList<>();
+  }
+
+  /** A log record as OTLP carries it. */
+  static final class RawLog {
+    String traceId = "", spanId = "", eventName;
+    long time;
+    final Map<String, Object> attributes = new LinkedHashMap<>();
+  }
+
+  /** The spans of an OTLP traces request. */
+  static List<RawSpan> spans(byte[] body) throws IOException {
+    return isJson(body) ? jsonSpans(body) : protoSpans(body);
+  }
+
+  /** The log records of an OTLP logs request. */
+  static List<RawLog> logs(byte[] body) throws IOException {
+    return isJson(body) ? jsonLogs(body) : protoLogs(body);
+  }
+
+  private static boolean isJson(byte[] body) {
+    for (byte b : body) {
+      if (b == ' ' || b == '\n' || b == '\r' || b == '\t') continue;
+      return b == '{';
+    }
+    return false;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<RawSpan> jsonSpans(byte[] body) throws IOException {
+    List<RawSpan> out = new ArrayList<>();
+    Map<String, Object> req = JSON.std.mapFrom(body);
+    for (Object rs : list(req.get("resourceSpans"))) {
+      for (Object ss : list(((Map<String, Object>) rs).get("scopeSpans"))) {
+        for (Object o : list(((Map<String, Object>) ss).get("spans"))) {
+          Map<String, Object> m = (Map<String, Object>) o;
+          RawSpan s = new RawSpan();
+          s.traceId = str(m.get("traceId"));
+          s.spanId = str(m.get("spanId"));
+          s.parentSpanId = str(m.get("parentSpanId"));
+          s.name = str(m.get("name"));
+          s.start = longOf(m.get("startTimeUnixNano"));
+          s.end = longOf(m.get("endTimeUnixNano"));
+          jsonAttributes(m.get("attributes"), s.attributes);
+          for (Object e : list(m.get("events"))) {
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("name", ((Map<String, Object>) e).get("name"));
+            jsonAttributes(((Map<String, Object>) e).get("attributes"), ev);
+            s.events.add(ev);
+          }
+          Map<String, Object> status = (Map<String, Object>) m.get("status");
+          if (status != null) {
+            s.statusCode = (int) longOf(status.get("code"));
+            s.statusMessage = (String) status.get("message");
+          }
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<RawLog> jsonLogs(byte[] body) throws IOException {
+    List<RawLog> out = new ArrayList<>();
+    Map<String, Object> req = JSON.std.mapFrom(body);
+    for (Object rl : list(req.get("resourceLogs"))) {
+      for (Object sl : list(((Map<String, Object>) rl).get("scopeLogs"))) {
+        for (Object o : list(((Map<String, Object>) sl).get("logRecords"))) {
+          Map<String, Object> m = (Map<String, Object>) o;
+          RawLog l = new RawLog();
+          l.traceId = str(m.get("traceId"));
+          l.spanId = str(m.get("spanId"));
+          l.eventName = (String) m.get("eventName");
+          l.time = longOf(m.get("timeUnixNano"));
+          jsonAttributes(m.get("attributes"), l.attributes);
+          out.add(l);
+        }
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void jsonAttributes(Object attributes, Map<String, Object> into) {
+    for (Object a : list(attributes)) {
+      Map<String, Object> kv = (Map<String, Object>) a;
+      into.put(str(kv.get("key")), jsonValue((Map<String, Object>) kv.get("value")));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object jsonValue(Map<String, Object> v) {
+    if (v == null) return null;
+    if (v.containsKey("stringValue")) return v.get("stringValue");
+    if (v.containsKey("boolValue")) return v.get("boolValue");
+    if (v.containsKey("intValue")) return longOf(v.get("intValue"));
+    if (v.containsKey("doubleValue")) return ((Number) v.get("doubleValue")).doubleValue();
+    if (v.containsKey("arrayValue")) {
+      List<Object> out = new ArrayList<>();
+      for (Object e : list(((Map<String, Object>) v.get("arrayValue")).get("values"))) {
+        out.add(jsonValue((Map<String, Object>) e));
+      }
+      return out;
+    }
+    if (v.containsKey("kvlistValue")) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      jsonAttributes(((Map<String, Object>) v.get("kvlistValue")).get("values"), out);
+      return out;
+    }
+    return null;
+  }
+
+  // ---- protobuf: only the fields of trace.proto, logs.proto and common.proto we read -----------------------------
+
+  private static List<RawSpan> protoSpans(byte[] body) throws IOException {
+    List<RawSpan> out = new ArrayList<>();
+    for (ProtoWire rs = new ProtoWire(body); rs.next(); ) {
+      if (rs.field != 1) continue; // ResourceSpans
+      for (ProtoWire ss = rs.message(); ss.next(); ) {
+        if (ss.field != 2) continue; // ScopeSpans
+        for (ProtoWire sp = ss.message(); sp.next(); ) {
+          if (sp.field != 2) continue; // Span
+          RawSpan s = new RawSpan();
+          for (ProtoWire f = sp.message(); f.next(); ) {
+            switch (f.field) {
+              case 1: s.traceId = hex(f.bytes()); break;
+              case 2: s.spanId = hex(f.bytes()); break;
+              case 4: s.parentSpanId = hex(f.bytes()); break;
+              case 5: s.name = f.string(); break;
+              case 7: s.start = f.value; break;
+              case 8: s.end = f.value; break;
+              case 9: keyValue(f.message(), s.attributes); break;
+              case 11: {
+                Map<String, Object> ev = new LinkedHashMap<>();
+                for (ProtoWire e = f.message(); e.next(); ) {
+                  if (e.field == 2) ev.put("name", e.string());
+                  else if (e.field == 3) keyValue(e.message(), ev);
+                }
+                s.events.add(ev);
+                break;
+              }
+              case 15:
+                for (ProtoWire st = f.message(); st.next(); ) {
+                  if (st.field == 2) s.statusMessage = st.string();
+                  else if (st.field == 3) s.statusCode = (int) st.value;
+                }
+                break;
+              default:
+            }
+          }
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<RawLog> protoLogs(byte[] body) throws IOException {
+    List<RawLog> out = new ArrayList<>();
+    for (ProtoWire rl = new ProtoWire(body); rl.next(); ) {
+      if (rl.field != 1) continue; // ResourceLogs
+      for (ProtoWire sl = rl.message(); sl.next(); ) {
+        if (sl.field != 2) continue; // ScopeLogs
+        for (ProtoWire lr = sl.message(); lr.next(); ) {
+          if (lr.field != 2) continue; // LogRecord
+          RawLog l = new RawLog();
+          for (ProtoWire f = lr.message(); f.next(); ) {
+            switch (f.field) {
+              case 1: l.time = f.value; break;
+              case 6: keyValue(f.message(), l.attributes); break;
+              case 9: l.traceId = hex(f.bytes()); break;
+              case 10: l.spanId = hex(f.bytes()); break;
+              case 12: l.eventName = f.string(); break;
+              default:
+            }
+          }
+          out.add(l);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void keyValue(ProtoWire kv, Map<String, Object> into) throws IOException {
+    String key = null;
+    Object value = null;
+    while (kv.next()) {
+      if (kv.field == 1) key = kv.string();
+      else if (kv.field == 2) value = anyValue(kv.message());
+    }
+    if (key != null) into.put(key, value);
+  }
+
+  private static Object anyValue(ProtoWire v) throws IOException {
+    Object out = null;
+    while (v.next()) {
+      switch (v.field) {
+        case 1: out = v.string(); break;
+        case 2: out = v.value != 0; break;
+        case 3: out = v.value; break;
+        case 4: out = Double.longBitsToDouble(v.value); break;
+        case 5: {
+          List<Object> values = new ArrayList<>();
+          for (ProtoWire a = v.message(); a.next(); ) if (a.field == 1) values.add(anyValue(a.message()));
+          out = values;
+          break;
+        }
+        case 6: {
+          Map<String, Object> map = new LinkedHashMap<>();
+          for (ProtoWire a = v.message(); a.next(); ) if (a.field == 1) keyValue(a.message(), map);
+          out = map;
+          break;
+        }
+        default:
+      }
+    }
+    return out;
+  }
+
+  static List<?> list(Object o) {
+    return o instanceof List ? (List<?>) o : List.of();
+  }
+
+  static String str(Object o) {
+    return o == null ? "" : o.toString();
+  }
+
+  static long longOf(Object o) {
+    if (o instanceof Number) return ((Number) o).longValue();
+    if (o instanceof String && !((String) o).isEmpty()) return Long.parseLong((String) o);
+    return 0;
+  }
+
+  static String hex(byte[] bytes) {
+    StringBuilder sb = new StringBuilder(bytes.length * 2);
+    for (byte x : bytes) sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    return sb.toString();
+  }
+}
