@@ -87,16 +87,14 @@ final class EventFields {
     }
   }
 
-  /** Parses JSON text into maps and lists with jackson-jr, or returns null. Loaded only when a field is needed. */
+  /**
+   * Parses JSON text into maps and lists (the SDK's own reader: a repeated key keeps its last value, as the AWS and
+   * model SDKs' Jackson reads it), or returns null. Only when a field is needed.
+   */
   static Object parseJson(String text) {
     String t = text.trim();
     if (t.isEmpty() || (t.charAt(0) != '{' && t.charAt(0) != '[')) return null;
-    try {
-      return com.fasterxml.jackson.jr.ob.JSON.std.anyFrom(t);
-    } catch (Throwable e) {
-      Throwables.propagateIfFatal(e);
-      return null;
-    }
+    return dev.llmobs.internal.json.JsonReader.read(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static boolean isAlb(Object event) {

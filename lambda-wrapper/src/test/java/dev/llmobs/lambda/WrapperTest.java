@@ -333,6 +333,16 @@ class WrapperTest {
     assertEquals("alb session/4", spans.get(1).get("session_id"), "ALB does not decode query strings; we do");
   }
 
+  @Test void aBodyThatRepeatsAKeyGivesItsLastValueAsTheSessionId() throws Exception {
+    configure(Map.of("LLMOBS_SESSION_ID_FROM", "json:body.conversation.sessionId"));
+    String raw = "{\"body\":\"{\\\"conversation\\\":{\\\"sessionId\\\":\\\"first\\\","
+        + "\\\"sessionId\\\":\\\"s-last\\\"}}\"}";
+    RequestStreamHandler traced = LLMObsLambda.wrap((in, out, c) -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+    traced.handleRequest(new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(),
+        new TestContext("r1"));
+    assertEquals("s-last", root(intake.spans()).get("session_id"), raw);
+  }
+
   @Test void aFunctionUrlEventIsReadLikeApiGatewayV2() throws Exception {
     configure(Map.of("LLMOBS_SESSION_ID_FROM", "query:session"));
     // A Function URL event has the v2 shape; handled raw here, as the redirect handler sees it.

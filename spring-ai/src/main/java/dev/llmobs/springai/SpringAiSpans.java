@@ -218,12 +218,8 @@ final class SpringAiSpans {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> schema(String json) {
     if (json == null || json.isBlank()) return null;
-    try {
-      Object parsed = com.fasterxml.jackson.jr.ob.JSON.std.anyFrom(json);
-      return parsed instanceof Map ? (Map<String, Object>) parsed : null;
-    } catch (Exception | LinkageError e) {
-      return null; // no JSON reader: the definition goes without its schema
-    }
+    Object parsed = dev.llmobs.internal.json.JsonReader.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return parsed instanceof Map ? (Map<String, Object>) parsed : null; // not an object: the definition goes without it
   }
 
   static List<Message> messages(List<org.springframework.ai.chat.messages.Message> in) {
