@@ -37,7 +37,10 @@ final class ModelId {
 
   /** The model's vendor, as Bedrock ids spell it ({@code anthropic}, {@code amazon}, {@code meta}...), or null. */
   static String vendor(String modelId) {
-    String base = baseModel(modelId);
+    return vendorOf(baseModel(modelId));
+  }
+
+  private static String vendorOf(String base) {
     return base == null ? null : base.substring(0, base.indexOf('.')).toLowerCase(Locale.ROOT);
   }
 
@@ -50,7 +53,7 @@ final class ModelId {
     private Facts(String id) {
       this.id = id;
       base = baseModel(id);
-      vendor = base == null ? null : vendor(id);
+      vendor = vendorOf(base);
       family = ModelFamily.of(id);
     }
 

@@ -78,17 +78,17 @@ public final class Tap {
         TappedCall calling = CALLING.get();
         if (calling != null && !calling.ended() && protocol.ofRequest(method, url) != null) call = calling;
       }
-      if (call == null) {
+      boolean own = call == null; // a call of the transport's own, ended by its answer
+      if (own) {
         if (!LLMObs.isEnabled()) return null;
         Operation op = protocol.ofRequest(method, url);
         if (op == null) return null;
         call = open(op, false, false, false);
-        if (!call.span.isRecording()) { // a sampled-out trace: nothing of it is kept, so nothing is read
-          call.end(null);
-          return null;
-        }
       }
-      if (!call.span.isRecording()) return null;
+      if (!call.span.isRecording()) { // a sampled-out trace: nothing of it is kept, so nothing is read
+        if (own) call.end(null); // no answer will end it; a proxy's call is ended by its proxy
+        return null;
+      }
       call.sentTo(url, provider);
       call.attemptStarted();
       return new Exchange(call, call.attempt());

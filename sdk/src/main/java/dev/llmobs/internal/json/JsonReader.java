@@ -127,13 +127,10 @@ public final class JsonReader {
     int slot = (h ^ (h >>> 9)) & (KEY_SLOTS - 1);
     String kept = KEYS[slot];
     int n = end - start;
-    if (kept != null && kept.length() == n && sameAscii(kept, start)) {
-      i = end + 1;
-      return kept;
-    }
+    i = end + 1;
+    if (kept != null && kept.length() == n && sameAscii(kept, start)) return kept;
     String key = new String(b, start, n, StandardCharsets.ISO_8859_1);
     KEYS[slot] = key;
-    i = end + 1;
     return key;
   }
 
