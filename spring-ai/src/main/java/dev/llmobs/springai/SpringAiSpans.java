@@ -10,6 +10,7 @@ import dev.llmobs.ToolCall;
 import dev.llmobs.ToolDefinition;
 import dev.llmobs.ToolResult;
 import dev.llmobs.integrations.internal.FinishReasons;
+import dev.llmobs.integrations.internal.Json;
 import dev.llmobs.internal.TracerHandle;
 import io.micrometer.observation.Observation;
 import java.util.ArrayList;
@@ -215,11 +216,10 @@ final class SpringAiSpans {
     return out;
   }
 
-  @SuppressWarnings("unchecked")
+  /** The tool's JSON schema, or null when it is not an object (the definition then goes without it). */
   private static Map<String, Object> schema(String json) {
     if (json == null || json.isBlank()) return null;
-    Object parsed = dev.llmobs.internal.json.JsonReader.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return parsed instanceof Map ? (Map<String, Object>) parsed : null; // not an object: the definition goes without it
+    return Json.asObj(Json.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   static List<Message> messages(List<org.springframework.ai.chat.messages.Message> in) {
