@@ -8,6 +8,7 @@ import dev.llmobs.internal.Log;
 import dev.llmobs.internal.Throwables;
 import dev.llmobs.integrations.internal.ClientProxy;
 import java.lang.reflect.Field;
+import java.util.function.Consumer;
 
 /**
  * Traces the OpenAI Java SDK: every chat completion, response (the Responses API) and embedding call, sync, async
@@ -28,7 +29,7 @@ public final class LLMObsOpenAI {
   public static OpenAIClient wrap(OpenAIClient client) {
     if (client == null || ClientProxy.isProxy(client)) return client;
     try {
-      return ClientProxy.of(OpenAIClient.class, client.withOptions(LLMObsOpenAI::tap), OpenAIProtocol.INSTANCE);
+      return ClientProxy.of(OpenAIClient.class, client.withOptions(TAP), OpenAIProtocol.INSTANCE);
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Log.warn("openai-java client not traced: " + t);
@@ -40,13 +41,20 @@ public final class LLMObsOpenAI {
   public static OpenAIClientAsync wrap(OpenAIClientAsync client) {
     if (client == null || ClientProxy.isProxy(client)) return client;
     try {
-      return ClientProxy.of(OpenAIClientAsync.class, client.withOptions(LLMObsOpenAI::tap), OpenAIProtocol.INSTANCE);
+      return ClientProxy.of(OpenAIClientAsync.class, client.withOptions(TAP), OpenAIProtocol.INSTANCE);
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       Log.warn("openai-java client not traced: " + t);
       return client;
     }
   }
+
+  /** {@link #tap}, as {@code withOptions} takes it: a class, not a method reference (no lambda bootstrap at cold start). */
+  private static final Consumer<ClientOptions.Builder> TAP = new Consumer<>() {
+    @Override public void accept(ClientOptions.Builder b) {
+      tap(b);
+    }
+  };
 
   /**
    * Puts our tap around the transport the options hold. The builder does not show its transport: it is read from

@@ -8,6 +8,7 @@ import com.openai.core.http.HttpRequestBody;
 import com.openai.core.http.HttpResponse;
 import dev.llmobs.integrations.internal.Exchange;
 import dev.llmobs.integrations.internal.Tap;
+import dev.llmobs.internal.Throwables;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
@@ -94,9 +95,12 @@ final class OpenAITap implements HttpClient {
   private static void keep(HttpRequest request, Exchange x) {
     try {
       HttpRequestBody body = request.body();
-      if (body != null && body.repeatable()) x.sent(body::writeTo);
-    } catch (RuntimeException e) {
+      if (body == null || !body.repeatable()) return;
+      OutputStream copy = x.sentCopy();
+      if (copy != null) body.writeTo(copy);
+    } catch (Throwable t) {
       // the SDK's own body: what it would throw, it throws when it sends; the span only has no input
+      Throwables.propagateIfFatal(t);
     }
   }
 
@@ -156,7 +160,11 @@ final class OpenAITap implements HttpClient {
     }
 
     @Override public void close() {
-      Exchange.close(response::close, body);
+      try {
+        response.close();
+      } finally {
+        Exchange.closeView(body);
+      }
     }
   }
 }

@@ -90,7 +90,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       attributes.putAttribute(RECORD, record);
       if (streaming) {
         // A stream may outlive the handler that started it: let the invocation's flush wait for it, boundedly.
-        tracer.callOpened(record, span.context().traceId(), true, record::endIncomplete);
+        tracer.callOpened(record, span.context().traceId(), true, record.forceEnd());
       }
       BedrockCalls.onRequest(record, context.request());
       record.requestRecorded();
@@ -127,7 +127,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     CallRecord record = new CallRecord(span, op, streaming, ModelFamily.UNKNOWN, this, apiCallTimeout(context, attributes), tracer);
     record.requestFields = req;
     attributes.putAttribute(RECORD, record);
-    if (streaming) tracer.callOpened(record, span.context().traceId(), true, record::endIncomplete);
+    if (streaming) tracer.callOpened(record, span.context().traceId(), true, record.forceEnd());
     if (op.equals("ApplyGuardrail")) Guardrails.applyRequest(record, req);
     else if (op.equals("Retrieve")) KnowledgeBases.retrieveRequest(record, req);
     else if (agent) AgentSteps.request(record, req);

@@ -8,12 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 
 /**
  * One attempt of a tapped call, as its transport sends it and reads its answer: the request body and the answer
  * are kept as they pass through streams that hand every byte on unchanged, and every failure of ours only stops the
- * keeping. Not for use outside llmobs-lambda.
+ * keeping. It runs in a call's first moments in a fresh JVM, so it uses no lambdas (each first one bootstraps the
+ * JDK's lambda machinery). Not for use outside llmobs-lambda.
  */
 public final class Exchange {
   private final TappedCall call;
@@ -32,24 +32,26 @@ public final class Exchange {
   }
 
   /**
-   * Keeps a request body that can be written again, after the attempt has sent it: the SDKs' JSON bodies keep the
-   * bytes they wrote, so writing them once more into the copy costs a copy, where wrapping the body would cost
-   * rebuilding the request. Only the call's first attempt is kept.
+   * Where to write again a request body that can be written twice, after the attempt has sent it, for it to be kept;
+   * null when nothing is to be kept. The SDKs' JSON bodies keep the bytes they wrote, so writing them once more into
+   * the copy costs a copy, where wrapping the body would cost rebuilding the request. Only the call's first attempt is
+   * kept.
    */
-  public void sent(Consumer<OutputStream> body) {
+  public OutputStream sentCopy() {
     Capture c = firstRequest();
-    if (c == null) return;
-    guard(() -> {
-      body.accept(tee(c, OutputStream.nullOutputStream()));
-      return null;
-    });
+    return c == null ? null : tee(c, OutputStream.nullOutputStream());
   }
 
   /** The capture of the call's first request body, emptied for this writing; null once a request is kept. */
   private Capture firstRequest() {
-    Capture c = guard(call::captureRequest);
-    if (c != null) c.reset();
-    return c;
+    try {
+      Capture c = call.captureRequest();
+      if (c != null) c.reset();
+      return c;
+    } catch (Throwable t) {
+      stop(t);
+      return null;
+    }
   }
 
   /** {@code out}, with every byte written to it also kept in {@code c}. */
@@ -69,27 +71,24 @@ public final class Exchange {
 
   /** The attempt failed before an answer: kept as the call's error if nothing follows. */
   public void failed(Throwable t) {
-    guard(() -> {
+    try {
       String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
       call.attemptFailed(attempt, what, t);
       if (!call.proxied) call.end(t);
-      return null;
-    });
+    } catch (Throwable e) {
+      stop(e);
+    }
   }
 
   /**
-   * Closes a tapped response: the SDK's own first (its close is what counts), then our view of its body, which
-   * closes the SDK's stream again (allowed) and records the answer's end. Never throws what our part raises.
+   * Closes our view of a tapped response's body, after the SDK's own close (which is what counts): it closes the
+   * SDK's stream again (allowed) and records the answer's end. Never throws.
    */
-  public static void close(Runnable sdkClose, InputStream body) {
+  public static void closeView(InputStream body) {
     try {
-      sdkClose.run();
-    } finally {
-      try {
-        if (body != null) body.close();
-      } catch (IOException | RuntimeException e) {
-        // the SDK's own close above is what counts
-      }
+      if (body != null) body.close();
+    } catch (IOException | RuntimeException e) {
+      // the SDK's own close before this one is what counts
     }
   }
 
@@ -99,17 +98,22 @@ public final class Exchange {
    */
   public InputStream response(int status, String contentType, InputStream body) {
     if (body == null) {
-      guard(() -> {
+      try {
         answered(status, null, null);
-        return null;
-      });
+      } catch (Throwable t) {
+        stop(t);
+      }
       return null;
     }
     String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
     boolean events = type.startsWith("text/event-stream");
     // JSON is kept; a binary stream (Bedrock's event stream through a vendor's client) is only timed.
     Capture kept = events || !(type.isEmpty() || type.contains("json")) ? null : new Capture();
-    Sse sse = events && status < 400 ? new Sse(this::event) : null;
+    Sse sse = events && status < 400 ? new Sse(new Sse.Listener() {
+      @Override public void event(String name, String data) {
+        Exchange.this.event(name, data);
+      }
+    }) : null;
     return new FilterInputStream(body) {
       private boolean done;
 
@@ -160,22 +164,24 @@ public final class Exchange {
       private void cut(IOException e) {
         if (done) return;
         done = true;
-        guard(() -> {
+        try {
           call.meta("stream_cut", true);
           call.attemptFailed(attempt, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
           if (sse != null || !call.proxied) call.end(e);
-          return null;
-        });
+        } catch (Throwable t) {
+          stop(t);
+        }
       }
 
       private void finish() {
         if (done) return;
         done = true;
-        guard(() -> {
+        try {
           if (sse != null) sse.end();
           answered(status, kept, sse);
-          return null;
-        });
+        } catch (Throwable t) {
+          stop(t);
+        }
       }
     };
   }
@@ -213,14 +219,5 @@ public final class Exchange {
     Throwables.propagateIfFatal(t);
     broken = true;
     Log.debug("model call capture stopped: " + t);
-  }
-
-  private <T> T guard(java.util.function.Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (Throwable t) {
-      stop(t);
-      return null;
-    }
   }
 }

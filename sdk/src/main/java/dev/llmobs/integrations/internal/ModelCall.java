@@ -132,6 +132,18 @@ public class ModelCall {
     return s.substring(0, MAX_RAW_CHARS) + "... [truncated " + (s.length() - MAX_RAW_CHARS) + " characters]";
   }
 
+  /**
+   * What ends this call by {@link #endIncomplete} when its invocation ends first, for the tracer's open calls. A class,
+   * not a method reference: a call's first moments in a fresh JVM bootstrap no lambda.
+   */
+  public final Runnable forceEnd() {
+    return new Runnable() {
+      @Override public void run() {
+        endIncomplete();
+      }
+    };
+  }
+
   /** Ends a call still open when its invocation ends: what arrived so far, marked incomplete. */
   public void endIncomplete() {
     if (ended.get()) return;

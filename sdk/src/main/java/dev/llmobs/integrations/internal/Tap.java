@@ -36,7 +36,7 @@ public final class Tap {
     String id = proxied && async ? Long.toString(ids.incrementAndGet()) : null;
     TappedCall call = new TappedCall(span, tracer, op, proxied, streaming, id);
     if (id != null) open.put(id, call);
-    tracer.callOpened(call, span.context().traceId(), async, call::endIncomplete);
+    tracer.callOpened(call, span.context().traceId(), async, call.forceEnd());
     return call;
   }
 
