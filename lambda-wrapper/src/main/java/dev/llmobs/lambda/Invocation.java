@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * invocations in one JVM (Lambda Managed Instances) never share state but the cold-start flag.
  */
 final class Invocation {
-  /** The handler's work. */
+  /**
+   * The handler's work. The wrappers hand it over as classes, not lambdas: each lambda's first use bootstraps a class
+   * of its own, in the first invocation.
+   */
   interface Body<T> {
     T run() throws Throwable;
   }
@@ -100,6 +103,18 @@ final class Invocation {
       return null;
     }
   }
+
+  /** The result itself, as the span's output. */
+  @SuppressWarnings("unchecked")
+  static <T> OutputView<T> asIs() {
+    return (OutputView<T>) AS_IS;
+  }
+
+  private static final OutputView<Object> AS_IS = new OutputView<Object>() {
+    @Override public Object of(Object result) {
+      return result;
+    }
+  };
 
   /** What the root span records as output for a result. */
   interface OutputView<T> {

@@ -65,7 +65,11 @@ public final class LLMObsLambda {
 
     @Override public O handleRequest(I input, Context context) {
       try {
-        return Invocation.trace(input, null, context, () -> delegate.handleRequest(input, context), r -> r);
+        return Invocation.trace(input, null, context, new Invocation.Body<O>() {
+          @Override public O run() {
+            return delegate.handleRequest(input, context);
+          }
+        }, Invocation.asIs());
       } catch (Throwable t) {
         throw Sneaky.<RuntimeException>rethrow(t);
       }
@@ -80,7 +84,11 @@ public final class LLMObsLambda {
     }
 
     @Override public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-      traceStream(input, output, context, (in, out) -> delegate.handleRequest(in, out, context));
+      traceStream(input, output, context, new StreamBody() {
+        @Override public void run(InputStream in, OutputStream out) throws IOException {
+          delegate.handleRequest(in, out, context);
+        }
+      });
     }
   }
 
@@ -99,17 +107,19 @@ public final class LLMObsLambda {
     String raw = new String(event, StandardCharsets.UTF_8);
     Recording out = new Recording(output);
     try {
-      Invocation.trace(null, raw, context, () -> {
-        body.run(new ByteArrayInputStream(event), out);
-        return null;
-      }, r -> out.text());
+      Invocation.trace(null, raw, context, new Invocation.Body<Object>() {
+        @Override public Object run() throws Throwable {
+          body.run(new ByteArrayInputStream(event), out);
+          return null;
+        }
+      }, out);
     } catch (Throwable t) {
       throw Sneaky.<IOException>rethrow(t);
     }
   }
 
-  /** Writes through to the runtime's stream and keeps a copy of what was written. */
-  static final class Recording extends OutputStream {
+  /** Writes through to the runtime's stream and keeps a copy of what was written: the span's output. */
+  static final class Recording extends OutputStream implements Invocation.OutputView<Object> {
     private final OutputStream target;
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream(256);
 
@@ -137,6 +147,11 @@ public final class LLMObsLambda {
 
     String text() {
       return copy.size() == 0 ? null : new String(copy.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    /** The span's output, whatever the body returned: what the handler wrote. */
+    @Override public Object of(Object result) {
+      return text();
     }
   }
 

@@ -29,6 +29,10 @@ public final class RedirectHandler implements RequestStreamHandler {
   }
 
   @Override public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    LLMObsLambda.traceStream(input, output, context, (in, out) -> target.invoke(in, out, context));
+    LLMObsLambda.traceStream(input, output, context, new LLMObsLambda.StreamBody() {
+      @Override public void run(InputStream in, OutputStream out) throws Throwable {
+        target.invoke(in, out, context);
+      }
+    });
   }
 }

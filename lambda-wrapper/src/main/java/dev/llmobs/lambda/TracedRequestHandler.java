@@ -23,7 +23,11 @@ public abstract class TracedRequestHandler<I, O> implements RequestHandler<I, O>
 
   @Override public final O handleRequest(I input, Context context) {
     try {
-      return Invocation.trace(input, null, context, () -> handle(input, context), r -> r);
+      return Invocation.trace(input, null, context, new Invocation.Body<O>() {
+        @Override public O run() {
+          return handle(input, context);
+        }
+      }, Invocation.asIs());
     } catch (Throwable t) {
       throw LLMObsLambda.Sneaky.<RuntimeException>rethrow(t);
     }

@@ -20,6 +20,10 @@ public abstract class TracedRequestStreamHandler implements RequestStreamHandler
 
   @Override public final void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    LLMObsLambda.traceStream(input, output, context, (in, out) -> handle(in, out, context));
+    LLMObsLambda.traceStream(input, output, context, new LLMObsLambda.StreamBody() {
+      @Override public void run(InputStream in, OutputStream out) throws IOException {
+        handle(in, out, context);
+      }
+    });
   }
 }

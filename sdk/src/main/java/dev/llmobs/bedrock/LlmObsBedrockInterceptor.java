@@ -160,8 +160,9 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
    */
   static java.time.Duration apiCallTimeout(Context.BeforeExecution context, ExecutionAttributes attributes) {
     try {
-      Optional<java.time.Duration> own = context.request().overrideConfiguration()
-          .flatMap(software.amazon.awssdk.core.RequestOverrideConfiguration::apiCallTimeout);
+      Optional<? extends software.amazon.awssdk.core.RequestOverrideConfiguration> request =
+          context.request().overrideConfiguration(); // read without a method reference: no lambda bootstrap per JVM
+      Optional<java.time.Duration> own = request.isPresent() ? request.get().apiCallTimeout() : Optional.empty();
       if (own.isPresent()) return own.get();
       software.amazon.awssdk.core.SdkClient client =
           attributes.getAttribute(software.amazon.awssdk.core.interceptor.SdkInternalExecutionAttribute.SDK_CLIENT);
