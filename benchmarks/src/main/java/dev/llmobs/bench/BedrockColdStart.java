@@ -22,7 +22,8 @@ public final class BedrockColdStart {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    String full = System.getProperty("java.class.path");
+    // Our jars last, where a layer's go.
+    String full = ColdJvm.classPathWithLast("llmobs-sdk", "/sdk/target/", "jackson-jr");
     String plain = ColdJvm.classPathWithout("llmobs-sdk", "/sdk/target/", "jackson-jr");
     try (ConverseStub stub = new ConverseStub()) {
       ColdJvm.compare("first Converse call", runs, () -> child(plain, stub, "plain"), () -> child(full, stub, "traced"));

@@ -16,7 +16,12 @@ final class ColdJvm {
   static long run(String classpath, String mainClass, Map<String, String> env, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(Arrays.asList(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Xshare:auto", "-cp", classpath, mainClass));
+        "-Xshare:auto"));
+    // Flags for both sides, e.g. -XX:MetaspaceSize=64m to see a run without the JVM's first metadata GC, whose
+    // threshold (21 MB) a bare SDK's first call can end just under.
+    String flags = System.getenv("COLD_JVM_FLAGS");
+    if (flags != null && !flags.isBlank()) cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
+    cmd.addAll(Arrays.asList("-cp", classpath, mainClass));
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("AWS_BEARER_TOKEN_BEDROCK");
@@ -45,6 +50,22 @@ final class ColdJvm {
     return String.join(java.io.File.pathSeparator, kept);
   }
 
+  /**
+   * This JVM's class path with the entries that contain any of {@code fragments} moved to its end: where Lambda's
+   * class loader puts a layer's jars ({@code /opt/java/lib}, after the function's own), so that a class of the user's
+   * libraries is not first looked for in ours.
+   */
+  static String classPathWithLast(String... fragments) {
+    List<String> first = new ArrayList<>(), last = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      boolean ours = false;
+      for (String f : fragments) ours |= e.contains(f);
+      (ours ? last : first).add(e);
+    }
+    first.addAll(last);
+    return String.join(java.io.File.pathSeparator, first);
+  }
+
   /** Runs {@code without} and {@code with} alternately, {@code runs} times each, and prints medians and their ratio. */
   static void compare(String what, int runs, java.util.concurrent.Callable<Long> without,
       java.util.concurrent.Callable<Long> with) throws Exception {
@@ -64,6 +85,14 @@ final class ColdJvm {
     System.out.printf(java.util.Locale.ROOT,
         "%s median %.1f ms; %s median %.1f ms; ratio %.2fx; added %.1f ms%n",
         first, ma / 1e6, second, mb / 1e6, (double) mb / ma, (mb - ma) / 1e6);
+    // The two JVMs of a pair ran one after the other, so a pair's difference is free of the machine's slow drift;
+    // the quartiles of the differences say how far a single cold start strays.
+    long[] d = new long[runs];
+    for (int i = 0; i < runs; i++) d[i] = b[i] - a[i];
+    Arrays.sort(d);
+    System.out.printf(java.util.Locale.ROOT,
+        "  paired: median difference %+.1f ms (%.3fx of the first median), quartiles %+.1f to %+.1f ms%n",
+        median(d) / 1e6, 1 + (double) median(d) / ma, d[runs / 4] / 1e6, d[(3 * runs) / 4] / 1e6);
   }
 
   static long median(long[] values) {

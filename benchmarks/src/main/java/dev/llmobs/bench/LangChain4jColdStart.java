@@ -31,7 +31,8 @@ public final class LangChain4jColdStart {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    String full = System.getProperty("java.class.path");
+    // Our jars last, where a layer's go.
+    String full = ColdJvm.classPathWithLast("llmobs-", "/sdk/target/", "/langchain4j/target/");
     String plain = ColdJvm.classPathWithout("llmobs-", "/sdk/target/", "/langchain4j/target/");
     HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     stub.createContext("/v1/chat/completions", ex -> {

@@ -19,7 +19,8 @@ public final class LlmClientColdStart {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    String full = System.getProperty("java.class.path");
+    // Our jars last, where a layer's go.
+    String full = ColdJvm.classPathWithLast("llmobs-", "/sdk/target/", "/anthropic/target/", "/openai/target/");
     String plain = ColdJvm.classPathWithout("llmobs-", "/sdk/target/", "/anthropic/target/", "/openai/target/");
     Map<String, String> env = Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn");
     try (LlmStub stub = new LlmStub()) {
