@@ -47,6 +47,12 @@ public final class LambdaHarness implements AutoCloseable {
    */
   public LambdaHarness(String name, String handler, Map<String, String> env, boolean execWrapper, boolean withLayer,
       List<Path> extra) throws Exception {
+    this(name, handler, env, execWrapper, withLayer ? targetDir().resolve("layer.zip") : null, extra);
+  }
+
+  /** As above, with the layer from {@code layerZip} (null: no layer), to compare two builds of it side by side. */
+  public LambdaHarness(String name, String handler, Map<String, String> env, boolean execWrapper, Path layerZip,
+      List<Path> extra) throws Exception {
     Path target = targetDir();
     Path work = target.resolve("e2e").resolve(name);
     Dirs.deleteTree(work);
@@ -58,9 +64,9 @@ public final class LambdaHarness implements AutoCloseable {
       else Files.copy(p, task.resolve("lib").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     }
     Path layer = null;
-    if (withLayer) {
+    if (layerZip != null) {
       layer = work.resolve("opt");
-      Dirs.unzip(target.resolve("layer.zip"), layer);
+      Dirs.unzip(layerZip, layer);
     }
     Path jni = work.resolve("libaws-lambda-jni.so");
     List<Path> runtimeJars = new ArrayList<>();

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java
  * -Dexec.mainClass=dev.llmobs.examples.harness.LayerColdStart -Dexec.args="5 100"} (cold starts per side, warm
- * calls per cold start; a third argument is {@code otlp} or one {@code NAME=VALUE} for the function's environment).
+ * calls per cold start; a third argument is {@code otlp} or one {@code NAME=VALUE} for the function's environment;
+ * {@code -Dllmobs.otherLayer=/path/layer.zip} adds a side with another build's layer, for a before and after).
  */
 public final class LayerColdStart {
   private LayerColdStart() {}
@@ -37,6 +38,8 @@ public final class LayerColdStart {
     final boolean layer;
     final String[] env;
     final List<Path> extra;
+    /** Another build's layer, or null for this build's (when {@link #layer}). */
+    Path layerZip;
 
     Side(String label, String handler, boolean layer, List<Path> extra, String... env) {
       this.label = label;
@@ -66,6 +69,13 @@ public final class LayerColdStart {
             otelPackage(), "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
       } else {
         sides.add(new Side("with layer", "dev.llmobs.examples.PlainHandler", true, List.of(), extraEnv));
+        String other = System.getProperty("llmobs.otherLayer"); // another build's layer.zip, measured beside this one
+        if (other != null) {
+          Side b = new Side("with " + Path.of(other).getFileName(), "dev.llmobs.examples.PlainHandler", true, List.of(),
+              extraEnv);
+          b.layerZip = Path.of(other);
+          sides.add(b);
+        }
       }
       int n = sides.size();
       long[][] cold = new long[n][runs], coldCpu = new long[n][runs], warm = new long[n][runs * warmCalls],
@@ -79,8 +89,10 @@ public final class LayerColdStart {
       for (int r = 0; r < runs; r++) {
         for (int k = 0; k < n; k++) { // alternate, so that machine noise hits every side alike
           Side side = sides.get(k);
+          Path zip = !side.layer ? null : side.layerZip != null ? side.layerZip
+              : LambdaHarness.targetDir().resolve("layer.zip");
           try (LambdaHarness fn = new LambdaHarness("plain-" + k, side.handler,
-              LambdaHarness.env(intake.origin(), bedrock, side.env), side.layer, side.layer, side.extra)) {
+              LambdaHarness.env(intake.origin(), bedrock, side.env), side.layer, zip, side.extra)) {
             if (side.layer) mode = fn.layerMode;
             RuntimeApi.Outcome first = fn.runtimeApi.invoke("cold-" + r, "{\"text\":\"claim\"}",
                 System.currentTimeMillis() + 60_000).get(120, TimeUnit.SECONDS);
