@@ -174,20 +174,25 @@ class ChatListenerTest extends OpenAiStubTest {
 
   @Test void aStreamCutMidwayIsAnErrorSpanAndTheCallerHearsOfItAsWithout() throws Exception {
     try (java.net.ServerSocket cutter = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      Thread server = new Thread(() -> cutTwoStreams(cutter), "stream-cutter");
+      java.util.concurrent.Semaphore heard = new java.util.concurrent.Semaphore(0); // a partial answer reached the caller
+      Thread server = new Thread(() -> cutTwoStreams(cutter, heard), "stream-cutter");
       server.start();
       String url = "http://127.0.0.1:" + cutter.getLocalPort() + "/v1";
       Throwable traced = streamError(OpenAiStreamingChatModel.builder().baseUrl(url).apiKey("sk-test")
-          .modelName("gpt-4o-mini").listeners(List.of(LLMObsLangChain4j.listener())).build());
+          .modelName("gpt-4o-mini").listeners(List.of(LLMObsLangChain4j.listener())).build(), heard);
       Throwable bare = streamError(OpenAiStreamingChatModel.builder().baseUrl(url).apiKey("sk-test")
-          .modelName("gpt-4o-mini").build());
+          .modelName("gpt-4o-mini").build(), heard);
       server.join(10_000);
       assertAnErrorSpanWithTheCallersError(traced, bare);
     }
   }
 
-  /** Answers two requests with half a stream each, then resets the connection. */
-  static void cutTwoStreams(java.net.ServerSocket cutter) {
+  /**
+   * Answers two requests with half a stream each and resets the connection once the caller has heard a partial
+   * answer: the cut always comes midway through a stream the client is reading, never before it has the headers
+   * (which the client reports as another exception, traced or not).
+   */
+  static void cutTwoStreams(java.net.ServerSocket cutter, java.util.concurrent.Semaphore heard) {
     byte[] stream = STREAM.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < 2; i++) {
       try (java.net.Socket s = cutter.accept()) {
@@ -201,8 +206,12 @@ class ChatListenerTest extends OpenAiStubTest {
             + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(stream, 0, stream.length / 2);
         out.flush();
+        heard.tryAcquire(10, TimeUnit.SECONDS);
         s.setSoLinger(true, 0); // a reset, as a dropped connection looks
       } catch (java.io.IOException e) {
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return;
       }
     }
@@ -216,10 +225,15 @@ class ChatListenerTest extends OpenAiStubTest {
     assertEquals(traced.getClass().getName(), error.get("type"));
   }
 
-  static Throwable streamError(OpenAiStreamingChatModel model) throws Exception {
+  static Throwable streamError(OpenAiStreamingChatModel model, java.util.concurrent.Semaphore heard) throws Exception {
     CompletableFuture<Throwable> failed = new CompletableFuture<>();
     model.chat(List.of(UserMessage.from("Please cut the stream")), new StreamingChatResponseHandler() {
-      @Override public void onPartialResponse(String partial) {}
+      private boolean once;
+
+      @Override public void onPartialResponse(String partial) {
+        if (!once) heard.release(); // one permit a stream: the server cuts each stream after its own
+        once = true;
+      }
 
       @Override public void onCompleteResponse(ChatResponse response) {
         failed.completeExceptionally(new AssertionError("completed: " + response));
