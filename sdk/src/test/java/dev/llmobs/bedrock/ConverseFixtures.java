@@ -57,6 +57,8 @@ final class ConverseFixtures {
   static final class Collector {
     final StringBuilder text = new StringBuilder();
     final List<String> events = new ArrayList<>();
+    /** A permit for each content delta the caller has heard. */
+    final java.util.concurrent.Semaphore deltas = new java.util.concurrent.Semaphore(0);
     volatile Throwable error;
 
     ConverseStreamResponseHandler handler() {
@@ -65,6 +67,7 @@ final class ConverseFixtures {
               .onContentBlockDelta(d -> {
                 events.add("delta");
                 if (d.delta().text() != null) text.append(d.delta().text());
+                deltas.release();
               })
               .onMetadata(m -> events.add("metadata"))
               .build())

@@ -342,14 +342,14 @@ class ConverseTest extends BedrockTest {
   }
 
   @Test void aStreamCutMidWayEndsTheSpanInErrorAndTheCallerSeesTheSameFailure() throws Exception {
-    try (CutStreamServer cut = new CutStreamServer(streamFrames(), 3)) {
+    Collector c = new Collector();
+    try (CutStreamServer cut = new CutStreamServer(streamFrames(), 3, c.deltas, 2)) { // two text deltas in 3 frames
       var client = software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient.builder()
           .endpointOverride(cut.endpoint()).region(Region.US_EAST_1)
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
           .httpClientBuilder(software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient.builder()
               .protocol(software.amazon.awssdk.http.Protocol.HTTP1_1))
           .overrideConfiguration(o -> o.retryPolicy(r -> r.numRetries(0))).build();
-      Collector c = new Collector();
       assertThrows(CompletionException.class, () -> client.converseStream(streamQuestion(), c.handler()).join());
       assertEquals("Sudden water damage is covered.", c.text.toString(), "three whole frames reached the caller");
       Map<String, Object> llm = bedrockSpan();

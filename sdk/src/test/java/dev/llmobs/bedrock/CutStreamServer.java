@@ -11,14 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Answers one stream request with a 200 event stream, sends some frames and half of the next, then drops the TCP
- * connection: a stream cut mid-way, which the JDK's HTTP server cannot produce.
+ * Answers one stream request with a 200 event stream, sends some frames and half of the next, then, once the caller
+ * has heard what the whole frames carry, drops the TCP connection: a stream cut mid-way, which the JDK's HTTP server
+ * cannot produce. (A reset that came sooner could discard what the client had not read yet.)
  */
 final class CutStreamServer implements AutoCloseable {
   private final ServerSocket server;
   private final Thread thread;
 
-  CutStreamServer(List<byte[]> frames, int whole) throws IOException {
+  /** {@code heard}: {@code permits} of it are the caller's word that the whole frames reached it. */
+  CutStreamServer(List<byte[]> frames, int whole, java.util.concurrent.Semaphore heard, int permits)
+      throws IOException {
     server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
     thread = new Thread(() -> {
       try (Socket s = server.accept()) {
@@ -31,9 +34,12 @@ final class CutStreamServer implements AutoCloseable {
         byte[] next = frames.get(whole);
         chunk(out, next, next.length / 2);
         out.flush();
+        heard.tryAcquire(permits, 10, java.util.concurrent.TimeUnit.SECONDS);
         s.setSoLinger(true, 0); // reset, not a clean close
       } catch (IOException e) {
         // test over
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }, "cut-stream-server");
     thread.setDaemon(true);
