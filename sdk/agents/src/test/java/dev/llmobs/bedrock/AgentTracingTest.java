@@ -298,9 +298,18 @@ class AgentTracingTest extends BedrockTest {
 
   static software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveAndGenerateStreamResponseHandler generationHandler(
       StringBuilder text) {
+    return generationHandler(text, new java.util.concurrent.Semaphore(0));
+  }
+
+  /** The same, releasing a permit of {@code heard} for each output event the caller hears. */
+  static software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveAndGenerateStreamResponseHandler generationHandler(
+      StringBuilder text, java.util.concurrent.Semaphore heard) {
     return software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveAndGenerateStreamResponseHandler.builder()
         .subscriber(software.amazon.awssdk.services.bedrockagentruntime.model.RetrieveAndGenerateStreamResponseHandler.Visitor
-            .builder().onOutput(o -> text.append(o.text())).build()).build();
+            .builder().onOutput(o -> {
+              text.append(o.text());
+              heard.release();
+            }).build()).build();
   }
 
   @SuppressWarnings("unchecked")
@@ -324,7 +333,8 @@ class AgentTracingTest extends BedrockTest {
   }
 
   @Test void aStreamedRetrieveAndGenerateCutHalfwayEndsInErrorWithWhatArrived() throws Exception {
-    try (CutStreamServer cut = new CutStreamServer(generationEvents(), 1)) {
+    java.util.concurrent.Semaphore heard = new java.util.concurrent.Semaphore(0);
+    try (CutStreamServer cut = new CutStreamServer(generationEvents(), 1, heard, 1)) { // cut once the caller has it
       BedrockAgentRuntimeAsyncClient client = BedrockAgentRuntimeAsyncClient.builder().endpointOverride(cut.endpoint())
           .region(Region.US_EAST_1)
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
@@ -334,7 +344,7 @@ class AgentTracingTest extends BedrockTest {
       assertThrows(CompletionException.class, () -> inWorkflow(() -> client.retrieveAndGenerateStream(r -> r
           .input(i -> i.text("Is water damage covered?")).retrieveAndGenerateConfiguration(c -> c.type("KNOWLEDGE_BASE")
               .knowledgeBaseConfiguration(k -> k.knowledgeBaseId("KB12345678").modelArn(RAG_MODEL_ARN))),
-          generationHandler(text)).join()));
+          generationHandler(text, heard)).join()));
       assertEquals("Sudden water damage ", text.toString(), "one whole event reached the caller");
       List<Map<String, Object>> spans = flushed();
       Map<String, Object> wf = named(spans, "bedrock-agent-runtime.retrieve_and_generate_stream");
