@@ -174,7 +174,8 @@ class ChatListenerTest extends OpenAiStubTest {
 
   @Test void aStreamCutMidwayIsAnErrorSpanAndTheCallerHearsOfItAsWithout() throws Exception {
     try (java.net.ServerSocket cutter = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      java.util.concurrent.Semaphore heard = new java.util.concurrent.Semaphore(0); // a partial answer reached the caller
+      // A permit for each stream whose caller has heard a partial answer.
+      java.util.concurrent.Semaphore heard = new java.util.concurrent.Semaphore(0);
       Thread server = new Thread(() -> cutTwoStreams(cutter, heard), "stream-cutter");
       server.start();
       String url = "http://127.0.0.1:" + cutter.getLocalPort() + "/v1";

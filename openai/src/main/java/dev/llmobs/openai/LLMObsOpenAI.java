@@ -49,7 +49,7 @@ public final class LLMObsOpenAI {
     }
   }
 
-  /** {@link #tap}, as {@code withOptions} takes it: a class, not a method reference (no lambda bootstrap at cold start). */
+  /** {@link #tap}, as {@code withOptions} takes it: a class, not a method reference (no lambda bootstrap, cold). */
   private static final Consumer<ClientOptions.Builder> TAP = new Consumer<>() {
     @Override public void accept(ClientOptions.Builder b) {
       tap(b);
