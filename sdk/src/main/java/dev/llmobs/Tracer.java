@@ -6,6 +6,7 @@ import dev.llmobs.internal.Clock;
 import dev.llmobs.internal.Config;
 import dev.llmobs.internal.Ids;
 import dev.llmobs.internal.Log;
+import dev.llmobs.internal.Preload;
 import dev.llmobs.internal.TracerHandle;
 import dev.llmobs.internal.Version;
 import java.util.ArrayList;
@@ -236,7 +237,18 @@ final class Tracer extends TracerHandle {
     FinishedSpan sample = new FinishedSpan(SpanKind.LLM, "prepare", Ids.traceIdHex(1, 1), 1, 0, 0, 0, "m", "p", null,
         config.mlApp, "in", "out", null, null, 0, null, null, 0, null, null, null, 0, 1.0, null, null);
     exporter.prepare(sample, deadlineNanos);
+    Preload.classes(Tracer.class, deadlineNanos, FIRST_USE);
   }
+
+  /** The classes a function's first span and first flush load beyond what {@link #prepare} touches (Datadog route). */
+  static final String[] FIRST_USE = {
+      "dev.llmobs.SpanBuilder", "dev.llmobs.Trace", "dev.llmobs.TagsAndMetrics", "dev.llmobs.Recorder$Buffer",
+      "dev.llmobs.Recorder$Frame", "dev.llmobs.TagKeys", "dev.llmobs.IoValues", "dev.llmobs.Message",
+      "dev.llmobs.internal.json.JsonWriter$Raw", "dev.llmobs.FinishedSpan$JsonText", "dev.llmobs.Recorder$Drained",
+      "dev.llmobs.export.Breaker$Verdict", "dev.llmobs.export.Destination$Settled",
+      "dev.llmobs.export.Destination$Encoded", "dev.llmobs.export.datadog.DatadogJson",
+      "dev.llmobs.export.Destination$Event", "dev.llmobs.export.Sink$Outcome", "dev.llmobs.export.Report",
+      "dev.llmobs.export.Exporter$Wait", "dev.llmobs.FlushResult"};
 
   @Override public void beforeCheckpoint() {
     exporter.closeIdle();
