@@ -29,6 +29,9 @@ public final class OtlpSettings {
   /** Largest request body ({@code LLMOBS_OTLP_PAYLOAD_SIZE_BYTES}, default 4 MiB: collectors' usual cap). */
   public final int payloadBytes;
 
+  /** The header that tells Datadog's OTLP intake the spans are LLM Observability's. */
+  static final String SOURCE_HEADER = "dd-otlp-source";
+
   OtlpSettings(Map<String, String> e, String serviceFallback, DatadogRoute datadogIntake) {
     this.datadogIntake = datadogIntake != null;
     // Datadog's OTLP intake is https://otlp.<site>/v1/traces; an endpoint the user names still wins.
@@ -41,8 +44,8 @@ public final class OtlpSettings {
     if (datadogIntake != null) {
       String key = datadogIntake.apiKey();
       if (key == null) Log.warn("LLMOBS_EXPORTER=datadog-otlp needs DD_API_KEY: Datadog's OTLP intake will refuse the spans");
-      traces = merge(traces, key == null ? new String[] {"dd-otlp-source", "llmobs"}
-          : new String[] {"dd-api-key", key, "dd-otlp-source", "llmobs"});
+      traces = merge(traces, key == null ? new String[] {SOURCE_HEADER, "llmobs"}
+          : new String[] {"dd-api-key", key, SOURCE_HEADER, "llmobs"});
     }
     tracesHeaders = traces;
     logsHeaders = merge(common, parseHeaders("OTEL_EXPORTER_OTLP_LOGS_HEADERS", e.get("OTEL_EXPORTER_OTLP_LOGS_HEADERS")));
@@ -94,11 +97,14 @@ public final class OtlpSettings {
     if (Config.trimToNull(value) != null) attrs.putIfAbsent(key, value.trim());
   }
 
-  /** Every header value, for the log's redaction. */
+  /** Every header value but the source header's, for the log's redaction. */
   List<String> secrets() {
     List<String> out = new ArrayList<>();
     for (String[] h : new String[][] {tracesHeaders, logsHeaders}) {
-      for (int i = 1; i < h.length; i += 2) out.add(h[i]);
+      for (int i = 1; i < h.length; i += 2) {
+        // Datadog's source header says "llmobs", no secret: hidden, it hid that word in every log line.
+        if (!h[i - 1].equalsIgnoreCase(SOURCE_HEADER)) out.add(h[i]);
+      }
     }
     return out;
   }

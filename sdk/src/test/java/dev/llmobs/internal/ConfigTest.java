@@ -86,6 +86,15 @@ class ConfigTest {
         Config.fromEnv(Map.of("DD_TAGS", "team:llm, region:eu bare"), false).globalTags);
   }
 
+  @Test void datadogsOtlpRouteKeepsItsKeySecretButNotTheWordLlmobs() {
+    List<String> secrets = Config.fromEnv(Map.of("LLMOBS_EXPORTER", "datadog-otlp",
+        "DD_API_KEY", "test-api-key-0123456789abcdef", "OTEL_EXPORTER_OTLP_HEADERS", "x-team=team-secret-42"), false)
+        .secrets();
+    assertTrue(secrets.contains("test-api-key-0123456789abcdef"), secrets.toString());
+    assertTrue(secrets.contains("team-secret-42"), secrets.toString());
+    assertFalse(secrets.contains("llmobs"), "the dd-otlp-source header's value hid every log line's 'llmobs'");
+  }
+
   @Test void theFlushWaitsForItsAnswerUnlessToldToReadItAtTheNextFlush() {
     assertFalse(Config.fromEnv(Map.of(), false).carryAnswers);
     assertTrue(Config.fromEnv(Map.of("LLMOBS_FLUSH_ACK", "next"), false).carryAnswers);
