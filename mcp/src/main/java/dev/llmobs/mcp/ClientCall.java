@@ -72,7 +72,7 @@ final class ClientCall {
 
   /** The server's answer: a result, or a JSON-RPC error. */
   @SuppressWarnings("unchecked")
-  void answered(Map<String, Object> result, McpSchema.JSONRPCResponse.JSONRPCError error) {
+  synchronized void answered(Map<String, Object> result, McpSchema.JSONRPCResponse.JSONRPCError error) {
     if (!ended.compareAndSet(false, true)) return;
     try {
       if (error != null) {
@@ -119,15 +119,18 @@ final class ClientCall {
     transport.server = Map.copyOf(tags);
   }
 
+  // The ends are synchronized: one that loses the race to another waits until the winner has finished the span, so a
+  // client's close or an invocation's end never returns while this call's span is still being written.
+
   /** No answer will come: the client gave up, the transport closed, or the invocation ended first. */
-  void endWithoutAnswer(String why) {
+  synchronized void endWithoutAnswer(String why) {
     if (!ended.compareAndSet(false, true)) return;
     span.error("McpTimeout", why);
     finish();
   }
 
   /** Ends as it is; {@code failure} (sending failed) makes it an error. */
-  void end(Throwable failure) {
+  synchronized void end(Throwable failure) {
     if (!ended.compareAndSet(false, true)) return;
     if (failure != null) span.error(failure);
     finish();

@@ -78,7 +78,10 @@ final class TracingClientTransport implements McpClientTransport {
     TracerHandle.current().callOpened(call, traceId, false, forceEnd);
     try {
       call.timer = Mono.delay(timeout).subscribe(x -> {
-        if (calls.remove(id, call)) call.endWithoutAnswer(timedOut());
+        // Ended before it leaves the map: a close that comes meanwhile finds it, and waits for its end (see ClientCall).
+        if (calls.get(id) != call) return;
+        call.endWithoutAnswer(timedOut());
+        calls.remove(id, call);
       });
     } catch (RuntimeException e) {
       Log.debug("MCP request timer not set: " + e); // the invocation's end still ends the span
@@ -88,7 +91,7 @@ final class TracingClientTransport implements McpClientTransport {
   private void received(McpSchema.JSONRPCMessage message) {
     if (!(message instanceof McpSchema.JSONRPCResponse)) return;
     McpSchema.JSONRPCResponse response = (McpSchema.JSONRPCResponse) message;
-    ClientCall call = response.id() == null ? null : calls.remove(response.id());
+    ClientCall call = response.id() == null ? null : calls.get(response.id());
     if (call == null) return;
     try {
       Map<String, Object> result = response.result() == null ? null : delegate.unmarshalFrom(response.result(), MAP);
@@ -96,6 +99,8 @@ final class TracingClientTransport implements McpClientTransport {
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       call.end(null);
+    } finally {
+      calls.remove(response.id(), call); // after its end, as the timer's
     }
   }
 
