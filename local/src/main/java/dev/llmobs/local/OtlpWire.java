@@ -136,71 +136,76 @@ final class OtlpWire {
 
   // ---- protobuf: only the fields of trace.proto, logs.proto and common.proto we read -----------------------------
 
-  private static List<RawSpan> protoSpans(byte[] body) throws IOException {
-    List<RawSpan> out = new ArrayList<>();
-    for (ProtoWire rs = new ProtoWire(body); rs.next(); ) {
-      if (rs.field != 1) continue; // ResourceSpans
-      for (ProtoWire ss = rs.message(); ss.next(); ) {
-        if (ss.field != 2) continue; // ScopeSpans
-        for (ProtoWire sp = ss.message(); sp.next(); ) {
-          if (sp.field != 2) continue; // Span
-          RawSpan s = new RawSpan();
-          for (ProtoWire f = sp.message(); f.next(); ) {
-            switch (f.field) {
-              case 1: s.traceId = hex(f.bytes()); break;
-              case 2: s.spanId = hex(f.bytes()); break;
-              case 4: s.parentSpanId = hex(f.bytes()); break;
-              case 5: s.name = f.string(); break;
-              case 7: s.start = f.value; break;
-              case 8: s.end = f.value; break;
-              case 9: keyValue(f.message(), s.attributes); break;
-              case 11: {
-                Map<String, Object> ev = new LinkedHashMap<>();
-                for (ProtoWire e = f.message(); e.next(); ) {
-                  if (e.field == 2) ev.put("name", e.string());
-                  else if (e.field == 3) keyValue(e.message(), ev);
-                }
-                s.events.add(ev);
-                break;
-              }
-              case 15:
-                for (ProtoWire st = f.message(); st.next(); ) {
-                  if (st.field == 2) s.statusMessage = st.string();
-                  else if (st.field == 3) s.statusCode = (int) st.value;
-                }
-                break;
-              default:
-            }
-          }
-          out.add(s);
+  /**
+   * The records of an export request, each a reader of its own: a span ({@code ResourceSpans} 1 > {@code ScopeSpans} 2
+   * > {@code Span} 2) or a log record ({@code ResourceLogs} 1 > {@code ScopeLogs} 2 > {@code LogRecord} 2), which
+   * trace.proto and logs.proto nest alike.
+   */
+  private static List<ProtoWire> records(byte[] body) throws IOException {
+    List<ProtoWire> out = new ArrayList<>();
+    for (ProtoWire resource = new ProtoWire(body); resource.next(); ) {
+      if (resource.field != 1) continue;
+      for (ProtoWire scope = resource.message(); scope.next(); ) {
+        if (scope.field != 2) continue;
+        for (ProtoWire record = scope.message(); record.next(); ) {
+          if (record.field == 2) out.add(record.message());
         }
       }
     }
     return out;
   }
 
-  private static List<RawLog> protoLogs(byte[] body) throws IOException {
-    List<RawLog> out = new ArrayList<>();
-    for (ProtoWire rl = new ProtoWire(body); rl.next(); ) {
-      if (rl.field != 1) continue; // ResourceLogs
-      for (ProtoWire sl = rl.message(); sl.next(); ) {
-        if (sl.field != 2) continue; // ScopeLogs
-        for (ProtoWire lr = sl.message(); lr.next(); ) {
-          if (lr.field != 2) continue; // LogRecord
-          RawLog l = new RawLog();
-          for (ProtoWire f = lr.message(); f.next(); ) {
-            switch (f.field) {
-              case 1: l.time = f.value; break;
-              case 6: keyValue(f.message(), l.attributes); break;
-              case 9: l.traceId = hex(f.bytes()); break;
-              case 10: l.spanId = hex(f.bytes()); break;
-              case 12: l.eventName = f.string(); break;
-              default:
+  private static List<RawSpan> protoSpans(byte[] body) throws IOException {
+    List<RawSpan> out = new ArrayList<>();
+    for (ProtoWire f : records(body)) {
+      RawSpan s = new RawSpan();
+      while (f.next()) {
+        switch (f.field) {
+          case 1: s.traceId = hex(f.bytes()); break;
+          case 2: s.spanId = hex(f.bytes()); break;
+          case 4: s.parentSpanId = hex(f.bytes()); break;
+          case 5: s.name = f.string(); break;
+          case 7: s.start = f.value; break;
+          case 8: s.end = f.value; break;
+          case 9: keyValue(f.message(), s.attributes); break;
+          case 11: {
+            Map<String, Object> ev = new LinkedHashMap<>();
+            for (ProtoWire e = f.message(); e.next(); ) {
+              if (e.field == 2) ev.put("name", e.string());
+              else if (e.field == 3) keyValue(e.message(), ev);
             }
+            s.events.add(ev);
+            break;
           }
-          out.add(l);
+          case 15:
+            for (ProtoWire st = f.message(); st.next(); ) {
+              if (st.field == 2) s.statusMessage = st.string();
+              else if (st.field == 3) s.statusCode = (int) st.value;
+            }
+            break;
+          default:
         }
       }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static List<RawLog> protoLogs(byte[] body) throws IOException {
+    List<RawLog> out = new ArrayList<>();
+    for (ProtoWire f : records(body)) {
+      RawLog l = new RawLog();
+      while (f.next()) {
+        switch (f.field) {
+          case 1: l.time = f.value; break;
+          case 6: keyValue(f.message(), l.attributes); break;
+          case 9: l.traceId = hex(f.bytes()); break;
+          case 10: l.spanId = hex(f.bytes()); break;
+          case 12: l.eventName = f.string(); break;
+          default:
+        }
+      }
+      out.add(l);
     }
     return out;
   }
