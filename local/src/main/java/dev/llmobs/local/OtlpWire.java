@@ -49,57 +49,60 @@ final class OtlpWire {
     return false;
   }
 
+  /**
+   * The records of an export request in JSON: {@code resourceSpans > scopeSpans > spans}, or {@code resourceLogs >
+   * scopeLogs > logRecords}, as the JSON mapping of trace.proto and logs.proto names them.
+   */
   @SuppressWarnings("unchecked")
-  private static List<RawSpan> jsonSpans(byte[] body) throws IOException {
-    List<RawSpan> out = new ArrayList<>();
-    Map<String, Object> req = JSON.std.mapFrom(body);
-    for (Object rs : list(req.get("resourceSpans"))) {
-      for (Object ss : list(((Map<String, Object>) rs).get("scopeSpans"))) {
-        for (Object o : list(((Map<String, Object>) ss).get("spans"))) {
-          Map<String, Object> m = (Map<String, Object>) o;
-          RawSpan s = new RawSpan();
-          s.traceId = str(m.get("traceId"));
-          s.spanId = str(m.get("spanId"));
-          s.parentSpanId = str(m.get("parentSpanId"));
-          s.name = str(m.get("name"));
-          s.start = longOf(m.get("startTimeUnixNano"));
-          s.end = longOf(m.get("endTimeUnixNano"));
-          jsonAttributes(m.get("attributes"), s.attributes);
-          for (Object e : list(m.get("events"))) {
-            Map<String, Object> ev = new LinkedHashMap<>();
-            ev.put("name", ((Map<String, Object>) e).get("name"));
-            jsonAttributes(((Map<String, Object>) e).get("attributes"), ev);
-            s.events.add(ev);
-          }
-          Map<String, Object> status = (Map<String, Object>) m.get("status");
-          if (status != null) {
-            s.statusCode = (int) longOf(status.get("code"));
-            s.statusMessage = (String) status.get("message");
-          }
-          out.add(s);
-        }
+  private static List<Map<String, Object>> jsonRecords(byte[] body, String resources, String scopes, String records)
+      throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object r : list(JSON.std.mapFrom(body).get(resources))) {
+      for (Object s : list(((Map<String, Object>) r).get(scopes))) {
+        for (Object o : list(((Map<String, Object>) s).get(records))) out.add((Map<String, Object>) o);
       }
     }
     return out;
   }
 
   @SuppressWarnings("unchecked")
+  private static List<RawSpan> jsonSpans(byte[] body) throws IOException {
+    List<RawSpan> out = new ArrayList<>();
+    for (Map<String, Object> m : jsonRecords(body, "resourceSpans", "scopeSpans", "spans")) {
+      RawSpan s = new RawSpan();
+      s.traceId = str(m.get("traceId"));
+      s.spanId = str(m.get("spanId"));
+      s.parentSpanId = str(m.get("parentSpanId"));
+      s.name = str(m.get("name"));
+      s.start = longOf(m.get("startTimeUnixNano"));
+      s.end = longOf(m.get("endTimeUnixNano"));
+      jsonAttributes(m.get("attributes"), s.attributes);
+      for (Object e : list(m.get("events"))) {
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("name", ((Map<String, Object>) e).get("name"));
+        jsonAttributes(((Map<String, Object>) e).get("attributes"), ev);
+        s.events.add(ev);
+      }
+      Map<String, Object> status = (Map<String, Object>) m.get("status");
+      if (status != null) {
+        s.statusCode = (int) longOf(status.get("code"));
+        s.statusMessage = (String) status.get("message");
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
   private static List<RawLog> jsonLogs(byte[] body) throws IOException {
     List<RawLog> out = new ArrayList<>();
-    Map<String, Object> req = JSON.std.mapFrom(body);
-    for (Object rl : list(req.get("resourceLogs"))) {
-      for (Object sl : list(((Map<String, Object>) rl).get("scopeLogs"))) {
-        for (Object o : list(((Map<String, Object>) sl).get("logRecords"))) {
-          Map<String, Object> m = (Map<String, Object>) o;
-          RawLog l = new RawLog();
-          l.traceId = str(m.get("traceId"));
-          l.spanId = str(m.get("spanId"));
-          l.eventName = (String) m.get("eventName");
-          l.time = longOf(m.get("timeUnixNano"));
-          jsonAttributes(m.get("attributes"), l.attributes);
-          out.add(l);
-        }
-      }
+    for (Map<String, Object> m : jsonRecords(body, "resourceLogs", "scopeLogs", "logRecords")) {
+      RawLog l = new RawLog();
+      l.traceId = str(m.get("traceId"));
+      l.spanId = str(m.get("spanId"));
+      l.eventName = (String) m.get("eventName");
+      l.time = longOf(m.get("timeUnixNano"));
+      jsonAttributes(m.get("attributes"), l.attributes);
+      out.add(l);
     }
     return out;
   }
