@@ -35,8 +35,7 @@ final class AnthropicProtocol implements Protocol {
     return null;
   }
 
-  @Override public boolean navigates(Class<?> type) {
-    String n = type.getName();
+  @Override public boolean navigates(String n) {
     return (n.startsWith("com.anthropic.client.") || n.startsWith("com.anthropic.services.")) && !n.contains("WithRawResponse");
   }
 

@@ -24,10 +24,21 @@ public final class LlmClientColdStart {
     String plain = ColdJvm.classPathWithout("llmobs-", "/sdk/target/", "/anthropic/target/", "/openai/target/");
     Map<String, String> env = Map.of("LLMOBS_EXPORTER", "stdout", "LLMOBS_LOG_LEVEL", "warn");
     try (LlmStub stub = new LlmStub()) {
+      // -Dllmobs.otherJars=sdk.jar:openai.jar:anthropic.jar (another build's): that build's traced first call beside
+      // this one's, in the same rounds, instead of the bare one.
+      String other = System.getProperty("llmobs.otherJars");
       for (String sdk : new String[] {"anthropic", "openai"}) {
-        ColdJvm.compare("first " + sdk + " SDK call (client built, one call)", runs,
-            () -> ColdJvm.run(plain, Child.class.getName(), Map.of(), sdk, "plain", stub.baseUrl()),
-            () -> ColdJvm.run(full, Child.class.getName(), env, sdk, "traced", stub.baseUrl()));
+        if (other == null) {
+          ColdJvm.compare("first " + sdk + " SDK call (client built, one call)", runs,
+              () -> ColdJvm.run(plain, Child.class.getName(), Map.of(), sdk, "plain", stub.baseUrl()),
+              () -> ColdJvm.run(full, Child.class.getName(), env, sdk, "traced", stub.baseUrl()));
+        } else {
+          String otherPath = plain + java.io.File.pathSeparator + other;
+          ColdJvm.compare("first " + sdk + " SDK call (client built, one call), traced by two builds", runs,
+              "other build", "this build",
+              () -> ColdJvm.run(otherPath, Child.class.getName(), env, sdk, "traced", stub.baseUrl()),
+              () -> ColdJvm.run(full, Child.class.getName(), env, sdk, "traced", stub.baseUrl()));
+        }
       }
     }
   }

@@ -35,8 +35,7 @@ final class OpenAIProtocol implements Protocol {
     return null;
   }
 
-  @Override public boolean navigates(Class<?> type) {
-    String n = type.getName();
+  @Override public boolean navigates(String n) {
     return (n.startsWith("com.openai.client.") || n.startsWith("com.openai.services.")) && !n.contains("WithRawResponse");
   }
 
