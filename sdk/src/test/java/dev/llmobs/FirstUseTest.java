@@ -3,15 +3,43 @@ package dev.llmobs;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmobs.testing.WatchingClassLoader;
 import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /** What a function's first span and flush load is loaded at Init, when the wrapper prepares the SDK. */
 class FirstUseTest {
+  /** A fresh copy of the SDK's class path, noting every class asked of it. */
+  static final class Watching extends URLClassLoader {
+    final Set<String> asked = ConcurrentHashMap.newKeySet();
+
+    Watching() throws Exception {
+      super(urls(), ClassLoader.getPlatformClassLoader());
+    }
+
+    private static URL[] urls() throws Exception {
+      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      List<URL> urls = new ArrayList<>();
+      for (String entry : cp.split(File.pathSeparator)) {
+        if (!entry.isEmpty() && !entry.contains("/test-classes")) urls.add(new File(entry).toURI().toURL());
+      }
+      return urls.toArray(new URL[0]);
+    }
+
+    @Override protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      asked.add(name);
+      return super.loadClass(name, resolve);
+    }
+  }
+
   @Test void preparingAtInitLoadsWhatTheFirstSpanAndFlushNeed() throws Exception {
-    try (WatchingClassLoader loader = new WatchingClassLoader(false)) {
+    try (Watching loader = new Watching()) {
       loader.loadClass("dev.llmobs.LLMObs").getMethod("configure", Map.class).invoke(null, Map.of(
           "LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", File.createTempFile("first-use", ".jsonl").getPath(),
           "LLMOBS_LOG_LEVEL", "warn"));

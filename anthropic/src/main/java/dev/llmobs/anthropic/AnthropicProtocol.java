@@ -35,7 +35,8 @@ final class AnthropicProtocol implements Protocol {
     return null;
   }
 
-  @Override public boolean navigates(String n) {
+  @Override public boolean navigates(Class<?> type) {
+    String n = type.getName();
     return (n.startsWith("com.anthropic.client.") || n.startsWith("com.anthropic.services.")) && !n.contains("WithRawResponse");
   }
 

@@ -49,14 +49,6 @@ class AnthropicTracingTest extends AnthropicFixtures {
         .addTool(GET_CLAIM).addUserMessage("Is claim 88412 covered?").build();
   }
 
-  /** The client is seen through a class written from its class file; the message services through JDK proxies. */
-  @Test void theClientIsSeenThroughAWrittenClassAndOnlyModelCallServicesThroughProxies() {
-    AnthropicClient client = LLMObsAnthropic.wrap(bareClient(0));
-    assertFalse(java.lang.reflect.Proxy.isProxyClass(client.getClass()));
-    assertTrue(java.lang.reflect.Proxy.isProxyClass(client.messages().getClass()));
-    assertSame(client, LLMObsAnthropic.wrap(client), "wrapped once");
-  }
-
   @SuppressWarnings("unchecked")
   @Test void aMessageCallIsAnLlmSpanUnderTheCallersSpan() {
     api.on("/v1/messages", Reply.json(TOOL_USE));

@@ -12,7 +12,8 @@ import java.util.Map;
  * Cold start of the first call of each vendor SDK (client built, one call) in fresh JVMs: the user's client with no
  * llmobs on the class path, and the client from {@code LLMObs*.wrap} with its span flushed (to stdout). The SDK's own
  * first call is the baseline; what tracing adds is compared with it. Run:
- * {@code benchmarks/run-cold-start.sh clients [runs]}.
+ * {@code benchmarks/run-cold-start.sh clients [runs]}; with {@code -Dllmobs.otherJars=} another build's three jars, that
+ * build's traced call runs beside this one's instead of the bare call.
  */
 public final class LlmClientColdStart {
   private LlmClientColdStart() {}

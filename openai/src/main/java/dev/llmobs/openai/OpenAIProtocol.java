@@ -35,7 +35,8 @@ final class OpenAIProtocol implements Protocol {
     return null;
   }
 
-  @Override public boolean navigates(String n) {
+  @Override public boolean navigates(Class<?> type) {
+    String n = type.getName();
     return (n.startsWith("com.openai.client.") || n.startsWith("com.openai.services.")) && !n.contains("WithRawResponse");
   }
 

@@ -233,20 +233,6 @@ class OpenAITracingTest extends OpenAIFixtures {
     assertEquals(2, at(llm, "meta", "metadata", "attempts"));
   }
 
-  /**
-   * The client's interface names some thirty services; a JDK proxy would load them all on wrap. It is seen through
-   * a class written from its class file instead, on every openai-java these tests run on; the services that make
-   * model calls stay JDK proxies.
-   */
-  @Test void theClientIsSeenThroughAWrittenClassAndOnlyModelCallServicesThroughProxies() {
-    OpenAIClient client = LLMObsOpenAI.wrap(bareClient(0));
-    assertFalse(java.lang.reflect.Proxy.isProxyClass(client.getClass()));
-    assertFalse(java.lang.reflect.Proxy.isProxyClass(client.chat().getClass()));
-    assertFalse(java.lang.reflect.Proxy.isProxyClass(client.async().getClass()));
-    assertTrue(java.lang.reflect.Proxy.isProxyClass(client.chat().completions().getClass()));
-    assertSame(client, LLMObsOpenAI.wrap(client), "wrapped once");
-  }
-
   @Test void anAsyncCallIsUnderTheCallersSpan() throws Exception {
     api.on("/v1/chat/completions", Reply.json(FINAL));
     OpenAIClientAsync async = LLMObsOpenAI.wrap(bareClient(0).async());

@@ -12,17 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A client of an LLM SDK seen through its own interfaces: every method goes to the user's client unchanged; the
  * services it hands out are seen the same way; and the methods that are model calls open a {@link TappedCall} on
  * the caller's thread and name it to the transport: by that thread for a synchronous call (the SDK sends every
  * attempt on it), in a header of the request for an asynchronous one (sent and retried from the SDK's threads). The caller gets the very object or
- * exception the client returned: a proxy only ever adds a callback to a future, never replaces it. An interface with
- * no model call is seen through a class written for it ({@link DelegateClass}), which calls the client directly and
- * asks {@link #view} for the services it returns; the others through a JDK proxy with this as its handler. Not for
- * use outside llmobs-lambda.
+ * exception the client returned: a proxy only ever adds a callback to a future, never replaces it. Not for use
+ * outside llmobs-lambda.
  */
 public final class ClientProxy implements InvocationHandler {
   private final Object target;
@@ -34,17 +31,6 @@ public final class ClientProxy implements InvocationHandler {
   private final Map<Method, Object[]> services = new ConcurrentHashMap<>();
 
   private static final Object NOT_A_CALL = new Object();
-
-  /** What {@link DelegateClass} made of each interface: its {@link DelegateClass.Shape}, or {@link #NO_CLASS}. */
-  private static final Map<Class<?>, Object> SHAPES = new ConcurrentHashMap<>();
-  private static final Object NO_CLASS = new Object();
-
-  /** Marks a generated view (a {@link DelegateClass}), as {@link Proxy#isProxyClass} marks a JDK proxy. */
-  interface Generated {}
-
-  /** When this handler serves a generated view: that class's shape, and the views its methods last handed out. */
-  private DelegateClass.Shape shape;
-  private AtomicReferenceArray<Object[]> views;
 
   /** A model-call method: its operation, and whether it streams and answers later. */
   private static final class Site {
@@ -65,70 +51,14 @@ public final class ClientProxy implements InvocationHandler {
     this.type = type;
   }
 
-  /**
-   * {@code target} seen through {@code type}, an interface of the SDK; the transport must be tapped already. An
-   * interface with no model call is seen through a class written for it ({@link DelegateClass}), any other through
-   * a JDK proxy.
-   */
+  /** {@code target} seen through {@code type}, an interface of the SDK; the transport must be tapped already. */
   public static <T> T of(Class<T> type, T target, Protocol protocol) {
-    ClientProxy handler = new ClientProxy(target, protocol, type);
-    Object shape = SHAPES.get(type);
-    if (shape == null) {
-      try {
-        shape = DelegateClass.define(type, protocol);
-      } catch (Throwable t) {
-        Throwables.propagateIfFatal(t);
-        Log.debug(protocol.sdk() + ": " + type.getName() + " seen through a JDK proxy: " + t);
-      }
-      if (shape == null) shape = NO_CLASS;
-      Object raced = SHAPES.putIfAbsent(type, shape);
-      if (raced != null) shape = raced;
-    }
-    if (shape != NO_CLASS) {
-      DelegateClass.Shape generated = (DelegateClass.Shape) shape;
-      handler.shape = generated;
-      handler.views = new AtomicReferenceArray<>(generated.viewed.length);
-      try {
-        return type.cast(generated.constructor.newInstance(target, handler));
-      } catch (Throwable t) {
-        Throwables.propagateIfFatal(t);
-        Log.debug(protocol.sdk() + ": " + type.getName() + " seen through a JDK proxy: " + t);
-      }
-    }
-    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new ClientProxy(target, protocol, type)));
   }
 
   /** Whether {@code o} is one of ours (a client wrapped twice is wrapped once). */
   public static boolean isProxy(Object o) {
-    return o instanceof Generated || o != null && Proxy.isProxyClass(o.getClass()) && Proxy.getInvocationHandler(o) instanceof ClientProxy;
-  }
-
-  /**
-   * What a generated view's method {@code index} hands the caller for the client's {@code result}: our view of it
-   * when it is one of the SDK's clients or services, else the result itself. Never throws: the caller gets its
-   * result, seen or not.
-   */
-  Object view(int index, Object result) {
-    if (result == null || isProxy(result)) return result;
-    try {
-      boolean plain = shape.plain[index];
-      Object[] seen = plain ? views.get(index) : null;
-      if (seen != null && seen[0] == result) return seen[1];
-      Class<?> r = Class.forName(shape.viewed[index], false, type.getClassLoader());
-      if (!r.isInterface() || !r.isInstance(result)) return result;
-      Object view = of(cast(r), result, protocol);
-      if (plain) views.set(index, new Object[] {result, view});
-      return view;
-    } catch (Throwable t) {
-      Throwables.propagateIfFatal(t);
-      Log.debug(protocol.sdk() + ": a " + shape.viewed[index] + " not traced: " + t);
-      return result;
-    }
-  }
-
-  /** A generated view's {@code equals}, as a JDK proxy of ours answers it. */
-  static boolean same(Object view, Object target, Object other) {
-    return other == view || target.equals(other);
+    return o != null && Proxy.isProxyClass(o.getClass()) && Proxy.getInvocationHandler(o) instanceof ClientProxy;
   }
 
   @Override public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
@@ -148,7 +78,7 @@ public final class ClientProxy implements InvocationHandler {
     Object[] seen = plain ? services.get(m) : null;
     if (seen != null && seen[0] == result) return seen[1];
     Class<?> r = m.getReturnType();
-    if (!r.isInterface() || !protocol.navigates(r.getName())) return result;
+    if (!r.isInterface() || !protocol.navigates(r)) return result;
     Object view = of(cast(r), result, protocol);
     if (plain) services.put(m, new Object[] {result, view});
     return view;

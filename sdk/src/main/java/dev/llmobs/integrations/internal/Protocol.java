@@ -12,22 +12,11 @@ public interface Protocol {
   /** The operation of method {@code method} of the SDK's service interface {@code service}, or null. */
   Operation ofMethod(Class<?> service, String method);
 
-  /**
-   * Whether {@code service} has model calls, asked before its class file is read: both SDKs name theirs
-   * {@code create} and {@code createStreaming}.
-   */
-  default boolean hasCalls(Class<?> service) {
-    return ofMethod(service, "create") != null || ofMethod(service, "createStreaming") != null;
-  }
-
   /** The operation of an HTTP request, or null. */
   Operation ofRequest(String method, String url);
 
-  /**
-   * Whether a method's result of this type (its binary name: a name, so that asking loads nothing) is a client or
-   * service to be seen through our view too, when it is an interface.
-   */
-  boolean navigates(String type);
+  /** Whether a method's result of this interface type is a client or service to be seen through a proxy too. */
+  boolean navigates(Class<?> type);
 
   /** Whether a method's result is a stream whose end the response body tells (it is named so in both SDKs). */
   default boolean streams(String method) {

@@ -26,7 +26,7 @@ class TapTest {
     @Override public Operation ofRequest(String method, String url) {
       return "POST".equals(method) && url.endsWith("/v1/chat") ? CHAT : null;
     }
-    @Override public boolean navigates(String type) { return false; }
+    @Override public boolean navigates(Class<?> type) { return false; }
   };
 
   @Test void onlyTheCallsOwnModelRequestsOnItsThreadAreItsAttempts() {
