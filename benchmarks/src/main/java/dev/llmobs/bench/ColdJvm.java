@@ -43,9 +43,7 @@ final class ColdJvm {
   static String classPathWithout(String... fragments) {
     List<String> kept = new ArrayList<>();
     for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      boolean drop = false;
-      for (String f : fragments) drop |= e.contains(f);
-      if (!drop) kept.add(e);
+      if (!containsAny(e, fragments)) kept.add(e);
     }
     return String.join(java.io.File.pathSeparator, kept);
   }
@@ -58,12 +56,15 @@ final class ColdJvm {
   static String classPathWithLast(String... fragments) {
     List<String> first = new ArrayList<>(), last = new ArrayList<>();
     for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      boolean ours = false;
-      for (String f : fragments) ours |= e.contains(f);
-      (ours ? last : first).add(e);
+      (containsAny(e, fragments) ? last : first).add(e);
     }
     first.addAll(last);
     return String.join(java.io.File.pathSeparator, first);
+  }
+
+  private static boolean containsAny(String entry, String... fragments) {
+    for (String f : fragments) if (entry.contains(f)) return true;
+    return false;
   }
 
   /** Runs {@code without} and {@code with} alternately, {@code runs} times each, and prints medians and their ratio. */

@@ -12,8 +12,8 @@ import java.util.Map;
  * Cold start of the first call of each vendor SDK (client built, one call) in fresh JVMs: the user's client with no
  * llmobs on the class path, and the client from {@code LLMObs*.wrap} with its span flushed (to stdout). The SDK's own
  * first call is the baseline; what tracing adds is compared with it. Run:
- * {@code benchmarks/run-cold-start.sh clients [runs]}; with {@code -Dllmobs.otherJars=} another build's three jars, that
- * build's traced call runs beside this one's instead of the bare call.
+ * {@code benchmarks/run-cold-start.sh clients [runs]}; with {@code -Dllmobs.otherJars=} another build's three jars,
+ * that build's traced call runs beside this one's instead of the bare call.
  */
 public final class LlmClientColdStart {
   private LlmClientColdStart() {}
@@ -29,16 +29,16 @@ public final class LlmClientColdStart {
       // this one's, in the same rounds, instead of the bare one.
       String other = System.getProperty("llmobs.otherJars");
       for (String sdk : new String[] {"anthropic", "openai"}) {
+        java.util.concurrent.Callable<Long> traced =
+            () -> ColdJvm.run(full, Child.class.getName(), env, sdk, "traced", stub.baseUrl());
         if (other == null) {
           ColdJvm.compare("first " + sdk + " SDK call (client built, one call)", runs,
-              () -> ColdJvm.run(plain, Child.class.getName(), Map.of(), sdk, "plain", stub.baseUrl()),
-              () -> ColdJvm.run(full, Child.class.getName(), env, sdk, "traced", stub.baseUrl()));
+              () -> ColdJvm.run(plain, Child.class.getName(), Map.of(), sdk, "plain", stub.baseUrl()), traced);
         } else {
           String otherPath = plain + java.io.File.pathSeparator + other;
           ColdJvm.compare("first " + sdk + " SDK call (client built, one call), traced by two builds", runs,
               "other build", "this build",
-              () -> ColdJvm.run(otherPath, Child.class.getName(), env, sdk, "traced", stub.baseUrl()),
-              () -> ColdJvm.run(full, Child.class.getName(), env, sdk, "traced", stub.baseUrl()));
+              () -> ColdJvm.run(otherPath, Child.class.getName(), env, sdk, "traced", stub.baseUrl()), traced);
         }
       }
     }

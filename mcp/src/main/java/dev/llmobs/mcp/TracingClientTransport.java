@@ -78,7 +78,8 @@ final class TracingClientTransport implements McpClientTransport {
     TracerHandle.current().callOpened(call, traceId, false, forceEnd);
     try {
       call.timer = Mono.delay(timeout).subscribe(x -> {
-        // Ended before it leaves the map: a close that comes meanwhile finds it, and waits for its end (see ClientCall).
+        // Ended before it leaves the map: a close that comes meanwhile finds it, and waits for its end
+        // (see ClientCall).
         if (calls.get(id) != call) return;
         call.endWithoutAnswer(timedOut());
         calls.remove(id, call);

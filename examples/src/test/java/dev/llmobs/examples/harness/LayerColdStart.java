@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java
  * -Dexec.mainClass=dev.llmobs.examples.harness.LayerColdStart -Dexec.args="5 100"} (cold starts per side, warm
- * calls per cold start; a third argument is {@code otlp}, or it and those after it {@code NAME=VALUE} for the function's environment;
+ * calls per cold start; a third argument is {@code otlp}, or it and those after it {@code NAME=VALUE} for the
+ * function's environment;
  * {@code -Dllmobs.otherLayer=/path/layer.zip} adds a side with another build's layer, for a before and after).
  */
 public final class LayerColdStart {
@@ -55,8 +56,10 @@ public final class LayerColdStart {
     int warmCalls = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     String third = args.length > 2 ? args[2] : "";
     boolean otlp = third.equals("otlp");
-    List<String> pairs = new ArrayList<>(); // every argument from the third on that is NAME=VALUE
-    for (int i = 2; i < args.length; i++) if (!otlp && args[i].contains("=")) pairs.addAll(Arrays.asList(args[i].split("=", 2)));
+    List<String> pairs = new ArrayList<>(); // the function's environment: each argument from the third on, NAME=VALUE
+    for (int i = 2; i < args.length && !otlp; i++) {
+      if (args[i].contains("=")) pairs.addAll(Arrays.asList(args[i].split("=", 2)));
+    }
     String[] extraEnv = pairs.toArray(new String[0]);
     try (TestIntake intake = new TestIntake().keepOnlyTheLast(); FakeBedrock bedrock = new FakeBedrock()) {
       List<Side> sides = new ArrayList<>();
