@@ -128,6 +128,11 @@ public final class LayerColdStart {
         System.out.printf(Locale.ROOT, "  %-24s cold %.1f ms (%.3fx, %+.1f ms), cold CPU %.1f ms (%.3fx, %+.1f ms),"
             + " first invocation %.1f ms (%+.1f ms), warm %.3f ms (%+.3f ms)%n", sides.get(k).label, c, c / c0, c - c0,
             p, p / p0, p - p0, f, f - f0, w, w - w0);
+        double[] dw = roundDifferences(warm[0], warm[k], runs, warmCalls), df = roundDifferences(firstCall[0],
+            firstCall[k], runs, 1);
+        System.out.printf(Locale.ROOT, "  %-24s paired by round: warm %+.3f ms (quartiles %+.3f to %+.3f), first"
+            + " invocation %+.1f ms (quartiles %+.1f to %+.1f)%n", "", quantile(dw, 2), quantile(dw, 1),
+            quantile(dw, 3), quantile(df, 2), quantile(df, 1), quantile(df, 3));
         if (!flushMs.get(k).isEmpty()) {
           System.out.printf(Locale.ROOT, "  %-24s flush inside the function: first (cold) %.1f ms median over %d,"
               + " warm %.3f ms median over %d%n", "", median(coldFlushMs.get(k)), coldFlushMs.get(k).size(),
@@ -166,6 +171,25 @@ public final class LayerColdStart {
       }
     }
     return out;
+  }
+
+  /**
+   * Per round, the median of one side's calls minus the baseline's, in ms: the two sides of a round run minutes apart
+   * at most, so a machine that drifts between rounds moves both alike.
+   */
+  static double[] roundDifferences(long[] base, long[] side, int runs, int perRound) {
+    double[] d = new double[runs];
+    for (int r = 0; r < runs; r++) {
+      d[r] = (median(Arrays.copyOfRange(side, r * perRound, (r + 1) * perRound))
+          - median(Arrays.copyOfRange(base, r * perRound, (r + 1) * perRound))) / 1e6;
+    }
+    Arrays.sort(d);
+    return d;
+  }
+
+  /** The {@code q}th quartile (1 to 3) of sorted values, by nearest rank. */
+  static double quantile(double[] sorted, int q) {
+    return sorted[Math.min(sorted.length - 1, sorted.length * q / 4)];
   }
 
   static long median(long[] v) {
