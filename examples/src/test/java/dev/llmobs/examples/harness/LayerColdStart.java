@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  * collector, and the same function traced by OpenTelemetry's own Lambda wrapper with its OTLP/HTTP exporter
  * ({@link OtelPlainHandler}), doing the same work.
  *
+ * <p>With {@code openai}, the function is {@link OpenAIPlainHandler} (openai-java against a loopback stand-in), alone
+ * and with the layer: the first OpenAI call's cold cost inside a Lambda function, where the runtime client's classes
+ * and the user's share the JVM with ours.
+ *
  * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java
  * -Dexec.mainClass=dev.llmobs.examples.harness.LayerColdStart -Dexec.args="5 100"} (cold starts per side, warm
  * calls per cold start; a third argument is {@code otlp}, or it and those after it {@code NAME=VALUE} for the
@@ -51,20 +55,30 @@ public final class LayerColdStart {
     }
   }
 
+  private static final java.util.regex.Pattern FIRST_CALL = java.util.regex.Pattern.compile("first_call_ns=(\\d+)");
+
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int warmCalls = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     String third = args.length > 2 ? args[2] : "";
-    boolean otlp = third.equals("otlp");
+    boolean otlp = third.equals("otlp"), openai = third.equals("openai");
     List<String> pairs = new ArrayList<>(); // the function's environment: each argument from the third on, NAME=VALUE
-    for (int i = 2; i < args.length && !otlp; i++) {
+    for (int i = openai ? 3 : 2; i < args.length && !otlp; i++) {
       if (args[i].contains("=")) pairs.addAll(Arrays.asList(args[i].split("=", 2)));
     }
     String[] extraEnv = pairs.toArray(new String[0]);
-    try (TestIntake intake = new TestIntake().keepOnlyTheLast(); FakeBedrock bedrock = new FakeBedrock()) {
+    try (TestIntake intake = new TestIntake().keepOnlyTheLast(); FakeBedrock bedrock = new FakeBedrock();
+        FakeOpenAI openAi = new FakeOpenAI()) {
       List<Side> sides = new ArrayList<>();
-      sides.add(new Side("without layer", "dev.llmobs.examples.PlainHandler", false, List.of(), extraEnv));
-      if (otlp) {
+      if (openai) {
+        String[] env = Arrays.copyOf(extraEnv, extraEnv.length + 2);
+        env[extraEnv.length] = "OPENAI_BASE_URL";
+        env[extraEnv.length + 1] = openAi.baseUrl();
+        List<Path> fn = harnessAnd("/com/openai/", "/io/swagger/", "/com/github/victools/");
+        sides.add(new Side("without layer", OpenAIPlainHandler.class.getName(), false, fn, env));
+        sides.add(new Side("with layer", OpenAIPlainHandler.class.getName(), true, fn, env));
+      } else if (otlp) {
+        sides.add(new Side("without layer", "dev.llmobs.examples.PlainHandler", false, List.of(), extraEnv));
         sides.add(new Side("with layer, OTLP/protobuf", "dev.llmobs.examples.PlainHandler", true, List.of(),
             "LLMOBS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
         sides.add(new Side("with layer, OTLP/JSON", "dev.llmobs.examples.PlainHandler", true, List.of(),
@@ -73,6 +87,7 @@ public final class LayerColdStart {
         sides.add(new Side("OpenTelemetry's wrapper", "dev.llmobs.examples.harness.OtelPlainHandler", false,
             otelPackage(), "OTEL_EXPORTER_OTLP_ENDPOINT", intake.origin()));
       } else {
+        sides.add(new Side("without layer", "dev.llmobs.examples.PlainHandler", false, List.of(), extraEnv));
         sides.add(new Side("with layer", "dev.llmobs.examples.PlainHandler", true, List.of(), extraEnv));
         String other = System.getProperty("llmobs.otherLayer"); // another build's layer.zip, measured beside this one
         if (other != null) {
@@ -84,7 +99,7 @@ public final class LayerColdStart {
       }
       int n = sides.size();
       long[][] cold = new long[n][runs], coldCpu = new long[n][runs], warm = new long[n][runs * warmCalls],
-          firstCall = new long[n][runs];
+          firstCall = new long[n][runs], handlerFirst = new long[n][runs];
       List<List<Double>> flushMs = new ArrayList<>(), coldFlushMs = new ArrayList<>();
       String mode = null;
       for (int i = 0; i < n; i++) {
@@ -105,6 +120,8 @@ public final class LayerColdStart {
             cold[k][r] = first.nanos - fn.startNanos;
             firstCall[k][r] = first.nanos - first.handedOutNanos; // the first invocation alone, after Init
             coldCpu[k][r] = fn.cpuNanos(); // read at once: the function now waits for its next event
+            java.util.regex.Matcher timed = FIRST_CALL.matcher(fn.output()); // OpenAIPlainHandler's own timing
+            if (timed.find()) handlerFirst[k][r] = Long.parseLong(timed.group(1));
             for (int i = 0; i < warmCalls; i++) {
               long t0 = System.nanoTime();
               RuntimeApi.Outcome o = fn.runtimeApi.invoke("warm-" + r + "-" + i, "{\"text\":\"claim\"}",
@@ -112,12 +129,16 @@ public final class LayerColdStart {
               if (o.error) throw new IllegalStateException(o.toString());
               warm[k][r * warmCalls + i] = o.nanos - t0; // all kept; the median is robust to the first, slower ones
               if (side.layer) flushOf(intake.last(), i == 0, flushMs.get(k), coldFlushMs.get(k));
+              if (side.layer && openai && i == 0 && !intake.last().bodyText().contains("openai")) {
+                throw new IllegalStateException("the OpenAI call was not traced:\n" + fn.output());
+              }
             }
           }
         }
       }
-      System.out.printf(Locale.ROOT, "example 2 under the real runtime client, %d cold starts and %d warm calls each"
-          + " side; %s; %s%n", runs, runs * warmCalls, mode, System.getProperty("java.vm.version"));
+      System.out.printf(Locale.ROOT, "%s under the real runtime client, %d cold starts and %d warm calls each"
+          + " side; %s; %s%n", openai ? "an openai-java function" : "example 2", runs, runs * warmCalls, mode,
+          System.getProperty("java.vm.version"));
       double c0 = median(cold[0]) / 1e6, p0 = median(coldCpu[0]) / 1e6, w0 = median(warm[0]) / 1e6;
       double f0 = median(firstCall[0]) / 1e6;
       System.out.printf(Locale.ROOT, "  %-24s cold %.1f ms, cold CPU %.1f ms, first invocation %.1f ms, warm %.3f ms%n",
@@ -129,10 +150,18 @@ public final class LayerColdStart {
             + " first invocation %.1f ms (%+.1f ms), warm %.3f ms (%+.3f ms)%n", sides.get(k).label, c, c / c0, c - c0,
             p, p / p0, p - p0, f, f - f0, w, w - w0);
         double[] dw = roundDifferences(warm[0], warm[k], runs, warmCalls), df = roundDifferences(firstCall[0],
-            firstCall[k], runs, 1);
-        System.out.printf(Locale.ROOT, "  %-24s paired by round: warm %+.3f ms (quartiles %+.3f to %+.3f), first"
-            + " invocation %+.1f ms (quartiles %+.1f to %+.1f)%n", "", quantile(dw, 2), quantile(dw, 1),
-            quantile(dw, 3), quantile(df, 2), quantile(df, 1), quantile(df, 3));
+            firstCall[k], runs, 1), dc = roundDifferences(cold[0], cold[k], runs, 1);
+        System.out.printf(Locale.ROOT, "  %-24s paired by round: cold %+.1f ms (quartiles %+.1f to %+.1f), first"
+            + " invocation %+.1f ms (quartiles %+.1f to %+.1f), warm %+.3f ms (quartiles %+.3f to %+.3f)%n", "",
+            quantile(dc, 2), quantile(dc, 1), quantile(dc, 3), quantile(df, 2), quantile(df, 1), quantile(df, 3),
+            quantile(dw, 2), quantile(dw, 1), quantile(dw, 3));
+        if (openai) {
+          double h0 = median(handlerFirst[0]) / 1e6, h = median(handlerFirst[k]) / 1e6;
+          double[] dh = roundDifferences(handlerFirst[0], handlerFirst[k], runs, 1);
+          System.out.printf(Locale.ROOT, "  %-24s client built and first call, timed in the handler: %.1f ms against"
+              + " %.1f ms (%.3fx); paired %+.1f ms (%.3fx, quartiles %+.1f to %+.1f)%n", "", h, h0, h / h0,
+              quantile(dh, 2), 1 + quantile(dh, 2) / h0, quantile(dh, 1), quantile(dh, 3));
+        }
         if (!flushMs.get(k).isEmpty()) {
           System.out.printf(Locale.ROOT, "  %-24s flush inside the function: first (cold) %.1f ms median over %d,"
               + " warm %.3f ms median over %d%n", "", median(coldFlushMs.get(k)), coldFlushMs.get(k).size(),
@@ -157,17 +186,30 @@ public final class LayerColdStart {
 
   /** OpenTelemetry's jars, from this harness's own class path, for the comparator's package. */
   static List<Path> otelPackage() throws Exception {
+    return harnessAnd("/io/opentelemetry/", "/com/squareup/okhttp3/", "/com/squareup/okio/",
+        "/org/jetbrains/kotlin/kotlin-stdlib/");
+  }
+
+  /** This harness's classes and the jars on its class path whose path has one of {@code fragments}. */
+  static List<Path> harnessAnd(String... fragments) throws Exception {
     List<Path> out = new ArrayList<>();
-    out.add(Path.of(OtelPlainHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    out.add(Path.of(LayerColdStart.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
     ClassLoader cl = Thread.currentThread().getContextClassLoader();
     List<URL> urls = new ArrayList<>();
-    for (; cl != null; cl = cl.getParent()) if (cl instanceof URLClassLoader) urls.addAll(Arrays.asList(((URLClassLoader) cl).getURLs()));
-    if (urls.isEmpty()) for (String e : System.getProperty("java.class.path").split(":")) urls.add(Path.of(e).toUri().toURL());
+    for (; cl != null; cl = cl.getParent()) {
+      if (cl instanceof URLClassLoader) urls.addAll(Arrays.asList(((URLClassLoader) cl).getURLs()));
+    }
+    if (urls.isEmpty()) {
+      for (String e : System.getProperty("java.class.path").split(":")) urls.add(Path.of(e).toUri().toURL());
+    }
     for (URL u : urls) {
       String p = u.getPath();
-      if (p.endsWith(".jar") && (p.contains("/io/opentelemetry/") || p.contains("/com/squareup/okhttp3/")
-          || p.contains("/com/squareup/okio/") || p.contains("/org/jetbrains/kotlin/kotlin-stdlib/"))) {
-        out.add(Path.of(u.toURI()));
+      if (!p.endsWith(".jar")) continue;
+      for (String f : fragments) {
+        if (p.contains(f)) {
+          out.add(Path.of(u.toURI()));
+          break;
+        }
       }
     }
     return out;
