@@ -28,6 +28,9 @@ final class Destination {
   private final Breaker breaker;
 
   private final Object lock = new Object();
+  /** The span encoder's buffer, kept for the next flush unless a large span grew it: no new array each flush. */
+  private final java.util.concurrent.atomic.AtomicReference<JsonWriter> spareWriter =
+      new java.util.concurrent.atomic.AtomicReference<>();
   // Guarded by lock.
   private final ArrayDeque<Event> keptSpans = new ArrayDeque<>();
   private final ArrayDeque<Event> keptEvaluations = new ArrayDeque<>();
@@ -248,7 +251,7 @@ final class Destination {
       List<Event> evalEvents, long deadlineNanos) {
     Encoded out = new Encoded();
     int limit = Math.min(config.eventBytes, sink.maxSpanBytes());
-    JsonWriter w = new JsonWriter(4096);
+    JsonWriter spare = spareWriter.getAndSet(null), w = spare != null ? spare : new JsonWriter(4096);
     for (FinishedSpan s : spans) {
       if (deadlineNanos - System.nanoTime() <= 0) { // out of time: later spans wait, unencoded
         out.unencoded.add(s);
@@ -275,6 +278,7 @@ final class Destination {
         Log.warn("could not encode span '" + s.name() + "': " + t);
       }
     }
+    if (w.capacity() <= 64 * 1024) spareWriter.set(w);
     if (encoder.resolvesTagJoins()) remember(spans);
     for (Evaluation e : evaluations) {
       try {

@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * -Dexec.mainClass=dev.llmobs.examples.harness.LayerColdStart -Dexec.args="5 100"} (cold starts per side, warm
  * calls per cold start; a third argument is {@code otlp}, or it and those after it {@code NAME=VALUE} for the
  * function's environment;
- * {@code -Dllmobs.otherLayer=/path/layer.zip} adds a side with another build's layer, for a before and after).
+ * {@code -Dllmobs.otherLayer=/path/layer.zip} adds a side with another build's layer, for a before and after;
+ * {@code -Dllmobs.alsoEnv=NAME=VALUE,...;NAME=VALUE,...} a side for each {@code ;}-separated group, with this build's
+ * layer and those settings, to take the layer's cost apart in the same rounds).
  */
 public final class LayerColdStart {
   private LayerColdStart() {}
@@ -95,6 +97,13 @@ public final class LayerColdStart {
               extraEnv);
           b.layerZip = Path.of(other);
           sides.add(b);
+        }
+        String also = System.getProperty("llmobs.alsoEnv"); // this layer again, with more of the function's environment
+        for (String side : also == null ? new String[0] : also.split(";")) {
+          List<String> more = new ArrayList<>(Arrays.asList(extraEnv));
+          for (String pair : side.split(",")) more.addAll(Arrays.asList(pair.split("=", 2)));
+          sides.add(new Side("with layer, " + side, "dev.llmobs.examples.PlainHandler", true, List.of(),
+              more.toArray(new String[0])));
         }
       }
       int n = sides.size();

@@ -25,6 +25,8 @@ class Conn {
   final SelectionKey key;
   final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
   boolean reused;
+  /** Set by a write, cleared by the first read after it: see {@link #readRaw}. */
+  private boolean answerPending;
 
   Conn(Origin origin, SocketChannel channel, Selector selector, SelectionKey key) {
     this.origin = origin;
@@ -61,13 +63,16 @@ class Conn {
 
   void handshake(long deadline) throws IOException {}
 
-  /** Waits until {@code op} is ready or the deadline passes (then throws). */
+  /**
+   * Waits until {@code op} is ready or the deadline passes (then throws). The interest stays set afterwards: the
+   * selector is asked only here, and a change costs it a system call at the next select, so a flush that waits for
+   * its answer as the last one did pays none.
+   */
   final void await(int op, long deadline) throws IOException {
     long left = nanosLeft(deadline);
-    key.interestOps(op);
+    if (key.interestOps() != op) key.interestOps(op);
     selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
     selector.selectedKeys().clear();
-    key.interestOps(0);
   }
 
   /** Writes every byte of {@code src} to the socket, or throws. */
@@ -81,6 +86,7 @@ class Conn {
    * many-megabyte body quadratic.
    */
   final void writeRaw(ByteBuffer[] src, long deadline) throws IOException {
+    answerPending = true;
     if (remaining(src) <= WRITE_SLICE) {
       while (remaining(src) > 0) {
         nanosLeft(deadline);
@@ -110,6 +116,10 @@ class Conn {
   }
 
   final int readRaw(ByteBuffer dst, long deadline) throws IOException {
+    if (answerPending) { // the peer has just been written to: its answer cannot be here yet, so wait before reading
+      answerPending = false;
+      await(SelectionKey.OP_READ, deadline);
+    }
     while (true) {
       nanosLeft(deadline);
       int n = channel.read(dst);
@@ -124,8 +134,7 @@ class Conn {
    */
   boolean isAlive() {
     try {
-      ByteBuffer probe = ByteBuffer.allocate(1);
-      return channel.isOpen() && channel.read(probe) == 0;
+      return channel.isOpen() && channel.read(readBuffer.clear().limit(1)) == 0;
     } catch (IOException | RuntimeException e) {
       return false;
     }

@@ -58,6 +58,9 @@ public final class JsonWriter {
     size = 0;
   }
 
+  /** The bytes it can hold before growing. */
+  public int capacity() { return buf.length; }
+
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }
