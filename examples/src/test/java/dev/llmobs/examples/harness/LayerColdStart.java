@@ -164,6 +164,14 @@ public final class LayerColdStart {
             + " invocation %+.1f ms (quartiles %+.1f to %+.1f), warm %+.3f ms (quartiles %+.3f to %+.3f)%n", "",
             quantile(dc, 2), quantile(dc, 1), quantile(dc, 3), quantile(df, 2), quantile(df, 1), quantile(df, 3),
             quantile(dw, 2), quantile(dw, 1), quantile(dw, 3));
+        if (warmCalls >= 8) { // Lambda's flags compile once-per-invocation code late: the round's last quarter, apart
+          int from = warmCalls - warmCalls / 4;
+          double[] late = roundDifferences(lastOfEach(warm[0], runs, warmCalls, from),
+              lastOfEach(warm[k], runs, warmCalls, from), runs, warmCalls - from);
+          System.out.printf(Locale.ROOT, "  %-24s paired, warm calls %d to %d of each round only: %+.3f ms"
+              + " (quartiles %+.3f to %+.3f)%n", "", from + 1, warmCalls, quantile(late, 2), quantile(late, 1),
+              quantile(late, 3));
+        }
         if (openai) {
           double h0 = median(handlerFirst[0]) / 1e6, h = median(handlerFirst[k]) / 1e6;
           double[] dh = roundDifferences(handlerFirst[0], handlerFirst[k], runs, 1);
@@ -236,6 +244,15 @@ public final class LayerColdStart {
     }
     Arrays.sort(d);
     return d;
+  }
+
+  /** Each round's calls from index {@code from} on, rounds kept in order. */
+  static long[] lastOfEach(long[] v, int runs, int perRound, int from) {
+    long[] out = new long[runs * (perRound - from)];
+    for (int r = 0; r < runs; r++) {
+      System.arraycopy(v, r * perRound + from, out, r * (perRound - from), perRound - from);
+    }
+    return out;
   }
 
   /** The {@code q}th quartile (1 to 3) of sorted values, by nearest rank. */
