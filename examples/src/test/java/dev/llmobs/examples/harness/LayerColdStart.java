@@ -166,8 +166,7 @@ public final class LayerColdStart {
             quantile(dw, 2), quantile(dw, 1), quantile(dw, 3));
         if (warmCalls >= 8) { // Lambda's flags compile once-per-invocation code late: the round's last quarter, apart
           int from = warmCalls - warmCalls / 4;
-          double[] late = roundDifferences(lastOfEach(warm[0], runs, warmCalls, from),
-              lastOfEach(warm[k], runs, warmCalls, from), runs, warmCalls - from);
+          double[] late = roundDifferences(warm[0], warm[k], runs, warmCalls, from);
           System.out.printf(Locale.ROOT, "  %-24s paired, warm calls %d to %d of each round only: %+.3f ms"
               + " (quartiles %+.3f to %+.3f)%n", "", from + 1, warmCalls, quantile(late, 2), quantile(late, 1),
               quantile(late, 3));
@@ -237,22 +236,18 @@ public final class LayerColdStart {
    * at most, so a machine that drifts between rounds moves both alike.
    */
   static double[] roundDifferences(long[] base, long[] side, int runs, int perRound) {
+    return roundDifferences(base, side, runs, perRound, 0);
+  }
+
+  /** As above, over each round's calls from index {@code from} on only. */
+  static double[] roundDifferences(long[] base, long[] side, int runs, int perRound, int from) {
     double[] d = new double[runs];
     for (int r = 0; r < runs; r++) {
-      d[r] = (median(Arrays.copyOfRange(side, r * perRound, (r + 1) * perRound))
-          - median(Arrays.copyOfRange(base, r * perRound, (r + 1) * perRound))) / 1e6;
+      d[r] = (median(Arrays.copyOfRange(side, r * perRound + from, (r + 1) * perRound))
+          - median(Arrays.copyOfRange(base, r * perRound + from, (r + 1) * perRound))) / 1e6;
     }
     Arrays.sort(d);
     return d;
-  }
-
-  /** Each round's calls from index {@code from} on, rounds kept in order. */
-  static long[] lastOfEach(long[] v, int runs, int perRound, int from) {
-    long[] out = new long[runs * (perRound - from)];
-    for (int r = 0; r < runs; r++) {
-      System.arraycopy(v, r * perRound + from, out, r * (perRound - from), perRound - from);
-    }
-    return out;
   }
 
   /** The {@code q}th quartile (1 to 3) of sorted values, by nearest rank. */
