@@ -129,13 +129,15 @@ class RoutesIT {
         Tool.JAR.toString(), "intake", "--port", Integer.toString(port), "--spans", "received.jsonl")
         .directory(dir.toFile()).redirectErrorStream(true).start();
     StringBuffer printed = new StringBuffer();
-    CountDownLatch listening = new CountDownLatch(1), treePrinted = new CountDownLatch(1);
+    CountDownLatch listening = new CountDownLatch(1), treePrinted = new CountDownLatch(1),
+        complained = new CountDownLatch(1);
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(intake.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
           printed.append(line).append('\n');
           if (line.startsWith("llmobs-local intake on")) listening.countDown();
           if (line.contains("retrieval policy-search")) treePrinted.countDown();
+          if (line.contains("intake: could not read a request to /evp_proxy/v2/api/v2/llmobs")) complained.countDown();
         }
       } catch (java.io.IOException ignored) {
         // the intake stopped
@@ -167,12 +169,13 @@ class RoutesIT {
       HttpResponse<String> garbage = http.send(HttpRequest.newBuilder(URI.create(origin + "/evp_proxy/v2/api/v2/llmobs"))
           .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(400, garbage.statusCode());
+      // Read before the intake stops: Process.destroy closes our end of its output, and what was not read yet is lost.
+      assertTrue(complained.await(30, TimeUnit.SECONDS), printed::toString);
     } finally {
       intake.destroy();
       assertTrue(intake.waitFor(30, TimeUnit.SECONDS));
       reader.join(5_000);
     }
-    assertTrue(printed.toString().contains("intake: could not read a request to /evp_proxy/v2/api/v2/llmobs"), printed::toString);
   }
 
   @SuppressWarnings("unchecked")
