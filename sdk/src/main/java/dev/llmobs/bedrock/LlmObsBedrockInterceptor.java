@@ -243,16 +243,18 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
   static final int MAX_CAPTURED_BYTES = 4 << 20;
 
   /**
-   * Sync Converse: reads the JSON response once and hands the caller a stream over the same bytes (one copy, no
-   * second read), so that fields older SDK models drop (cache tokens) are still seen.
+   * Sync Converse on an AWS SDK that does not model cache tokens: reads the JSON response once and hands the caller a
+   * stream over the same bytes (one copy, no second read), so that those tokens are still seen. An SDK that models
+   * them gets its own stream untouched: the typed response then holds everything the span needs, and the copy would
+   * only cost the function a buffer per call.
    */
   @Override public Optional<java.io.InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
       ExecutionAttributes attributes) {
     Optional<java.io.InputStream> body = context.responseBody();
     try {
       CallRecord record = record(attributes);
-      if (record == null || !"Converse".equals(record.operation) || !body.isPresent()
-          || context.httpResponse().statusCode() / 100 != 2) {
+      if (record == null || BedrockCalls.CACHE_TOKENS_MODELLED || !"Converse".equals(record.operation)
+          || !body.isPresent() || context.httpResponse().statusCode() / 100 != 2) {
         return body;
       }
       java.io.InputStream in = body.get();
@@ -276,7 +278,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       if (record == null || !body.isPresent()) return body;
       if (!record.streaming) {
         boolean ok = context.httpResponse().statusCode() / 100 == 2;
-        return ok && "Converse".equals(record.operation) ? Optional.of(new ResponseTaps.Collect(body.get(), record)) : body;
+        boolean copy = ok && !BedrockCalls.CACHE_TOKENS_MODELLED && "Converse".equals(record.operation);
+        return copy ? Optional.of(new ResponseTaps.Collect(body.get(), record)) : body;
       }
       int status = context.httpResponse().statusCode();
       boolean eventStream = context.httpResponse().firstMatchingHeader("Content-Type")

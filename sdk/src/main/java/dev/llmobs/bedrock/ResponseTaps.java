@@ -26,7 +26,10 @@ final class ResponseTaps {
     int attempt();
   }
 
-  /** Passes a JSON response body through unchanged and keeps a copy of its bytes for the span (bounded). */
+  /**
+   * Passes a JSON response body through unchanged and keeps a copy of its bytes for the span (bounded): async Converse
+   * on an AWS SDK that does not model cache tokens.
+   */
   static final class Collect implements Publisher<ByteBuffer> {
     private final Publisher<ByteBuffer> upstream;
     private final CallRecord record;

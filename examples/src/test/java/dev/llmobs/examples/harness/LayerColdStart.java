@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * deployed alone, and with the layer and the exec wrapper (zero code), alternately, several cold starts each.
  * Cold start = from starting the function's JVM to the first response at the Runtime API (Init plus the first
  * invocation), and the function process's CPU time by then. Warm = a later invocation, from queueing it to its
- * response (the layer's flush included).
+ * response (the layer's flush included), and the function process's CPU time per warm call over a round (what the
+ * layer costs the function itself, apart from any wait for a core on a shared machine).
  *
  * <p>With {@code otlp} as the third argument, four sides: the function alone, our layer exporting OTLP (protobuf, then
  * JSON) to a local
@@ -108,7 +109,7 @@ public final class LayerColdStart {
       }
       int n = sides.size();
       long[][] cold = new long[n][runs], coldCpu = new long[n][runs], warm = new long[n][runs * warmCalls],
-          firstCall = new long[n][runs], handlerFirst = new long[n][runs];
+          firstCall = new long[n][runs], handlerFirst = new long[n][runs], warmCpu = new long[n][runs];
       List<List<Double>> flushMs = new ArrayList<>(), coldFlushMs = new ArrayList<>();
       String mode = null;
       for (int i = 0; i < n; i++) {
@@ -142,6 +143,9 @@ public final class LayerColdStart {
                 throw new IllegalStateException("the OpenAI call was not traced:\n" + fn.output());
               }
             }
+            // The function process's own CPU per warm call (its JIT and GC threads included), which no other
+            // process's wait for a core can lengthen; /proc counts it in ticks, so over a round, not a call.
+            if (warmCalls > 0) warmCpu[k][r] = (fn.cpuNanos() - coldCpu[k][r]) / warmCalls;
           }
         }
       }
@@ -170,6 +174,12 @@ public final class LayerColdStart {
           System.out.printf(Locale.ROOT, "  %-24s paired, warm calls %d to %d of each round only: %+.3f ms"
               + " (quartiles %+.3f to %+.3f)%n", "", from + 1, warmCalls, quantile(late, 2), quantile(late, 1),
               quantile(late, 3));
+        }
+        if (warmCalls > 0) {
+          double[] dp = roundDifferences(warmCpu[0], warmCpu[k], runs, 1);
+          System.out.printf(Locale.ROOT, "  %-24s the function process's CPU per warm call: %.3f ms against %.3f ms;"
+              + " paired %+.3f ms (quartiles %+.3f to %+.3f)%n", "", median(warmCpu[k]) / 1e6,
+              median(warmCpu[0]) / 1e6, quantile(dp, 2), quantile(dp, 1), quantile(dp, 3));
         }
         if (openai) {
           double h0 = median(handlerFirst[0]) / 1e6, h = median(handlerFirst[k]) / 1e6;
