@@ -161,9 +161,10 @@ final class BedrockCalls {
   static void onResponse(CallRecord r, SdkResponse response, SdkHttpResponse http) {
     if (response instanceof ConverseResponse) {
       ConverseResponse c = (ConverseResponse) response;
-      // The typed response has everything but, in SDKs before cache tokens were modelled, those tokens: parse the
-      // captured JSON only when it holds cache fields the typed usage lost (parsing costs more than the rest).
-      if (r.rawResponse != null && c.usage() != null && !CACHE_TOKENS_MODELLED
+      // The typed response has everything but, in SDKs before cache tokens were modelled, those tokens: the JSON is
+      // captured on those SDKs only, and parsed only when it holds cache fields the typed usage lost (parsing costs
+      // more than the rest).
+      if (r.rawResponse != null && c.usage() != null
           && contains(r.rawResponse, "\"cache") && converseFromJson(r, r.rawResponse)) {
         return;
       }

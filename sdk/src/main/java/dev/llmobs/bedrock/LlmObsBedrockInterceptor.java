@@ -253,10 +253,7 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     Optional<java.io.InputStream> body = context.responseBody();
     try {
       CallRecord record = record(attributes);
-      if (record == null || BedrockCalls.CACHE_TOKENS_MODELLED || !"Converse".equals(record.operation)
-          || !body.isPresent() || context.httpResponse().statusCode() / 100 != 2) {
-        return body;
-      }
+      if (record == null || !body.isPresent() || !keepsBody(record, context.httpResponse())) return body;
       java.io.InputStream in = body.get();
       byte[] head = in.readNBytes(MAX_CAPTURED_BYTES + 1);
       if (head.length > MAX_CAPTURED_BYTES) {
@@ -270,6 +267,11 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
     }
   }
 
+  /** Whether a call's JSON answer is kept for the span: a successful Converse on an SDK that loses cache tokens. */
+  private static boolean keepsBody(CallRecord record, software.amazon.awssdk.http.SdkHttpResponse http) {
+    return !BedrockCalls.CACHE_TOKENS_MODELLED && "Converse".equals(record.operation) && http.statusCode() / 100 == 2;
+  }
+
   @Override public Optional<Publisher<ByteBuffer>> modifyAsyncHttpResponseContent(Context.ModifyHttpResponse context,
       ExecutionAttributes attributes) {
     Optional<Publisher<ByteBuffer>> body = context.responsePublisher();
@@ -277,9 +279,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
       CallRecord record = record(attributes);
       if (record == null || !body.isPresent()) return body;
       if (!record.streaming) {
-        boolean ok = context.httpResponse().statusCode() / 100 == 2;
-        boolean copy = ok && !BedrockCalls.CACHE_TOKENS_MODELLED && "Converse".equals(record.operation);
-        return copy ? Optional.of(new ResponseTaps.Collect(body.get(), record)) : body;
+        return keepsBody(record, context.httpResponse())
+            ? Optional.of(new ResponseTaps.Collect(body.get(), record)) : body;
       }
       int status = context.httpResponse().statusCode();
       boolean eventStream = context.httpResponse().firstMatchingHeader("Content-Type")
