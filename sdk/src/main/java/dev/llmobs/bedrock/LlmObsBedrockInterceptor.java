@@ -74,7 +74,8 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
 
       String modelId = BedrockCalls.modelId(context.request());
       ModelId.Facts model = ModelId.Facts.of(modelId);
-      ModelFamily family = model.family;
+      // Converse has one shape for every model: no family reads it (nor loads with it).
+      ModelFamily family = op.startsWith("Converse") ? ModelFamily.UNKNOWN : model.family();
       SpanKind kind = family.isEmbedding() ? SpanKind.EMBEDDING : SpanKind.LLM;
       // The parent is the span current on the caller's thread now: later hooks may run on other threads.
       LLMObsSpan span = LLMObs.span(kind, spanName(op)).parent(LLMObs.currentSpan())

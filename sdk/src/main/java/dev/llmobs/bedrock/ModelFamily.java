@@ -6,17 +6,24 @@ import java.util.Locale;
 
 /**
  * All that one model family's InvokeModel format says, in one place: which model ids and request bodies are its, what
- * its requests, responses and stream chunks hold. Adding a family is one subclass and one entry in {@link #ALL}.
- * Converse needs none of this: its shape is the same for every model.
+ * its requests, responses and stream chunks hold. Adding a family is one subclass and one entry in {@link Known#ALL}.
+ * Converse needs none of this: its shape is the same for every model, so its calls take {@link #UNKNOWN} and the
+ * families' classes load only with a function's first InvokeModel call.
  *
  * <p>Families are stateless singletons; {@link #request} and {@link #response} run under the record's lock.
  */
 abstract class ModelFamily {
-  /** In order of precedence: the first that claims an id or a body wins (Titan embeddings before Titan text). */
-  static final List<ModelFamily> ALL = List.of(new Anthropic(), new AmazonNova(), new AmazonTitanEmbed(),
-      new AmazonTitanText(), new MetaLlama(), new CohereEmbed(), new CohereCommandR(), new CohereCommand(),
-      new Mistral(), new Ai21());
   static final ModelFamily UNKNOWN = new Unknown();
+
+  /** The known families, in a holder of their own: loading this class (for {@link #UNKNOWN}) does not load them. */
+  static final class Known {
+    private Known() {}
+
+    /** In order of precedence: the first that claims an id or a body wins (Titan embeddings before Titan text). */
+    static final List<ModelFamily> ALL = List.of(new Anthropic(), new AmazonNova(), new AmazonTitanEmbed(),
+        new AmazonTitanText(), new MetaLlama(), new CohereEmbed(), new CohereCommandR(), new CohereCommand(),
+        new Mistral(), new Ai21());
+  }
 
   /** A short name for tests and logs: {@code anthropic}, {@code amazon_nova}... */
   final String name;
@@ -30,13 +37,13 @@ abstract class ModelFamily {
     String base = ModelId.baseModel(modelId);
     if (base == null) return UNKNOWN;
     String id = base.toLowerCase(Locale.ROOT);
-    for (ModelFamily f : ALL) if (f.ownsModel(id)) return f;
+    for (ModelFamily f : Known.ALL) if (f.ownsModel(id)) return f;
     return UNKNOWN;
   }
 
   /** The family whose request body this looks like, for an opaque model id. */
   static ModelFamily sniff(Object request) {
-    for (ModelFamily f : ALL) if (f.ownsBody(request)) return f;
+    for (ModelFamily f : Known.ALL) if (f.ownsBody(request)) return f;
     return UNKNOWN;
   }
 
@@ -92,7 +99,7 @@ abstract class ModelFamily {
     }
 
     @Override boolean chunk(Object chunk, FrameSink out) {
-      for (ModelFamily f : ALL) if (f.chunk(chunk, out)) return true;
+      for (ModelFamily f : Known.ALL) if (f.chunk(chunk, out)) return true;
       return false;
     }
   }

@@ -48,13 +48,19 @@ final class ModelId {
   static final class Facts {
     private static volatile Facts last;
     final String id, base, vendor;
-    final ModelFamily family;
+    private volatile ModelFamily family; // looked up on first ask: Converse never asks
 
     private Facts(String id) {
       this.id = id;
       base = baseModel(id);
       vendor = vendorOf(base);
-      family = ModelFamily.of(id);
+    }
+
+    /** The family that reads InvokeModel bodies for this id (the same answer however many threads ask at once). */
+    ModelFamily family() {
+      ModelFamily f = family;
+      if (f == null) family = f = ModelFamily.of(id);
+      return f;
     }
 
     static Facts of(String id) {
