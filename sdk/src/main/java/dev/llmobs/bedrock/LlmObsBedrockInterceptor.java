@@ -155,12 +155,17 @@ public final class LlmObsBedrockInterceptor implements ExecutionInterceptor {
   }
 
   /**
-   * The API call timeout in force (the request's, else the client's), or null. An async stream that outlives it is
-   * cancelled by the SDK, which tells the caller {@code ApiCallTimeoutException} and no interceptor anything: the
-   * span learns it from the clock.
+   * The API call timeout in force for an async call (the request's, else the client's), or null. An async stream
+   * that outlives it is cancelled by the SDK, which tells the caller {@code ApiCallTimeoutException} and no
+   * interceptor anything: the span learns it from the clock. A sync call's timeout reaches
+   * {@link #onExecutionFailure} as the caller sees it, so a sync call is not asked: a client's first answer builds
+   * its whole configuration, 4 to 7 ms in a fresh JVM.
    */
   static java.time.Duration apiCallTimeout(Context.BeforeExecution context, ExecutionAttributes attributes) {
     try {
+      if (attributes.getAttribute(SdkExecutionAttribute.CLIENT_TYPE) == software.amazon.awssdk.core.ClientType.SYNC) {
+        return null;
+      }
       Optional<? extends software.amazon.awssdk.core.RequestOverrideConfiguration> request =
           context.request().overrideConfiguration(); // read without a method reference: no lambda bootstrap per JVM
       Optional<java.time.Duration> own = request.isPresent() ? request.get().apiCallTimeout() : Optional.empty();

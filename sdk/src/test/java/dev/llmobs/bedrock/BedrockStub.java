@@ -130,6 +130,7 @@ final class BedrockStub implements AutoCloseable {
       r.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
       ex.getResponseHeaders().set("x-amzn-RequestId", "stub-" + received.size());
       if (r.frames == null) {
+        if (r.hold != null) awaitQuietly(r.hold); // a JSON answer held whole (holdAfter 0)
         ex.sendResponseHeaders(r.status, r.body.length == 0 ? -1 : r.body.length);
         if (r.body.length > 0) ex.getResponseBody().write(r.body);
       } else {
@@ -137,19 +138,21 @@ final class BedrockStub implements AutoCloseable {
         OutputStream out = ex.getResponseBody();
         int sent = 0;
         for (byte[] f : r.frames) {
-          if (sent++ == r.holdAfter) {
-            try {
-              r.hold.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
+          if (sent++ == r.holdAfter) awaitQuietly(r.hold);
           out.write(f);
           out.flush();
         }
       }
     } finally {
       ex.close();
+    }
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

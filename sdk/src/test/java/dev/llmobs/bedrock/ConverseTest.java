@@ -261,6 +261,27 @@ class ConverseTest extends BedrockTest {
     assertEquals(2, stub.received.size(), "the SDK's retry ran; one span for the call");
   }
 
+  @Test void aSyncCallPastItsApiCallTimeoutIsRecordedAsTheCallerSeesIt() {
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    stub.reply(Reply.json(TEXT_REPLY).holdAfter(0, answer));
+    BedrockRuntimeClient impatient = BedrockRuntimeClient.builder().endpointOverride(stub.endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMillis(300))).build();
+    software.amazon.awssdk.core.exception.ApiCallTimeoutException e;
+    try {
+      e = assertThrows(software.amazon.awssdk.core.exception.ApiCallTimeoutException.class,
+          () -> impatient.converse(question()));
+    } finally {
+      answer.countDown();
+      impatient.close();
+    }
+    Map<String, Object> llm = bedrockSpan();
+    assertEquals("error", llm.get("status"));
+    assertEquals(e.getClass().getName(), error(llm).get("type"));
+    assertEquals(e.getMessage(), error(llm).get("message"));
+  }
+
   @Test void serverErrorIsRecorded() {
     for (int i = 0; i < 4; i++) stub.reply(Reply.error(500, "InternalServerException", "boom"));
     assertThrows(software.amazon.awssdk.services.bedrockruntime.model.InternalServerException.class,

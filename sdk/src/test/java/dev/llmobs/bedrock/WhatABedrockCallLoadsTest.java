@@ -24,11 +24,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
 /**
- * A function that only calls Converse never loads the InvokeModel families (ten classes a first call would otherwise
- * read from the jar): Converse has one shape for every model. Each call runs in a fresh copy of the class path, so
- * what it loaded can be seen, and its span is read from the file it was flushed to.
+ * What a function's first Bedrock call makes us load beyond what the AWS SDK loads itself: a Converse call none of
+ * the InvokeModel families (Converse has one shape for every model), and a sync call not its client's whole
+ * configuration (only an async call's taps need its API call timeout). Each call runs in a fresh copy of the class
+ * path, so what it loaded can be seen, and its span is read from the file it was flushed to.
  */
-class ModelFamiliesLoadOnlyForInvokeModelTest {
+class WhatABedrockCallLoadsTest {
   @TempDir Path dir;
 
   /** A fresh copy of the test's class path that says which classes it has loaded. */
@@ -79,7 +80,7 @@ class ModelFamiliesLoadOnlyForInvokeModelTest {
     return Files.readString(file);
   }
 
-  @Test void aConverseCallLoadsNoModelFamily() throws Exception {
+  @Test void aSyncConverseCallLoadsNoModelFamilyNorItsClientsConfiguration() throws Exception {
     try (BedrockStub stub = new BedrockStub(); Fresh loader = new Fresh()) {
       stub.reply(Reply.json(ConverseFixtures.TEXT_REPLY));
       String spans = callInAFreshLoader(loader, stub, true);
@@ -88,6 +89,8 @@ class ModelFamiliesLoadOnlyForInvokeModelTest {
       assertTrue(loader.loaded("dev.llmobs.bedrock.BedrockCalls"), "the call went through the interceptor");
       assertFalse(loader.loaded("dev.llmobs.bedrock.ModelFamily$Known"));
       assertFalse(loader.loaded("dev.llmobs.bedrock.Anthropic"));
+      assertFalse(loader.loaded("software.amazon.awssdk.core.client.config.ClientOverrideConfiguration"),
+          "the client's configuration built to read a timeout the sync call does not need");
     }
   }
 
