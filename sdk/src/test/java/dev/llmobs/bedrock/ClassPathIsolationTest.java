@@ -20,12 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class ClassPathIsolationTest {
   static URLClassLoader loaderWithout(Predicate<String> excluded) throws Exception {
+    return new URLClassLoader(classPathWithout(excluded), ClassLoader.getPlatformClassLoader());
+  }
+
+  /** The test's class path, less the entries {@code excluded} names. */
+  static URL[] classPathWithout(Predicate<String> excluded) throws Exception {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<URL> urls = new ArrayList<>();
     for (String entry : cp.split(File.pathSeparator)) {
       if (!entry.isEmpty() && !excluded.test(entry)) urls.add(new File(entry).toURI().toURL());
     }
-    return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+    return urls.toArray(new URL[0]);
   }
 
   @Test void theSdkRecordsAndFlushesWithNoAwsSdkOnTheClassPath() throws Exception {

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmobs.LLMObs;
 import dev.llmobs.bedrock.BedrockStub.Reply;
-import java.io.File;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,14 +31,7 @@ class WhatABedrockCallLoadsTest {
   /** A fresh copy of the test's class path that says which classes it has loaded. */
   static final class Fresh extends URLClassLoader {
     Fresh() throws Exception {
-      super(urls(), ClassLoader.getPlatformClassLoader());
-    }
-
-    private static URL[] urls() throws Exception {
-      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      List<URL> urls = new ArrayList<>();
-      for (String entry : cp.split(File.pathSeparator)) if (!entry.isEmpty()) urls.add(new File(entry).toURI().toURL());
-      return urls.toArray(new URL[0]);
+      super(ClassPathIsolationTest.classPathWithout(entry -> false), ClassLoader.getPlatformClassLoader());
     }
 
     boolean loaded(String name) {
