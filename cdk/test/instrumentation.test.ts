@@ -1,6 +1,6 @@
 // The construct from TypeScript, on real synthesized stacks (aws-cdk-lib/assertions): the same behaviour the Java
 // tests check through the generated Java binding.
-import { test, beforeEach } from 'node:test';
+import { test, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,12 +29,14 @@ function zip(name: string): string {
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmobs-cdk-'));
-  app = new App();
+  app = new App({ outdir: path.join(dir, 'cdk.out') }); // with no outdir, CDK leaves a directory in the temp dir
   stack = new Stack(app, 'Test');
   secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'DdKey', SECRET_ARN);
   layer = undefined;
   extension = undefined;
 });
+
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function fn(id: string, runtime: lambda.Runtime, architecture?: lambda.Architecture): lambda.Function {
   return new lambda.Function(stack, id, { runtime, architecture, handler: 'dev.example.Handler', code: lambda.Code.fromAsset(zip(`${id}.zip`)) });

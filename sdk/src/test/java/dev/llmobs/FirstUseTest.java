@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a function's first span and flush load is loaded at Init, when the wrapper prepares the SDK. */
 class FirstUseTest {
@@ -38,10 +40,10 @@ class FirstUseTest {
     }
   }
 
-  @Test void preparingAtInitLoadsWhatTheFirstSpanAndFlushNeed() throws Exception {
+  @Test void preparingAtInitLoadsWhatTheFirstSpanAndFlushNeed(@TempDir Path dir) throws Exception {
     try (Watching loader = new Watching()) {
       loader.loadClass("dev.llmobs.LLMObs").getMethod("configure", Map.class).invoke(null, Map.of(
-          "LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", File.createTempFile("first-use", ".jsonl").getPath(),
+          "LLMOBS_EXPORTER", "file", "LLMOBS_EXPORT_FILE", dir.resolve("first-use.jsonl").toString(),
           "LLMOBS_LOG_LEVEL", "warn"));
       Class<?> handle = loader.loadClass("dev.llmobs.internal.TracerHandle");
       Object tracer = handle.getMethod("current").invoke(null);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.lambda.Code;
@@ -40,7 +41,8 @@ class LLMObsInstrumentationTest {
   @BeforeEach void stack() throws IOException {
     code = zip("function.zip", "dev/example/Handler.class");
     layerZip = zip("layer.zip", "java/lib/llmobs-lambda.jar");
-    app = new App();
+    // Synthesized into the test's own directory: an App with no outdir leaves a directory in /tmp for every test.
+    app = new App(AppProps.builder().outdir(dir.resolve("cdk.out").toString()).build());
     stack = new Stack(app, "Test");
     secret = Secret.fromSecretCompleteArn(stack, "DdKey", SECRET_ARN);
   }

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * AI Services traced with no code, through LangChain4j's service-loader hook for listener registrars: our jar on the
@@ -92,8 +93,7 @@ class AutomaticAiServiceTracingTest extends OpenAiStubTest {
     }
   }
 
-  @Test void anotherLibrarysRegistrarIsKeptWithOursAddedToIt() throws Exception {
-    Path dir = Files.createTempDirectory("other-library");
+  @Test void anotherLibrarysRegistrarIsKeptWithOursAddedToIt(@TempDir Path dir) throws Exception {
     Path services = dir.resolve("META-INF/services/" + AiServiceListenerRegistrarFactory.class.getName());
     Files.createDirectories(services.getParent());
     Files.writeString(services, OtherLibraryFactory.class.getName() + "\n");

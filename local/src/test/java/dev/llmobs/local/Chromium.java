@@ -46,10 +46,13 @@ final class Chromium implements AutoCloseable {
 
   Chromium(Path profile) throws Exception {
     Files.createDirectories(profile);
-    process = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1400,900", "--user-data-dir=" + profile, "--remote-debugging-port=0",
-        "about:blank").redirectErrorStream(true).start();
+    ProcessBuilder browser = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,900", "--user-data-dir=" + profile,
+        "--remote-debugging-port=0", "about:blank").redirectErrorStream(true);
+    // Its shared-memory files (--disable-dev-shm-usage) go to TMPDIR: the profile's, which the test removes.
+    browser.environment().put("TMPDIR", profile.toString());
+    process = browser.start();
     CompletableFuture<String> endpoint = new CompletableFuture<>();
     StringBuilder said = new StringBuilder();
     Thread reader = new Thread(() -> {

@@ -8,11 +8,13 @@ import java.io.File;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The SDK loads and works without the AWS SDK, and the interceptor loads with the AWS SDK but without
@@ -33,12 +35,12 @@ class ClassPathIsolationTest {
     return urls.toArray(new URL[0]);
   }
 
-  @Test void theSdkRecordsAndFlushesWithNoAwsSdkOnTheClassPath() throws Exception {
+  @Test void theSdkRecordsAndFlushesWithNoAwsSdkOnTheClassPath(@TempDir Path dir) throws Exception {
     try (URLClassLoader loader = loaderWithout(e -> e.contains("software/amazon") || e.contains("/test-classes"))) {
       assertEquals(null, loader.getResource("software/amazon/awssdk/core/interceptor/ExecutionInterceptor.class"));
       Class<?> llmobs = loader.loadClass("dev.llmobs.LLMObs");
       llmobs.getMethod("configure", Map.class).invoke(null, Map.of("LLMOBS_EXPORTER", "file",
-          "LLMOBS_EXPORT_FILE", File.createTempFile("isolated", ".jsonl").getPath(), "LLMOBS_LOG_LEVEL", "warn"));
+          "LLMOBS_EXPORT_FILE", dir.resolve("isolated.jsonl").toString(), "LLMOBS_LOG_LEVEL", "warn"));
       Object span = llmobs.getMethod("workflow", String.class).invoke(null, "isolated");
       loader.loadClass("dev.llmobs.LLMObsSpan").getMethod("finish").invoke(span);
       Object result = llmobs.getMethod("flush", java.time.Duration.class).invoke(null, java.time.Duration.ofSeconds(1));

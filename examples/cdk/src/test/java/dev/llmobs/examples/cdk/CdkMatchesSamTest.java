@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -27,9 +29,12 @@ class CdkMatchesSamTest {
   static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
   static Map<String, Object> cdk, typescript, sam;
 
+  @TempDir static Path out;
+
   @SuppressWarnings("unchecked")
   @BeforeAll static void synthesize() throws Exception {
-    App app = new App();
+    // Into the test's own directory: with no outdir, every run would leave the examples' assets (75 MB) in /tmp.
+    App app = new App(AppProps.builder().outdir(out.toString()).build());
     cdk = Template.fromStack(new ExamplesStack(app, "LlmObsExamples", REPO)).toJSON();
     sam = CfnYaml.load(Files.readString(REPO.resolve("sam-template.yaml")));
     // The TypeScript app beside it (ts/app.ts), synthesized by the build before the tests (see the pom).
