@@ -42,6 +42,7 @@ public final class ColdStart {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try (TestIntake intake = new TestIntake().keepOnlyTheLast()) {
       Path body = Files.createTempFile("llmobs-first-trace", ".json");
+      body.toFile().deleteOnExit();
       child(java, classpath, intake, "sdk", body, primed); // once, to learn the exact bytes of the first trace
       Files.write(body, intake.last().body);
       long[] sdk = new long[runs], base = new long[runs], sdkWall = new long[runs], baseWall = new long[runs];
