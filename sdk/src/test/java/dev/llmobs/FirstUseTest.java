@@ -3,12 +3,9 @@ package dev.llmobs;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.net.URL;
+import dev.llmobs.testing.ClassPaths;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,16 +19,7 @@ class FirstUseTest {
     final Set<String> asked = ConcurrentHashMap.newKeySet();
 
     Watching() throws Exception {
-      super(urls(), ClassLoader.getPlatformClassLoader());
-    }
-
-    private static URL[] urls() throws Exception {
-      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      List<URL> urls = new ArrayList<>();
-      for (String entry : cp.split(File.pathSeparator)) {
-        if (!entry.isEmpty() && !entry.contains("/test-classes")) urls.add(new File(entry).toURI().toURL());
-      }
-      return urls.toArray(new URL[0]);
+      super(ClassPaths.without(entry -> entry.contains("/test-classes")), ClassLoader.getPlatformClassLoader());
     }
 
     @Override protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmobs.bedrock.BedrockStub.Reply;
+import dev.llmobs.testing.ClassPaths;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,11 +35,8 @@ class BedrockRetryTest extends BedrockTest {
   /** Every scenario's outcome without our jar, from one JVM run once: starting a JVM costs more than a scenario. */
   static synchronized String withoutOurJar(RetryScenario scenario) throws Exception {
     if (withoutUs == null) {
-      String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      List<String> kept = new java.util.ArrayList<>();
-      for (String e : cp.split(java.io.File.pathSeparator)) {
-        if (!e.replace('\\', '/').endsWith("/sdk/target/classes") && !e.contains("llmobs-sdk")) kept.add(e);
-      }
+      List<String> kept = ClassPaths.entriesWithout(
+          e -> e.replace('\\', '/').endsWith("/sdk/target/classes") || e.contains("llmobs-sdk"));
       List<String> cmd = new java.util.ArrayList<>(List.of(
           java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", String.join(java.io.File.pathSeparator, kept), RetryScenario.class.getName()));

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.io.File;
+import dev.llmobs.testing.ClassPaths;
 import java.lang.reflect.Method;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -22,17 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClassPathIsolationTest {
   static URLClassLoader loaderWithout(Predicate<String> excluded) throws Exception {
-    return new URLClassLoader(classPathWithout(excluded), ClassLoader.getPlatformClassLoader());
-  }
-
-  /** The test's class path, less the entries {@code excluded} names. */
-  static URL[] classPathWithout(Predicate<String> excluded) throws Exception {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<URL> urls = new ArrayList<>();
-    for (String entry : cp.split(File.pathSeparator)) {
-      if (!entry.isEmpty() && !excluded.test(entry)) urls.add(new File(entry).toURI().toURL());
-    }
-    return urls.toArray(new URL[0]);
+    return new URLClassLoader(ClassPaths.without(excluded), ClassLoader.getPlatformClassLoader());
   }
 
   @Test void theSdkRecordsAndFlushesWithNoAwsSdkOnTheClassPath(@TempDir Path dir) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmobs.LLMObs;
 import dev.llmobs.bedrock.BedrockStub.Reply;
+import dev.llmobs.testing.ClassPaths;
 import java.net.URI;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class WhatABedrockCallLoadsTest {
   /** A fresh copy of the test's class path that says which classes it has loaded. */
   static final class Fresh extends URLClassLoader {
     Fresh() throws Exception {
-      super(ClassPathIsolationTest.classPathWithout(entry -> false), ClassLoader.getPlatformClassLoader());
+      super(ClassPaths.without(entry -> false), ClassLoader.getPlatformClassLoader());
     }
 
     boolean loaded(String name) {

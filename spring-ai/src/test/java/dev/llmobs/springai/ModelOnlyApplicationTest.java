@@ -3,11 +3,10 @@ package dev.llmobs.springai;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.llmobs.testing.ClassPaths;
 import dev.llmobs.testing.TestIntake;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -20,13 +19,9 @@ import org.junit.jupiter.api.Test;
 class ModelOnlyApplicationTest {
   @SuppressWarnings("unchecked")
   @Test void withoutTheChatClientAndTheVectorStoreModelCallsAreStillTraced() throws Exception {
-    List<URL> urls = new ArrayList<>();
-    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      if (e.contains("spring-ai-vector-store") || e.contains("spring-ai-client-chat")) continue;
-      urls.add(java.nio.file.Path.of(e).toUri().toURL());
-    }
+    URL[] urls = ClassPaths.without(e -> e.contains("spring-ai-vector-store") || e.contains("spring-ai-client-chat"));
     try (TestIntake intake = new TestIntake();
-        URLClassLoader modelOnly = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+        URLClassLoader modelOnly = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
       assertThrows(ClassNotFoundException.class,
           () -> modelOnly.loadClass("org.springframework.ai.chat.client.ChatClient"), "the loader lacks the chat client");
       Function<String, String> probe = (Function<String, String>) modelOnly.loadClass(ModelOnlyProbe.class.getName())

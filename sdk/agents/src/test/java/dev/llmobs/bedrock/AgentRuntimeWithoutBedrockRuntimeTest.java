@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.llmobs.bedrock.BedrockStub.Reply;
+import dev.llmobs.testing.ClassPaths;
 import dev.llmobs.testing.TestIntake;
-import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -18,13 +17,9 @@ import org.junit.jupiter.api.Test;
 class AgentRuntimeWithoutBedrockRuntimeTest {
   @SuppressWarnings("unchecked")
   @Test void aRetrieveIsTracedWhenBedrockRuntimeIsNotOnTheClassPath() throws Exception {
-    List<URL> urls = new ArrayList<>();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    for (String entry : cp.split(File.pathSeparator)) {
-      if (!entry.isEmpty() && !entry.contains("/bedrockruntime/")) urls.add(new File(entry).toURI().toURL());
-    }
+    URL[] urls = ClassPaths.without(entry -> entry.contains("/bedrockruntime/"));
     try (BedrockStub stub = new BedrockStub(); TestIntake intake = new TestIntake();
-        URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+        URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
       assertNull(loader.getResource("software/amazon/awssdk/services/bedrockruntime/BedrockRuntimeClient.class"));
       stub.reply(Reply.json(KnowledgeBasesAndGuardrailsTest.RETRIEVED));
       BiFunction<String, String, Integer> function = (BiFunction<String, String, Integer>)
