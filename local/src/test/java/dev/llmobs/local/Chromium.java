@@ -50,7 +50,8 @@ final class Chromium implements AutoCloseable {
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,900", "--user-data-dir=" + profile,
         "--remote-debugging-port=0", "about:blank").redirectErrorStream(true);
-    // Its shared-memory files (--disable-dev-shm-usage) go to TMPDIR: the profile's, which the test removes.
+    // Its shared-memory files (--disable-dev-shm-usage) go to TMPDIR, and a stopped browser leaves them there: in
+    // its profile directory (the test's, under target/) rather than in /tmp.
     browser.environment().put("TMPDIR", profile.toString());
     process = browser.start();
     CompletableFuture<String> endpoint = new CompletableFuture<>();
