@@ -5,8 +5,15 @@
 #   run-cold-start.sh bedrock [runs]   first Bedrock Converse call with vs without llmobs on the class path
 #   run-cold-start.sh langchain4j [runs]  first LangChain4j AI Service call with vs without llmobs on the class path
 #   run-cold-start.sh clients [runs]   first Anthropic and OpenAI SDK calls, bare vs through LLMObs*.wrap
+#   run-cold-start.sh clients-lambda [runs]  the first OpenAI SDK call inside a Lambda function, under the real
+#                                      runtime client, with and without the layer (examples' LayerColdStart openai)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "clients-lambda" ]; then
+  mvn -B -q -DskipTests install -pl layer,examples -am
+  exec mvn -B -q -pl examples exec:java -Dexec.mainClass=dev.llmobs.examples.harness.LayerColdStart \
+    -Dexec.classpathScope=test -Dexec.args="${2:-40} 5 openai"
+fi
 mvn -B -q -DskipTests -pl benchmarks -am package
 main=dev.llmobs.bench.ColdStart
 if [ "${1:-}" = "bedrock" ]; then main=dev.llmobs.bench.BedrockColdStart; shift; fi

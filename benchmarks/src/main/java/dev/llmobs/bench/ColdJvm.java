@@ -9,14 +9,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Starts a fresh JVM as Lambda starts Java and reads the {@code elapsed_ns=} line its main prints. */
+/**
+ * Starts a fresh JVM as Lambda starts Java and reads the {@code elapsed_ns=} line its main prints. The JVM also logs
+ * its collections to the same output, so the full ones that ran before that line, inside the measured window, are
+ * counted: a full GC (on a first call, the JVM's first metadata threshold) costs tens of milliseconds, and whether one
+ * side crosses that threshold and the other not can decide a comparison, so the comparison says so.
+ */
 final class ColdJvm {
   private ColdJvm() {}
+
+  /** The time the full GCs of the last {@link #run} took before its result; read by {@link #compare}. */
+  private static long lastFullGcNanos;
 
   static long run(String classpath, String mainClass, Map<String, String> env, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(Arrays.asList(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Xshare:auto"));
+        "-Xshare:auto", "-Xlog:gc:stdout"));
     // Flags for both sides, e.g. -XX:MetaspaceSize=64m to see a run without the JVM's first metadata GC, whose
     // threshold (21 MB) a bare SDK's first call can end just under.
     String flags = System.getenv("COLD_JVM_FLAGS");
@@ -28,14 +36,20 @@ final class ColdJvm {
     pb.environment().putAll(env);
     Process p = pb.start();
     long elapsed = -1;
+    long fullGc = 0;
     StringBuilder out = new StringBuilder();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         out.append(line).append('\n');
         if (line.startsWith("elapsed_ns=")) elapsed = Long.parseLong(line.substring(11));
+        // "[1.751s][info][gc] GC(1) Pause Full (Metadata GC Threshold) 51M->22M(365M) 57.846ms"
+        if (elapsed < 0 && line.contains(" Pause Full ") && line.endsWith("ms")) {
+          fullGc += (long) (Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 2)) * 1e6);
+        }
       }
     }
     if (p.waitFor() != 0 || elapsed < 0) throw new IllegalStateException(cmd + " failed:\n" + out);
+    lastFullGcNanos = fullGc;
     return elapsed;
   }
 
@@ -76,10 +90,12 @@ final class ColdJvm {
   /** The same, with the two sides named. */
   static void compare(String what, int runs, String first, String second, java.util.concurrent.Callable<Long> without,
       java.util.concurrent.Callable<Long> with) throws Exception {
-    long[] a = new long[runs], b = new long[runs];
+    long[] a = new long[runs], b = new long[runs], gcA = new long[runs], gcB = new long[runs];
     for (int i = 0; i < runs; i++) {
       a[i] = without.call();
+      gcA[i] = lastFullGcNanos;
       b[i] = with.call();
+      gcB[i] = lastFullGcNanos;
     }
     long ma = median(a), mb = median(b);
     System.out.printf(java.util.Locale.ROOT, "%s, %d cold JVMs each, %s%n", what, runs, System.getProperty("java.vm.version"));
@@ -94,6 +110,29 @@ final class ColdJvm {
     System.out.printf(java.util.Locale.ROOT,
         "  paired: median difference %+.1f ms (%.3fx of the first median), quartiles %+.1f to %+.1f ms%n",
         median(d) / 1e6, 1 + (double) median(d) / ma, d[runs / 4] / 1e6, d[(3 * runs) / 4] / 1e6);
+    printFullGcs(first, second, a, b, gcA, gcB, ma);
+  }
+
+  /**
+   * How many JVMs of each side paid a full GC, and the paired difference again with each JVM's full-GC time taken
+   * out: not a figure to quote alone, but it says how much of the first one is a threshold one side crossed.
+   */
+  private static void printFullGcs(String first, String second, long[] a, long[] b, long[] gcA, long[] gcB, long ma) {
+    int runs = a.length;
+    long[] d = new long[runs];
+    for (int i = 0; i < runs; i++) d[i] = (b[i] - gcB[i]) - (a[i] - gcA[i]);
+    Arrays.sort(d);
+    System.out.printf(java.util.Locale.ROOT,
+        "  full GCs: %s in %d of %d JVMs (median %.1f ms), %s in %d of %d (median %.1f ms); paired with them taken "
+            + "out %+.1f ms (%.3fx), quartiles %+.1f to %+.1f ms%n",
+        first, countPositive(gcA), runs, median(gcA) / 1e6, second, countPositive(gcB), runs, median(gcB) / 1e6,
+        median(d) / 1e6, 1 + (double) median(d) / ma, d[runs / 4] / 1e6, d[(3 * runs) / 4] / 1e6);
+  }
+
+  private static int countPositive(long[] v) {
+    int n = 0;
+    for (long x : v) if (x > 0) n++;
+    return n;
   }
 
   static long median(long[] values) {
