@@ -106,10 +106,7 @@ final class ColdJvm {
     // the quartiles of the differences say how far a single cold start strays.
     long[] d = new long[runs];
     for (int i = 0; i < runs; i++) d[i] = b[i] - a[i];
-    Arrays.sort(d);
-    System.out.printf(java.util.Locale.ROOT,
-        "  paired: median difference %+.1f ms (%.3fx of the first median), quartiles %+.1f to %+.1f ms%n",
-        median(d) / 1e6, 1 + (double) median(d) / ma, d[runs / 4] / 1e6, d[(3 * runs) / 4] / 1e6);
+    System.out.println("  paired: median difference " + paired(d, ma, " of the first median"));
     printFullGcs(first, second, a, b, gcA, gcB, ma);
   }
 
@@ -121,12 +118,22 @@ final class ColdJvm {
     int runs = a.length;
     long[] d = new long[runs];
     for (int i = 0; i < runs; i++) d[i] = (b[i] - gcB[i]) - (a[i] - gcA[i]);
-    Arrays.sort(d);
     System.out.printf(java.util.Locale.ROOT,
         "  full GCs: %s in %d of %d JVMs (median %.1f ms), %s in %d of %d (median %.1f ms); paired with them taken "
-            + "out %+.1f ms (%.3fx), quartiles %+.1f to %+.1f ms%n",
+            + "out %s%n",
         first, countPositive(gcA), runs, median(gcA) / 1e6, second, countPositive(gcB), runs, median(gcB) / 1e6,
-        median(d) / 1e6, 1 + (double) median(d) / ma, d[runs / 4] / 1e6, d[(3 * runs) / 4] / 1e6);
+        paired(d, ma, ""));
+  }
+
+  /**
+   * Paired differences as the comparisons print them: their median, as a ratio of {@code baseline} too, and their
+   * quartiles. Sorts {@code d}.
+   */
+  private static String paired(long[] d, long baseline, String ratioOf) {
+    Arrays.sort(d);
+    int n = d.length;
+    return String.format(java.util.Locale.ROOT, "%+.1f ms (%.3fx%s), quartiles %+.1f to %+.1f ms", median(d) / 1e6,
+        1 + (double) median(d) / baseline, ratioOf, d[n / 4] / 1e6, d[(3 * n) / 4] / 1e6);
   }
 
   private static int countPositive(long[] v) {

@@ -23,6 +23,7 @@ public final class LlmClientColdStart {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     String tracedMode = args.length > 1 && args[1].equals("prepared") ? "prepared" : "traced";
+    String howTraced = tracedMode.equals("prepared") ? ", the tracer prepared first as at a function's Init" : "";
     // Our jars last, where a layer's go.
     String full = ColdJvm.classPathWithLast("llmobs-", "/sdk/target/", "/anthropic/target/", "/openai/target/");
     String plain = ColdJvm.classPathWithout("llmobs-", "/sdk/target/", "/anthropic/target/", "/openai/target/");
@@ -35,12 +36,11 @@ public final class LlmClientColdStart {
         java.util.concurrent.Callable<Long> traced =
             () -> ColdJvm.run(full, Child.class.getName(), env, sdk, tracedMode, stub.baseUrl());
         if (other == null) {
-          ColdJvm.compare("first " + sdk + " SDK call (client built, one call)"
-                  + (tracedMode.equals("prepared") ? ", the tracer prepared first as at a function's Init" : ""), runs,
+          ColdJvm.compare("first " + sdk + " SDK call (client built, one call)" + howTraced, runs,
               () -> ColdJvm.run(plain, Child.class.getName(), Map.of(), sdk, "plain", stub.baseUrl()), traced);
         } else {
           String otherPath = plain + java.io.File.pathSeparator + other;
-          ColdJvm.compare("first " + sdk + " SDK call (client built, one call), traced by two builds", runs,
+          ColdJvm.compare("first " + sdk + " SDK call (client built, one call), traced by two builds" + howTraced, runs,
               "other build", "this build",
               () -> ColdJvm.run(otherPath, Child.class.getName(), env, sdk, tracedMode, stub.baseUrl()), traced);
         }
